@@ -1,0 +1,4 @@
+#ifndef SLIDEMIL_CBLAS_SHIM_H
+#define SLIDEMIL_CBLAS_SHIM_H
+#include <cblas.h>
+#endif

@@ -1,0 +1,22 @@
+#ifndef SLIDEMIL_CHDF5_SHIM_H
+#define SLIDEMIL_CHDF5_SHIM_H
+#include <hdf5.h>
+
+/* HDF5 spells its constants as macros that call into the library (H5OPEN ...);
+   Swift cannot import those, so each is wrapped in a function. */
+static inline hid_t slidemil_h5p_default(void) { return H5P_DEFAULT; }
+static inline hid_t slidemil_h5s_all(void) { return H5S_ALL; }
+static inline hid_t slidemil_h5t_native_int64(void) { return H5T_NATIVE_INT64; }
+static inline hid_t slidemil_h5t_native_int32(void) { return H5T_NATIVE_INT32; }
+static inline hid_t slidemil_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
+static inline hid_t slidemil_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
+static inline hid_t slidemil_h5t_c_s1(void) { return H5T_C_S1; }
+static inline hid_t slidemil_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline unsigned slidemil_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
+static inline unsigned slidemil_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+static inline unsigned slidemil_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
+static inline hsize_t slidemil_h5s_unlimited(void) { return H5S_UNLIMITED; }
+
+/// Silences HDF5's automatic error-stack printing; errors are reported through return codes instead.
+static inline void slidemil_h5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+#endif

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import SlideMILCore
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Print the versions of the native libraries SlideMIL is linked against.",
+        discussion: "Exits with status 1 when a library cannot report a well-formed version."
+    )
+
+    func run() throws {
+        let libraries = LinkedLibraries.probe()
+        let width = libraries.map(\.name.count).max() ?? 0
+        print("SlideMIL \(SlideMILVersion.current)")
+        for library in libraries {
+            let name = library.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            let version = library.version ?? "not available"
+            let details = library.details.map { " (\($0))" } ?? ""
+            print("  \(name)  \(version)\(details)")
+        }
+        let broken = libraries.filter { !$0.isWellFormed }
+        if !broken.isEmpty {
+            FileHandle.standardError.write(Data("slidemil: cannot load \(broken.map(\.name).joined(separator: ", "))\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
