@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries, each a module map plus one shim header, located with pkg-config.
@@ -19,14 +20,31 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
 
+        // Engine: tensors, layers, models.
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "NN", dependencies: ["Tensor"]),
+        .target(name: "Backbones", dependencies: ["NN"]),
+        .target(name: "MIL", dependencies: ["NN"]),
+
+        // Slides, tiles and files.
+        .target(name: "SlideIO", dependencies: ["COpenSlide", "CTIFF"]),
+        .target(name: "Tiling", dependencies: ["SlideIO", "Tensor"]),
+        .target(name: "Store", dependencies: ["CHDF5"]),
+        .target(name: "Heatmap", dependencies: ["CPNG", "Tensor"]),
         .target(
             name: "MNISTBags",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "Tensor"],
             resources: [.copy("mnist")]
         ),
+
+        // Pipelines joining the modules, and the executable.
         .target(
             name: "SlideMILCore",
-            dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "MNISTBags"]
+            dependencies: [
+                "COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5",
+                "Tensor", "NN", "Backbones", "MIL", "SlideIO", "Tiling", "Store", "Heatmap", "MNISTBags",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "slidemil",
@@ -40,6 +58,14 @@ let package = Package(
             name: "SystemLibraryTests",
             dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5"]
         ),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "BackbonesTests", dependencies: ["Backbones"]),
+        .testTarget(name: "MILTests", dependencies: ["MIL"]),
+        .testTarget(name: "SlideIOTests", dependencies: ["SlideIO"]),
+        .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "HeatmapTests", dependencies: ["Heatmap"]),
         .testTarget(name: "MNISTBagsTests", dependencies: ["MNISTBags"]),
         .testTarget(name: "SlideMILCoreTests", dependencies: ["SlideMILCore"]),
     ],
