@@ -29,6 +29,7 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable, Sendabl
     /// Writing or renaming the file failed.
     case writeFailed(file: String, reason: String)
 
+    /// One line: the file, then the problem.
     public var description: String {
         switch self {
         case let .unreadable(file, reason):

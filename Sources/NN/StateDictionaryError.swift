@@ -35,6 +35,7 @@ public enum StateDictionaryError: Error, CustomStringConvertible, Equatable, Sen
     /// and at least one is non-empty.
     case mismatch(file: String, missing: [String], unexpected: [String], wrongShapes: [ShapeMismatch], wrongDTypes: [DTypeMismatch])
 
+    /// One line: the file, then the problem.
     public var description: String {
         switch self {
         case let .mismatch(file, missing, unexpected, wrongShapes, wrongDTypes):
