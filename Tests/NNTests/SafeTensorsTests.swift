@@ -15,14 +15,14 @@ final class SafeTensorsTests: XCTestCase {
     }
 
     func testRoundTripKeepsShapesBitsAndMetadata() throws {
-        var generator = SystemRandomNumberGenerator()
         let shapes: [String: [Int]] = [
             "conv.weight": [4, 3, 3, 3], "fc.bias": [7], "scalar": [], "empty": [0, 5], "wide": [1, 1, 1, 300],
         ]
         var tensors: [String: Tensor] = [:]
-        for (name, shape) in shapes {
-            let count = shape.reduce(1, *)
-            tensors[name] = Tensor(shape: shape, storage: (0 ..< count).map { _ in Float.random(in: -1e6 ... 1e6, using: &generator) })
+        for (offset, (name, shape)) in shapes.sorted(by: { $0.key < $1.key }).enumerated() {
+            // Scrambled bit patterns: every exponent, subnormals and NaN payloads must survive.
+            let storage = (0 ..< shape.reduce(1, *)).map { Float(bitPattern: UInt32(truncatingIfNeeded: ($0 + 1000 * offset) &* 2_654_435_761)) }
+            tensors[name] = Tensor(shape: shape, storage: storage)
         }
         tensors["specials"] = Tensor(shape: [6], storage: [.infinity, -.infinity, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, .pi])
         let metadata = ["format": "pt", "note": "tab\there, quote \" and \\ and é and \u{1}"]
