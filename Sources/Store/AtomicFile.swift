@@ -35,27 +35,43 @@ public enum AtomicFile {
     /// - Returns: whatever `body` returns.
     @discardableResult
     public static func write<Result>(to url: URL, _ body: (URL) throws -> Result) throws -> Result {
-        let folder = url.deletingLastPathComponent()
+        let temporary = try begin(url)
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let result = try body(temporary)
+            try commit(temporary, to: url)
+            return result
+        } catch {
+            abandon(temporary)
+            throw error
+        }
+    }
+
+    /// First half of a write that spans several calls (an HDF5 file filled batch by batch): creates
+    /// the target's folder and returns a fresh temporary path beside `url` to write to.
+    /// Finish with `commit(_:to:)`, or `abandon(_:)` on failure.
+    public static func begin(_ url: URL) throws -> URL {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
             throw StoreError.writeFailed(path: url.path, reason: "cannot create folder: \(error.localizedDescription)")
         }
-        let temporary = temporaryURL(for: url)
-        let result: Result
-        do {
-            result = try body(temporary)
-            try synchronize(temporary, target: url)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw StoreError.writeFailed(path: url.path, reason: "rename failed: \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+        return temporaryURL(for: url)
+    }
+
+    /// Syncs the finished, closed `temporary` file and renames it over `url` (atomic on POSIX).
+    /// On failure the temporary file is left for the caller to `abandon`.
+    public static func commit(_ temporary: URL, to url: URL) throws {
+        try synchronize(temporary, target: url)
+        guard rename(temporary.path, url.path) == 0 else {
+            throw StoreError.writeFailed(path: url.path, reason: "rename failed: \(String(cString: strerror(errno)))")
         }
         // Persist the directory entry too, so the rename survives a power cut.
-        synchronizeFolder(folder)
-        return result
+        synchronizeFolder(url.deletingLastPathComponent())
+    }
+
+    /// Removes a temporary file that will not be committed. Missing files are ignored.
+    public static func abandon(_ temporary: URL) {
+        try? FileManager.default.removeItem(at: temporary)
     }
 
     /// A fresh temporary path beside `url`: `<folder>/.<name>.tmp-<random hex>`.

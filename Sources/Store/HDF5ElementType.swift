@@ -47,7 +47,7 @@ public enum HDF5ElementType: Equatable, Sendable, CustomStringConvertible {
 
 /// A Swift scalar that maps onto an HDF5 native type; HDF5 converts between stored and memory
 /// types on read, so any numeric dataset can be read as any `HDF5Element`.
-public protocol HDF5Element: Numeric, Sendable {
+public protocol HDF5Element: Numeric, Sendable, BitwiseCopyable {
     /// The HDF5 native type id matching this Swift type's memory layout.
     static var nativeType: hid_t { get }
 }
