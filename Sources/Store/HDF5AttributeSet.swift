@@ -161,7 +161,8 @@ public struct HDF5AttributeSet {
 
     private func variableLengthStringType() -> hid_t {
         let type = H5Tcopy(slidemil_h5t_c_s1())
-        H5Tset_size(type, size_t.max) // H5T_VARIABLE
+        // H5T_VARIABLE is (size_t)-1; Swift imports size_t as Int, so -1 has the same bits.
+        H5Tset_size(type, -1)
         H5Tset_cset(type, H5T_CSET_UTF8)
         return type
     }
