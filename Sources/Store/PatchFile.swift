@@ -15,6 +15,7 @@ public struct PatchFile: Equatable, Sendable {
     /// Level-0 top-left corners, in file order (feature files keep the same order).
     public var coordinates: [PatchCoordinate]
 
+    /// A patch file's contents, ready to `write(to:)`.
     public init(metadata: PatchFileMetadata, coordinates: [PatchCoordinate]) {
         self.metadata = metadata
         self.coordinates = coordinates
