@@ -75,6 +75,17 @@ public final class HDF5File: @unchecked Sendable {
         HDF5Library.serialized { id >= 0 && H5Lexists(id, name, slidemil_h5p_default()) > 0 }
     }
 
+    /// Creates the group `name` (its parent must exist), so datasets can be created as `"name/x"`.
+    /// - Throws: `StoreError.hdf5` when it exists already or the parent is missing.
+    public func createGroup(_ name: String) throws {
+        try HDF5Library.serialized {
+            try requireOpen(name)
+            let group = H5Gcreate2(id, name, slidemil_h5p_default(), slidemil_h5p_default(), slidemil_h5p_default())
+            guard group >= 0 else { throw StoreError.hdf5(path: url.path, object: name, operation: "create group") }
+            H5Gclose(group)
+        }
+    }
+
     /// Opens the dataset `name`.
     /// - Throws: `StoreError.missingDataset` when there is none.
     public func dataset(_ name: String) throws -> HDF5Dataset {
