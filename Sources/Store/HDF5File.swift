@@ -25,7 +25,8 @@ public final class HDF5File: @unchecked Sendable {
         self.id = id
     }
 
-    /// Creates (or truncates) an HDF5 file at `url`.
+    /// Creates (or truncates) an HDF5 file at `url`. Outputs of a run should be created at a path
+    /// from `AtomicFile` (as `PatchFile` and `FeatureFileWriter` do), never at their final name.
     /// - Throws: `StoreError.cannotOpen` when the file cannot be created.
     public static func create(at url: URL) throws -> HDF5File {
         try HDF5Library.serialized {
