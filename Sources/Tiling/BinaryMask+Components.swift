@@ -51,50 +51,65 @@ struct ComponentLabelling {
         width = mask.width
         height = mask.height
         labels = [Int32](repeating: 0, count: mask.bits.count)
+        var foregroundSizes: [Int] = []
+        var foregroundBoxes: [(minX: Int, minY: Int, maxX: Int, maxY: Int)] = []
+        var backgroundSizes: [Int] = []
+        var ownerPixels: [Int?] = []
+        let width = self.width, height = self.height
         var stack: [Int] = []
-        for start in mask.bits.indices where labels[start] == 0 {
-            let isForeground = mask.bits[start] != 0
-            let label: Int32 = isForeground ? Int32(foregroundSizes.count + 1) : -Int32(backgroundSizes.count + 1)
-            var size = 0
-            var box = (minX: Int.max, minY: Int.max, maxX: Int.min, maxY: Int.min)
-            var touchesBorder = false
-            labels[start] = label
-            stack.append(start)
-            while let index = stack.popLast() {
-                size += 1
-                let x = index % width, y = index / width
-                box = (min(box.minX, x), min(box.minY, y), max(box.maxX, x), max(box.maxY, y))
-                if x == 0 || y == 0 || x == width - 1 || y == height - 1 { touchesBorder = true }
-                for dy in -1...1 {
-                    for dx in -1...1 where dx != 0 || dy != 0 {
-                        let nx = x + dx, ny = y + dy
-                        guard nx >= 0, ny >= 0, nx < width, ny < height else { continue }
-                        let neighbour = ny * width + nx
-                        let neighbourForeground = mask.bits[neighbour] != 0
-                        if neighbourForeground == isForeground {
-                            // Background connects only through edges, so that a diagonal gap in
-                            // an 8-connected outline still closes a hole.
-                            if !isForeground && dx != 0 && dy != 0 { continue }
-                            if labels[neighbour] == 0 {
-                                labels[neighbour] = label
-                                stack.append(neighbour)
+        stack.reserveCapacity(1024)
+        mask.bits.withUnsafeBufferPointer { bits in
+            labels.withUnsafeMutableBufferPointer { labels in
+                for start in 0..<bits.count where labels[start] == 0 {
+                    let isForeground = bits[start] != 0
+                    let label: Int32 = isForeground ? Int32(foregroundSizes.count + 1) : -Int32(backgroundSizes.count + 1)
+                    var size = 0
+                    var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
+                    var touchesBorder = false
+                    labels[start] = label
+                    stack.append(start)
+                    while let index = stack.popLast() {
+                        size += 1
+                        let y = index / width, x = index - y * width
+                        if x < minX { minX = x }
+                        if x > maxX { maxX = x }
+                        if y < minY { minY = y }
+                        if y > maxY { maxY = y }
+                        if x == 0 || y == 0 || x == width - 1 || y == height - 1 { touchesBorder = true }
+                        for dy in -1...1 {
+                            let ny = y + dy
+                            guard ny >= 0, ny < height else { continue }
+                            for dx in -1...1 where dx != 0 || dy != 0 {
+                                // Background connects only through edges, so that a diagonal gap
+                                // in an 8-connected outline still closes a hole.
+                                if !isForeground && dx != 0 && dy != 0 { continue }
+                                let nx = x + dx
+                                guard nx >= 0, nx < width else { continue }
+                                let neighbour = ny * width + nx
+                                if labels[neighbour] == 0 && (bits[neighbour] != 0) == isForeground {
+                                    labels[neighbour] = label
+                                    stack.append(neighbour)
+                                }
                             }
                         }
                     }
+                    if isForeground {
+                        foregroundSizes.append(size)
+                        foregroundBoxes.append((minX, minY, maxX, maxY))
+                    } else {
+                        backgroundSizes.append(size)
+                        // The pixel above a hole's first raster pixel is tissue of the enclosing
+                        // piece (not of an island inside the hole, which lies below the hole's top row).
+                        ownerPixels.append(touchesBorder ? nil : start - width)
+                    }
                 }
             }
-            if isForeground {
-                foregroundSizes.append(size)
-                foregroundBoxes.append(box)
-            } else {
-                backgroundSizes.append(size)
-                // The pixel above a hole's first raster pixel is tissue of the enclosing piece
-                // (not of an island inside the hole, which lies below the hole's top row).
-                holeOwner.append(touchesBorder ? nil : start - width)
-            }
         }
+        self.foregroundSizes = foregroundSizes
+        self.foregroundBoxes = foregroundBoxes
+        self.backgroundSizes = backgroundSizes
         // Owners were recorded as pixel indices; foreground labels are final only now.
-        holeOwner = holeOwner.map { $0.map { Int(labels[$0]) - 1 } }
+        self.holeOwner = ownerPixels.map { $0.map { Int(labels[$0]) - 1 } }
     }
 
     func regions() -> [TissueRegion] {

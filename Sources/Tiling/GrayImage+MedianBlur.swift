@@ -2,7 +2,8 @@ extension GrayImage {
     /// Median filter over a `kernel` x `kernel` square, borders replicated (as OpenCV's
     /// `medianBlur`). Removes salt-and-pepper specks (dust, debris) before thresholding.
     ///
-    /// Uses a sliding 256-bin histogram per row, O(width * height * kernel).
+    /// Slides a 256-bin histogram along each row and moves the median by the few bins it shifts
+    /// per step: O(width * height * kernel).
     /// - Precondition: `kernel` is odd and positive; 1 returns the image unchanged.
     public func medianBlurred(kernel: Int) -> GrayImage {
         precondition(kernel > 0 && kernel % 2 == 1, "median kernel \(kernel) must be odd and positive")
@@ -11,32 +12,43 @@ extension GrayImage {
         let half = (kernel * kernel) / 2
         var out = [UInt8](repeating: 0, count: pixels.count)
         let w = width, h = height
+        var histogram = [Int32](repeating: 0, count: 256)
+        var rows = [Int](repeating: 0, count: kernel)
         pixels.withUnsafeBufferPointer { src in
-            var histogram = [Int](repeating: 0, count: 256)
-            var rows = [Int](repeating: 0, count: kernel)
-            for y in 0..<h {
-                for i in 0..<kernel { rows[i] = min(max(y + i - radius, 0), h - 1) * w }
-                for i in 0..<256 { histogram[i] = 0 }
-                // Column window for x = 0 covers x in [-radius, radius], clamped.
-                for dx in -radius...radius {
-                    let column = min(max(dx, 0), w - 1)
-                    for row in rows { histogram[Int(src[row + column])] += 1 }
-                }
-                for x in 0..<w {
-                    var seen = 0
-                    var value = 0
-                    while true {
-                        seen += histogram[value]
-                        if seen > half { break }
-                        value += 1
-                    }
-                    out[y * w + x] = UInt8(value)
-                    if x + 1 < w {
-                        let leaving = min(max(x - radius, 0), w - 1)
-                        let entering = min(x + 1 + radius, w - 1)
-                        for row in rows {
-                            histogram[Int(src[row + leaving])] -= 1
-                            histogram[Int(src[row + entering])] += 1
+            out.withUnsafeMutableBufferPointer { dst in
+                histogram.withUnsafeMutableBufferPointer { hist in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        for y in 0..<h {
+                            for i in 0..<kernel { rows[i] = min(max(y + i - radius, 0), h - 1) * w }
+                            for i in 0..<256 { hist[i] = 0 }
+                            for dx in -radius...radius {
+                                let column = min(max(dx, 0), w - 1)
+                                for row in rows { hist[Int(src[row + column])] += 1 }
+                            }
+                            // Invariant after adjusting: below <= half < below + hist[median].
+                            var median = 0
+                            var below = 0
+                            for x in 0..<w {
+                                while below > half {
+                                    median -= 1
+                                    below -= Int(hist[median])
+                                }
+                                while below + Int(hist[median]) <= half {
+                                    below += Int(hist[median])
+                                    median += 1
+                                }
+                                dst[y * w + x] = UInt8(median)
+                                guard x + 1 < w else { break }
+                                let leaving = min(max(x - radius, 0), w - 1)
+                                let entering = min(x + 1 + radius, w - 1)
+                                for row in rows {
+                                    let old = Int(src[row + leaving]), new = Int(src[row + entering])
+                                    hist[old] -= 1
+                                    if old < median { below -= 1 }
+                                    hist[new] += 1
+                                    if new < median { below += 1 }
+                                }
+                            }
                         }
                     }
                 }

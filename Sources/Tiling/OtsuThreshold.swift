@@ -2,7 +2,8 @@
 public enum OtsuThreshold {
     /// The threshold `t` such that pixels `> t` form one class and `<= t` the other (OpenCV's
     /// convention), or `nil` when the histogram is empty or holds a single value (nothing to split).
-    /// Ties resolve to the lowest `t`. O(256).
+    /// When a range of cuts ties (an empty gap between the classes), the middle of the range is
+    /// returned rather than its lowest value, which would sit on top of the background mode. O(256).
     public static func threshold(histogram: [Int]) -> UInt8? {
         precondition(histogram.count == 256, "Otsu needs a 256-bin histogram, got \(histogram.count)")
         let total = histogram.reduce(0, +)
@@ -11,7 +12,8 @@ public enum OtsuThreshold {
         var backgroundCount = 0.0
         var backgroundSum = 0.0
         var best = -1.0
-        var bestThreshold = 0
+        var bestFirst = 0
+        var bestLast = 0
         for t in 0..<255 {
             backgroundCount += Double(histogram[t])
             backgroundSum += Double(t) * Double(histogram[t])
@@ -23,9 +25,12 @@ public enum OtsuThreshold {
             let variance = backgroundCount * foregroundCount * difference * difference
             if variance > best * (1 + 1e-12) {
                 best = variance
-                bestThreshold = t
+                bestFirst = t
+                bestLast = t
+            } else if variance >= best * (1 - 1e-12) && bestLast == t - 1 {
+                bestLast = t
             }
         }
-        return UInt8(bestThreshold)
+        return UInt8((bestFirst + bestLast) / 2)
     }
 }

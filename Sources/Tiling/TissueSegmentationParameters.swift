@@ -20,8 +20,8 @@ public struct TissueSegmentationParameters: Equatable, Sendable {
     public var maxSide: Int = 4096
     /// Saturation threshold rule (default Otsu).
     public var threshold: Threshold = .otsu
-    /// Otsu thresholds below this are read as splitting background noise (default 5).
-    public var otsuFloor: UInt8 = 5
+    /// Otsu thresholds below this are read as splitting background noise (default 4).
+    public var otsuFloor: UInt8 = 4
     /// Median blur kernel in segmentation px, odd (default 7; 1 disables).
     public var medianKernel: Int = 7
     /// Closing kernel (square side) in segmentation px (default 4; 0 or 1 disables).
