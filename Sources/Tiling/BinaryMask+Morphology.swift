@@ -28,27 +28,59 @@ extension BinaryMask {
         // The window of source offsets reaching an output pixel: [low, high].
         let low = erode ? -(kernel - 1 - anchor) : -anchor
         let high = low + kernel - 1
-        let once = Self.pass(bits, count: width, lines: height, step: 1, lineStride: width, low: low, high: high, erode: erode)
-        let twice = Self.pass(once, count: height, lines: width, step: width, lineStride: 1, low: low, high: high, erode: erode)
+        let once = Self.horizontalPass(bits, width: width, height: height, low: low, high: high, erode: erode)
+        let twice = Self.verticalPass(once, width: width, height: height, low: low, high: high, erode: erode)
         return BinaryMask(width: width, height: height, bits: twice)
     }
 
-    /// One 1-D pass along `lines` lines of `count` pixels, `step` apart within a line.
-    private static func pass(_ source: [UInt8], count: Int, lines: Int, step: Int, lineStride: Int,
-                             low: Int, high: Int, erode: Bool) -> [UInt8] {
+    /// Window test along rows, with a prefix sum per row.
+    private static func horizontalPass(_ source: [UInt8], width: Int, height: Int, low: Int, high: Int, erode: Bool) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: source.count)
-        var prefix = [Int32](repeating: 0, count: count + 1)
+        var prefix = [Int32](repeating: 0, count: width + 1)
         source.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 prefix.withUnsafeMutableBufferPointer { prefix in
-                    for line in 0..<lines {
-                        let base = line * lineStride
-                        for i in 0..<count { prefix[i + 1] = prefix[i] + Int32(src[base + i * step]) }
-                        for i in 0..<count {
-                            let first = max(i + low, 0), last = min(i + high, count - 1)
-                            let set = prefix[last + 1] - prefix[first]
-                            let hit = erode ? set == Int32(last - first + 1) : set > 0
-                            dst[base + i * step] = hit ? 1 : 0
+                    for y in 0..<height {
+                        let base = y * width
+                        for x in 0..<width { prefix[x + 1] = prefix[x] &+ Int32(src[base + x]) }
+                        for x in 0..<width {
+                            let first = max(x + low, 0), last = min(x + high, width - 1)
+                            let set = prefix[last + 1] &- prefix[first]
+                            dst[base + x] = (erode ? set == Int32(last - first + 1) : set > 0) ? 1 : 0
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Window test along columns, with one running count per column updated row by row, so the
+    /// image is walked in memory order.
+    private static func verticalPass(_ source: [UInt8], width: Int, height: Int, low: Int, high: Int, erode: Bool) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: source.count)
+        var counts = [Int32](repeating: 0, count: width)
+        source.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    // Window of output row y: rows [y + low, y + high] within the image.
+                    for row in 0..<min(high, height - 1) + 1 where row >= 0 {
+                        for x in 0..<width { counts[x] &+= Int32(src[row * width + x]) }
+                    }
+                    for y in 0..<height {
+                        let first = max(y + low, 0), last = min(y + high, height - 1)
+                        let full = Int32(last - first + 1)
+                        let base = y * width
+                        for x in 0..<width {
+                            let set = counts[x]
+                            dst[base + x] = (erode ? set == full : set > 0) ? 1 : 0
+                        }
+                        let leaving = y + low, entering = y + 1 + high
+                        if leaving >= 0 {
+                            for x in 0..<width { counts[x] &-= Int32(src[leaving * width + x]) }
+                        }
+                        if entering < height {
+                            for x in 0..<width { counts[x] &+= Int32(src[entering * width + x]) }
                         }
                     }
                 }

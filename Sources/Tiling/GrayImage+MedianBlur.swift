@@ -43,9 +43,9 @@ extension GrayImage {
                                 let entering = min(x + 1 + radius, w - 1)
                                 for row in rows {
                                     let old = Int(src[row + leaving]), new = Int(src[row + entering])
-                                    hist[old] -= 1
+                                    hist[old] &-= 1
                                     if old < median { below -= 1 }
-                                    hist[new] += 1
+                                    hist[new] &+= 1
                                     if new < median { below += 1 }
                                 }
                             }

@@ -14,8 +14,8 @@ final class OtsuThresholdTests: XCTestCase {
         // Two Gaussian-like modes at 30 and 150 with different widths and weights.
         var histogram = [Int](repeating: 0, count: 256)
         for value in 0..<256 {
-            let a = 1000 * exp(-pow(Double(value - 30), 2) / (2 * 8 * 8))
-            let b = 400 * exp(-pow(Double(value - 150), 2) / (2 * 20 * 20))
+            let a = 1000 * exp(-pow(Double(value - 30), 2) / (2 * 15 * 15))
+            let b = 400 * exp(-pow(Double(value - 150), 2) / (2 * 30 * 30))
             histogram[value] = Int(a + b)
         }
         // Independent definition: minimise the weighted sum of class variances.
