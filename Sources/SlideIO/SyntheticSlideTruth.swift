@@ -60,6 +60,6 @@ public struct SyntheticSlideTruth: Codable, Sendable, Equatable {
     /// The path of the truth file of the slide at `slidePath`: the extension replaced by `.json`
     /// (`slides/a.tif` -> `slides/a.json`), matching the slide id `a` used in label CSVs.
     public static func path(forSlide slidePath: String) -> String {
-        URL(fileURLWithPath: slidePath).deletingPathExtension().appendingPathExtension("json").path
+        (slidePath as NSString).deletingPathExtension + ".json"
     }
 }

@@ -22,7 +22,7 @@ struct SyntheticTissueRenderer: Sendable {
     }
 
     // Normal nuclei stay inside their own cell (jitter + radius < spacing / 2): one cell to check.
-    private static let normal = NucleusModel(spacing: 14, probability: 0.5, radius: 2.4...3.4, irregularity: 0,
+    private static let normal = NucleusModel(spacing: 12, probability: 0.5, radius: 2.4...3.4, irregularity: 0,
                                              reach: 0, colour: (92, 58, 138), stroma: (236, 165, 196), salt: 0x4E4F)
     // Tumour nuclei are crowded and large and may cross into neighbouring cells.
     private static let tumor = NucleusModel(spacing: 9, probability: 0.92, radius: 3.2...4.6, irregularity: 0.22,
