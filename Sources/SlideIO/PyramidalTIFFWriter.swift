@@ -33,7 +33,8 @@ public struct PyramidalTIFFWriter: Sendable {
     public let downsampleFactor: Int
     public let micronsPerPixel: MicronsPerPixel?
     public let imageDescription: String?
-    /// Size of every level, level 0 first; levels stop once one fits in a single tile.
+    /// Size of every level, level 0 first; levels stop once one fits in a single tile (deflate:
+    /// before a level would be narrower or shorter than a tile, which OpenSlide 3.4.1 cannot read).
     public let levelSizes: [(width: Int, height: Int)]
 
     /// Validates a configuration.
@@ -71,7 +72,11 @@ public struct PyramidalTIFFWriter: Sendable {
         self.imageDescription = imageDescription
         var sizes = [(width: width, height: height)]
         while let last = sizes.last, max(last.width, last.height) > tileSize {
-            sizes.append(((last.width + downsampleFactor - 1) / downsampleFactor, (last.height + downsampleFactor - 1) / downsampleFactor))
+            let next = ((last.width + downsampleFactor - 1) / downsampleFactor, (last.height + downsampleFactor - 1) / downsampleFactor)
+            // OpenSlide 3.4.1 decodes non-JPEG tiles through TIFFRGBAImage, which returns nothing
+            // for a level narrower or shorter than one tile; deflate pyramids stop before that.
+            if compression == .deflate && min(next.0, next.1) < tileSize { break }
+            sizes.append(next)
         }
         levelSizes = sizes
     }

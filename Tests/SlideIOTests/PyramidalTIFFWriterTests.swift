@@ -10,20 +10,27 @@ final class PyramidalTIFFWriterTests: XCTestCase {
 
     func testLevelGeometryFollowsHalvingDownToOneTile() throws {
         let path = folder.path("odd.tif")
-        try TestSlides.write(.init(width: 1111, height: 777, seed: 1), to: path)
+        try TestSlides.write(.init(width: 1111, height: 777, seed: 1), to: path, compression: .jpeg(quality: 80))
         let slide = try OpenSlideSlide(path: path)
         // ceil-halving 1111 x 777 until the longer side fits 256 px.
         let expected = [(1111, 777), (556, 389), (278, 195), (139, 98)]
         XCTAssertEqual(slide.levels.count, expected.count)
-        for (level, size) in zip(slide.levels, expected) {
+        for (index, (level, size)) in zip(slide.levels, expected).enumerated() {
             XCTAssertEqual(level.width, size.0)
             XCTAssertEqual(level.height, size.1)
             // OpenSlide's downsample is the mean of the width and height ratios.
             XCTAssertEqual(level.downsample, (1111.0 / Double(size.0) + 777.0 / Double(size.1)) / 2, accuracy: 1e-9)
+            // Every level decodes (a whole-level read has no transparent, i.e. white-filled, holes
+            // where tissue is): the middle of the first tissue piece is not background.
+            let image = try slide.readRegion(level: index, x: 0, y: 0, width: size.0, height: size.1)
+            XCTAssertNotEqual(image[size.0 / 4, size.1 / 2].green, 255, "level \(index)")
         }
         let writer = try PyramidalTIFFWriter(width: 1111, height: 777)
         XCTAssertEqual(writer.levelSizes.map(\.width), expected.map(\.0))
         XCTAssertEqual(writer.totalTiles, 5 * 4 + 3 * 2 + 2 * 1 + 1)
+        // Deflate pyramids stop before a level smaller than a tile (OpenSlide 3.4.1 cannot read those).
+        let deflate = try PyramidalTIFFWriter(width: 1111, height: 777, compression: .deflate)
+        XCTAssertEqual(deflate.levelSizes.map(\.width), [1111, 556])
     }
 
     func testDeflateLevel0IsExactAndLevel1IsTheTwoByTwoMean() throws {
@@ -66,8 +73,8 @@ final class PyramidalTIFFWriterTests: XCTestCase {
         let writer = try PyramidalTIFFWriter(width: 2000, height: 1500, compression: .deflate, downsampleFactor: 4)
         try writer.write(to: path) { synthetic.region(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
         let slide = try OpenSlideSlide(path: path)
-        XCTAssertEqual(slide.levels.map(\.width), [2000, 500, 125])
-        XCTAssertEqual(slide.levels.map(\.height), [1500, 375, 94])
+        XCTAssertEqual(slide.levels.map(\.width), [2000, 500])
+        XCTAssertEqual(slide.levels.map(\.height), [1500, 375])
         let block = try slide.readRegion(level: 1, x: 400, y: 400, width: 1, height: 1)
         let mean = TestSlides.mean(synthetic.region(x: 400, y: 400, width: 4, height: 4))
         XCTAssertEqual(Double(block.pixels[0]), mean.0, accuracy: 0.51)
