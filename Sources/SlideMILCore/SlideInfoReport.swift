@@ -8,6 +8,12 @@ public struct SlideInfoReport: Codable, Sendable, Equatable {
         public let width: Int
         public let height: Int
         public let downsample: Double
+
+        public init(width: Int, height: Int, downsample: Double) {
+            self.width = width
+            self.height = height
+            self.downsample = downsample
+        }
     }
 
     /// One associated image and its size.
