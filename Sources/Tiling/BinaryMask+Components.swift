@@ -8,16 +8,18 @@ extension BinaryMask {
 
     /// Removes tissue pieces smaller than `minTissuePixels` (tissue pixels, holes excluded) and
     /// fills holes smaller than `minHolePixels` in the pieces that remain, as CLAM's contour
-    /// filter does. When every piece is below the limit the largest one is kept instead, so that
-    /// a small biopsy is never reduced to nothing: `keptLargestOnly` reports it.
-    public func removingSmallComponents(minTissuePixels: Int, minHolePixels: Int) -> (mask: BinaryMask, keptLargestOnly: Bool) {
+    /// filter does. When every piece is below the limit, the limit drops to a tenth of the largest
+    /// piece, so that a small biopsy keeps its fragments (and loses only specks) instead of being
+    /// reduced to nothing: `relaxedLimit` then gives the limit used, in pixels.
+    public func removingSmallComponents(minTissuePixels: Int, minHolePixels: Int) -> (mask: BinaryMask, relaxedLimit: Int?) {
         let labelling = ComponentLabelling(mask: self)
         let stats = labelling.foregroundSizes
         var keep = stats.map { $0 >= minTissuePixels }
-        var keptLargestOnly = false
-        if !stats.isEmpty, !keep.contains(true), let largest = stats.indices.max(by: { stats[$0] < stats[$1] }) {
-            keep[largest] = true
-            keptLargestOnly = true
+        var relaxedLimit: Int? = nil
+        if let largest = stats.max(), !keep.contains(true) {
+            let limit = max(1, largest / 10)
+            keep = stats.map { $0 >= limit }
+            relaxedLimit = limit
         }
         var out = [UInt8](repeating: 0, count: bits.count)
         for index in bits.indices {
@@ -31,7 +33,7 @@ extension BinaryMask {
                 }
             }
         }
-        return (BinaryMask(width: width, height: height, bits: out), keptLargestOnly)
+        return (BinaryMask(width: width, height: height, bits: out), relaxedLimit)
     }
 }
 

@@ -77,8 +77,8 @@ public struct TissueSegmenter: Sendable {
                 minTissuePixels: Int((parameters.minTissueArea / squareMicronsPerPixel).rounded(.up)),
                 minHolePixels: Int((parameters.minHoleArea / squareMicronsPerPixel).rounded(.up)))
             mask = cleaned.mask
-            if cleaned.keptLargestOnly {
-                warnings.append(.keptLargestPieceOnly(areaSquareMicrons: Double(mask.setCount) * squareMicronsPerPixel))
+            if let relaxed = cleaned.relaxedLimit {
+                warnings.append(.minimumAreaRelaxed(usedSquareMicrons: Double(relaxed) * squareMicronsPerPixel))
             }
         }
         return TissueSegmentation(mask: TissueMask(mask: mask, downsampleX: downsampleX, downsampleY: downsampleY),

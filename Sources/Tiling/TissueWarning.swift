@@ -4,8 +4,9 @@ public enum TissueWarning: Equatable, Sendable, CustomStringConvertible {
     case otsuFallback(otsu: UInt8?, used: UInt8)
     /// No tissue pixel at all survived thresholding.
     case noTissue
-    /// Every piece was below the minimum area; the largest was kept anyway.
-    case keptLargestPieceOnly(areaSquareMicrons: Double)
+    /// Every piece was below the minimum area; pieces of at least a tenth of the largest
+    /// (`usedSquareMicrons`) were kept instead.
+    case minimumAreaRelaxed(usedSquareMicrons: Double)
     /// The slide's mpp is unknown; area limits were converted at the reference resolution.
     case areasAtReferenceResolution(micronsPerPixel: Double)
     /// The nearest level was too large; the image was shrunk to fit the size cap.
@@ -18,8 +19,8 @@ public enum TissueWarning: Equatable, Sendable, CustomStringConvertible {
             return "\(found); used the fixed saturation threshold \(used)"
         case .noTissue:
             return "no tissue found; check the mask picture or lower the saturation threshold"
-        case let .keptLargestPieceOnly(area):
-            return "every tissue piece is below the minimum area; kept the largest (\(Int(area)) µm²)"
+        case let .minimumAreaRelaxed(area):
+            return "every tissue piece is below the minimum area; kept pieces of at least \(Int(area)) µm² (a tenth of the largest)"
         case let .areasAtReferenceResolution(mpp):
             return "microns per pixel unknown; area limits converted at \(mpp) µm/px"
         case let .downsampleRaised(from, to):

@@ -80,8 +80,8 @@ final class MorphologyTests: XCTestCase {
         ])
         // The ring (16 px, 8 px hole) stays with its hole; the 1 px speck goes; the left 3x3 ring
         // (8 px) has a 1 px hole that is filled; the right piece touches the border, no hole.
-        let (cleaned, keptLargest) = picture.removingSmallComponents(minTissuePixels: 5, minHolePixels: 2)
-        XCTAssertFalse(keptLargest)
+        let (cleaned, relaxed) = picture.removingSmallComponents(minTissuePixels: 5, minHolePixels: 2)
+        XCTAssertNil(relaxed)
         XCTAssertEqual(cleaned, mask([
             "............",
             ".######.....",
@@ -95,10 +95,11 @@ final class MorphologyTests: XCTestCase {
         ]))
     }
 
-    func testEverythingTooSmallKeepsTheLargestPiece() {
-        let picture = mask(["#...##", "....##", "......"])
-        let (cleaned, keptLargest) = picture.removingSmallComponents(minTissuePixels: 100, minHolePixels: 0)
-        XCTAssertTrue(keptLargest)
-        XCTAssertEqual(cleaned, mask(["....##", "....##", "......"]))
+    func testEverythingTooSmallRelaxesTheLimitToATenthOfTheLargest() {
+        // Pieces of 1, 2 and 20 px, all below 100: the limit becomes 2, the speck goes.
+        let picture = mask(["#.##......", "..........", "....#####.", "....#####.", "....#####.", "....#####."])
+        let (cleaned, relaxed) = picture.removingSmallComponents(minTissuePixels: 100, minHolePixels: 0)
+        XCTAssertEqual(relaxed, 2)
+        XCTAssertEqual(cleaned, mask(["..##......", "..........", "....#####.", "....#####.", "....#####.", "....#####."]))
     }
 }

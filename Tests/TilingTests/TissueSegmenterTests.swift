@@ -55,7 +55,7 @@ final class TissueSegmenterTests: XCTestCase {
         }
         let result = try TissueSegmenter().segment(thumbnail: image, downsampleX: 64, downsampleY: 64, micronsPerPixel: 0.25)
         XCTAssertGreaterThanOrEqual(result.mask.mask.intersectionOverUnion(truth), 0.85)
-        XCTAssertTrue(result.warnings.contains { if case .keptLargestPieceOnly = $0 { return true } else { return false } })
+        XCTAssertTrue(result.warnings.contains { if case .minimumAreaRelaxed = $0 { return true } else { return false } })
     }
 
     func testSegmentsAPyramidAtTheLevelNearestTheTargetDownsample() throws {
