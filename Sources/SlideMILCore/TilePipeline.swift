@@ -77,10 +77,12 @@ public enum TilePipeline {
 
         try writePNG(TilePictures.maskOverlay(segmentation), to: url(output, "masks", input.slideID, "png"))
         try writePNG(TilePictures.stitch(segmentation, grid: grid), to: url(output, "stitches", input.slideID, "png"))
-        if settings.exportTiles {
-            let skipped = try exportTiles(slide: slide, grid: grid, folder: output.appendingPathComponent("tiles/\(input.slideID)"),
-                                          settings: settings, onTilesRead: onTilesRead)
-            if skipped > 0 { warnings.append("\(skipped) unreadable tiles skipped") }
+        if settings.exportTiles || settings.verifyTiles {
+            let folder = settings.exportTiles ? output.appendingPathComponent("tiles/\(input.slideID)") : nil
+            let skipped = try readTiles(slide: slide, grid: grid, exportFolder: folder, settings: settings, onTilesRead: onTilesRead)
+            if !skipped.isEmpty {
+                warnings.append("\(skipped.count) unreadable tiles skipped, first at level-0 (\(skipped[0].x), \(skipped[0].y))")
+            }
         }
         try patchFile(slide: slide, slideID: input.slideID, grid: grid, settings: settings, folder: output.appendingPathComponent("patches"))
             .write(to: url(output, "patches", input.slideID, "h5"))
@@ -119,23 +121,25 @@ public enum TilePipeline {
         return PatchFile(metadata: metadata, coordinates: grid.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
     }
 
-    /// Reads every kept tile through a `TileStream` and writes it as `<x>_<y>.png`; returns how
-    /// many unreadable tiles were skipped (under `TileReadPolicy.skip`).
-    private static func exportTiles(slide: Slide, grid: TileGrid, folder: URL, settings: TileSettings,
-                                    onTilesRead: (Int) -> Void) throws -> Int {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    /// Reads every kept tile through a `TileStream`, writing it as `<x>_<y>.png` into
+    /// `exportFolder` when given; returns the unreadable tiles skipped (under `TileReadPolicy.skip`).
+    private static func readTiles(slide: Slide, grid: TileGrid, exportFolder: URL?, settings: TileSettings,
+                                  onTilesRead: (Int) -> Void) throws -> [Level0Point] {
+        if let exportFolder { try FileManager.default.createDirectory(at: exportFolder, withIntermediateDirectories: true) }
         let stream = TileStream(slide: slide, geometry: grid.geometry, coordinates: grid.coordinates, batchSize: 32,
                                 readers: settings.readers, queueDepth: 2 * settings.readers, policy: settings.badTilePolicy)
         defer { stream.cancel() }
         var read = 0
-        var skipped = 0
+        var skipped: [Level0Point] = []
         while let batch = try stream.next() {
-            for (point, tile) in zip(batch.coordinates, batch.tiles) {
-                let image = RasterImage(width: tile.width, height: tile.height, format: .rgb, pixels: tile.pixels)
-                try writePNG(image, to: folder.appendingPathComponent("\(point.x)_\(point.y).png"))
+            if let exportFolder {
+                for (point, tile) in zip(batch.coordinates, batch.tiles) {
+                    let image = RasterImage(width: tile.width, height: tile.height, format: .rgb, pixels: tile.pixels)
+                    try writePNG(image, to: exportFolder.appendingPathComponent("\(point.x)_\(point.y).png"))
+                }
             }
             read += batch.tiles.count
-            skipped += batch.skipped.count
+            skipped += batch.skipped.map(\.coordinate)
             onTilesRead(read)
         }
         return skipped

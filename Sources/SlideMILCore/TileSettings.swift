@@ -13,7 +13,10 @@ public struct TileSettings: Sendable, Equatable {
     public var mppOverride: Double?
     /// Also write every kept tile as a PNG under `tiles/<slide_id>/`.
     public var exportTiles = false
-    /// Reader threads for tile export.
+    /// Read every kept tile (without writing it) to find unreadable tiles before feature
+    /// extraction does; implied by `exportTiles`.
+    public var verifyTiles = false
+    /// Reader threads for tile export and verification.
     public var readers = 2
     /// What an unreadable tile does during export.
     public var badTilePolicy: TileReadPolicy = .stop
@@ -34,7 +37,7 @@ public struct TileSettings: Sendable, Equatable {
             "target=\(g.target)", "tile=\(g.tileSize)", "overlap=\(g.overlap)", "tolerance=\(g.levelTolerance)",
             "tissue=\(g.minTissueFraction)", "segds=\(s.targetDownsample)", "segmax=\(s.maxSide)", "threshold=\(threshold)",
             "median=\(s.medianKernel)", "close=\(s.closingKernel)", "area=\(s.minTissueArea)", "hole=\(s.minHoleArea)",
-            "refmpp=\(s.referenceMicronsPerPixel)", "mpp=\(mppOverride.map { "\($0)" } ?? "-")", "export=\(exportTiles)",
+            "refmpp=\(s.referenceMicronsPerPixel)", "mpp=\(mppOverride.map { "\($0)" } ?? "-")", "export=\(exportTiles)", "verify=\(verifyTiles)",
             "policy=\(badTilePolicy)",
         ].joined(separator: ";")
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -68,10 +68,13 @@ struct TileCommand: ParsableCommand {
     @Flag(name: .customLong("export-tiles"), help: "Also write every kept tile as a PNG under tiles/<id>/.")
     var exportTiles = false
 
-    @Option(help: "Reader threads for tile export.")
+    @Flag(name: .customLong("verify-tiles"), help: "Read every kept tile without writing it, to find unreadable tiles now (implied by --export-tiles).")
+    var verifyTiles = false
+
+    @Option(help: "Reader threads for tile export and verification.")
     var readers = 2
 
-    @Flag(name: .customLong("skip-bad-tiles"), help: "When exporting, skip unreadable tiles instead of failing the slide.")
+    @Flag(name: .customLong("skip-bad-tiles"), help: "When exporting or verifying, skip unreadable tiles instead of failing the slide.")
     var skipBadTiles = false
 
     func validate() throws {
@@ -105,6 +108,7 @@ struct TileCommand: ParsableCommand {
         settings.segmentation.minHoleArea = minHoleArea
         settings.mppOverride = mpp
         settings.exportTiles = exportTiles
+        settings.verifyTiles = verifyTiles
         settings.readers = readers
         settings.badTilePolicy = skipBadTiles ? .skip : .stop
         return settings
