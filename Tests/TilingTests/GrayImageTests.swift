@@ -49,4 +49,28 @@ final class GrayImageTests: XCTestCase {
             }
         }
     }
+
+    func testMedianMaskAndSampledHistogramAgreeWithTheFullMedian() {
+        var state: UInt32 = 777
+        let width = 41, height = 29
+        // Smooth blobs plus noise, so that thresholds cut through mixed windows.
+        let pixels = (0..<width * height).map { index -> UInt8 in
+            state = state &* 1664525 &+ 1013904223
+            let x = index % width, y = index / width
+            let blob = (x / 8 + y / 6) % 2 == 0 ? 120 : 10
+            return UInt8(min(255, blob + Int(state >> 27)))
+        }
+        let image = GrayImage(width: width, height: height, pixels: pixels)
+        for kernel in [1, 3, 7, 9] {
+            let blurred = image.medianBlurred(kernel: kernel)
+            for threshold: UInt8 in [0, 15, 60, 125, 200] {
+                XCTAssertEqual(image.medianBlurredMask(kernel: kernel, above: threshold), blurred.mask(above: threshold),
+                               "kernel \(kernel), threshold \(threshold)")
+            }
+            XCTAssertEqual(image.medianBlurredHistogram(kernel: kernel, rowStep: 1), blurred.histogram)
+            var everyThird = [Int](repeating: 0, count: 256)
+            for y in stride(from: 1, to: height, by: 3) { for x in 0..<width { everyThird[Int(blurred.pixels[y * width + x])] += 1 } }
+            XCTAssertEqual(image.medianBlurredHistogram(kernel: kernel, rowStep: 3), everyThird)
+        }
+    }
 }
