@@ -26,15 +26,14 @@ public struct TissueSegmenter: Sendable {
         return cap > nearest ? (cap, nearest) : (nearest, nil)
     }
 
-    /// Segments `slide`. `micronsPerPixel` overrides the slide's own level-0 resolution for the
-    /// area limits.
+    /// Segments `slide`. The area limits use `micronsPerPixel`, else the slide's metadata, else
+    /// its objective power (10/power µm/px), else `referenceMicronsPerPixel` with a warning.
     /// - Throws: `TilingError.emptySlide`, or errors of the slide's reads.
     public func segment(_ slide: Slide, micronsPerPixel: MicronsPerPixel? = nil) throws -> TissueSegmentation {
         let (downsample, raisedFrom) = segmentationDownsample(for: slide)
         let thumbnail = try SlideThumbnail(slide: slide, downsample: downsample)
-        let mpp = micronsPerPixel ?? slide.micronsPerPixel
         let result = segment(thumbnail: thumbnail.image, downsampleX: thumbnail.downsampleX, downsampleY: thumbnail.downsampleY,
-                             micronsPerPixel: mpp.map { ($0.x + $0.y) / 2 })
+                             micronsPerPixel: TargetResolution.level0MicronsPerPixel(slide: slide, override: micronsPerPixel))
         guard let raisedFrom else { return result }
         return TissueSegmentation(mask: result.mask, thumbnail: result.thumbnail, threshold: result.threshold,
                                   warnings: [.downsampleRaised(from: raisedFrom, to: downsample)] + result.warnings)

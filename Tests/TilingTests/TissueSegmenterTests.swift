@@ -105,6 +105,14 @@ final class TissueSegmenterTests: XCTestCase {
         print("segmentation of 4096 x 3072: \(String(format: "%.3f", seconds)) s CPU")
     }
 
+    func testAreaLimitsFallBackToObjectivePowerThenToTheReference() throws {
+        let (image, _) = syntheticHE(width: 256, height: 256, seed: 8) { x, y in x > 60 && x < 200 && y > 50 && y < 210 }
+        let fromPower = InMemorySlide(image: image, downsamples: [1, 4], mpp: nil, objectivePower: 40)
+        XCTAssertFalse(try TissueSegmenter().segment(fromPower).warnings.contains(.areasAtReferenceResolution(micronsPerPixel: 0.25)))
+        let unknown = InMemorySlide(image: image, downsamples: [1, 4], mpp: nil, objectivePower: nil)
+        XCTAssertTrue(try TissueSegmenter().segment(unknown).warnings.contains(.areasAtReferenceResolution(micronsPerPixel: 0.25)))
+    }
+
     func testInvalidParametersAreRejected() {
         var even = TissueSegmentationParameters()
         even.medianKernel = 4
