@@ -7,6 +7,10 @@ import Foundation
 /// Metadata is read once at open. Region reads may run on any number of threads at once: each
 /// read borrows its own OpenSlide handle from a small pool (see `OpenSlideHandlePool`), so a
 /// corrupt tile fails only the read that met it, never the slide's other readers.
+///
+/// Known OpenSlide 3.4.1 limitation: in generic TIFFs whose tiles are not JPEG (deflate, LZW), a
+/// level narrower or shorter than one tile decodes to garbage without an error being reported;
+/// JPEG-tiled slides (Camelyon, SVS) are not affected.
 public final class OpenSlideSlide: Slide {
     public let path: String
     public let vendor: String

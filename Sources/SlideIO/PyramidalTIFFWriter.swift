@@ -20,6 +20,18 @@ public struct PyramidalTIFFWriter: Sendable {
         case deflate
     }
 
+    /// A small image stored after the pyramid as a stripped (untiled) RGB directory with its own
+    /// ImageDescription, the way Aperio SVS files keep their label and macro pictures.
+    public struct ExtraImage: Sendable, Equatable {
+        public let description: String
+        public let image: RGBImage
+
+        public init(description: String, image: RGBImage) {
+            self.description = description
+            self.image = image
+        }
+    }
+
     /// How far a write has got; tiles are counted over all levels.
     public struct Progress: Sendable, Equatable {
         public let tilesWritten: Int
@@ -33,6 +45,7 @@ public struct PyramidalTIFFWriter: Sendable {
     public let downsampleFactor: Int
     public let micronsPerPixel: MicronsPerPixel?
     public let imageDescription: String?
+    public let extraImages: [ExtraImage]
     /// Size of every level, level 0 first; levels stop once one fits in a single tile (deflate:
     /// before a level would be narrower or shorter than a tile, which OpenSlide 3.4.1 cannot read).
     public let levelSizes: [(width: Int, height: Int)]
@@ -45,9 +58,11 @@ public struct PyramidalTIFFWriter: Sendable {
     ///   - downsampleFactor: 2 (default) or 4 between consecutive levels.
     ///   - micronsPerPixel: level-0 resolution written to the resolution tags; `nil` writes none.
     ///   - imageDescription: the ImageDescription tag of level 0.
+    ///   - extraImages: images written after the pyramid (deflate-compressed strips), none by default.
     /// - Throws: `SlideError.invalidConfiguration` naming the offending value.
     public init(width: Int, height: Int, tileSize: Int = 256, compression: Compression = .jpeg(quality: 90),
-                downsampleFactor: Int = 2, micronsPerPixel: MicronsPerPixel? = nil, imageDescription: String? = nil) throws {
+                downsampleFactor: Int = 2, micronsPerPixel: MicronsPerPixel? = nil, imageDescription: String? = nil,
+                extraImages: [ExtraImage] = []) throws {
         guard (1...4_000_000).contains(width), (1...4_000_000).contains(height) else {
             throw SlideError.invalidConfiguration(reason: "slide size \(width) x \(height) px is outside 1...4000000 per side")
         }
@@ -70,6 +85,7 @@ public struct PyramidalTIFFWriter: Sendable {
         self.downsampleFactor = downsampleFactor
         self.micronsPerPixel = micronsPerPixel
         self.imageDescription = imageDescription
+        self.extraImages = extraImages
         var sizes = [(width: width, height: height)]
         while let last = sizes.last, max(last.width, last.height) > tileSize {
             let next = ((last.width + downsampleFactor - 1) / downsampleFactor, (last.height + downsampleFactor - 1) / downsampleFactor)
@@ -128,6 +144,9 @@ public struct PyramidalTIFFWriter: Sendable {
                                    micronsPerPixel: resolution(ofLevel: index + 1), isReduced: true, imageDescription: nil)
             try main.copyRawTiles(from: source)
             try main.check(TIFFWriteDirectory(main.pointer), "finishing level \(index + 1)")
+        }
+        for extra in extraImages {
+            try main.writeStrippedImage(extra.image, description: extra.description)
         }
         main.close()
         guard rename(temporaryPath, path) == 0 else {

@@ -82,7 +82,8 @@ public struct SyntheticSlide: Sendable {
     public func pixel(x: Int, y: Int) -> (red: UInt8, green: UInt8, blue: UInt8) {
         let px = Double(x) + 0.5, py = Double(y) + 0.5
         guard tissueRegions.contains(where: { $0.contains(x: px, y: py) }) else { return Self.background }
-        return renderer.tissue(x: x, y: y, tumor: tumorRegions.contains { $0.contains(x: px, y: py) })
+        let texture = renderer.texture(covering: Level0Rect(x: x, y: y, width: 1, height: 1))
+        return renderer.tissue(x: x, y: y, tumor: tumorRegions.contains { $0.contains(x: px, y: py) }, texture: texture)
     }
 
     /// The level-0 rectangle at (`x`, `y`) of `width` x `height` pixels; pixels outside the
@@ -93,6 +94,9 @@ public struct SyntheticSlide: Sendable {
         let boxes = tissueRegions.map(\.boundingBox)
         let tumorBoxes = tumorRegions.map(\.boundingBox)
         let slideWidth = configuration.width, slideHeight = configuration.height
+        let region = Level0Rect(x: x, y: y, width: width, height: height)
+        guard boxes.contains(where: { $0.intersects(region) }) else { return image }
+        let texture = renderer.texture(covering: region)
         image.pixels.withUnsafeMutableBufferPointer { pixels in
             for row in 0..<height {
                 let py = y + row
@@ -108,7 +112,7 @@ public struct SyntheticSlide: Sendable {
                     let centreX = Double(px) + 0.5
                     guard pieces.contains(where: { $0.contains(x: centreX, y: centreY) }) else { continue }
                     let tumor = !tumors.isEmpty && tumors.contains { $0.contains(x: centreX, y: centreY) }
-                    let colour = renderer.tissue(x: px, y: py, tumor: tumor)
+                    let colour = renderer.tissue(x: px, y: py, tumor: tumor, texture: texture)
                     let offset = (row * width + column) * 3
                     pixels[offset] = colour.red
                     pixels[offset + 1] = colour.green

@@ -28,16 +28,24 @@ struct SyntheticTissueRenderer: Sendable {
     private static let tumor = NucleusModel(spacing: 9, probability: 0.92, radius: 3.2...4.6, irregularity: 0.22,
                                             reach: 1, colour: (64, 32, 108), stroma: (214, 140, 190), salt: 0x5455)
 
-    /// The colour of tissue at level-0 pixel (`x`, `y`).
-    func tissue(x: Int, y: Int, tumor: Bool) -> (red: UInt8, green: UInt8, blue: UInt8) {
+    /// Texture fields for the level-0 pixels of `rect`, to pass to `tissue`.
+    func texture(covering rect: Level0Rect) -> TissueTexture {
+        TissueTexture(
+            coarse: NoiseField(seed: seed, salt: 1, scale: 12, micronsPerPixel: micronsPerPixel, covering: rect),
+            fine: NoiseField(seed: seed, salt: 2, scale: 4, micronsPerPixel: micronsPerPixel, covering: rect),
+            chromatin: NoiseField(seed: seed, salt: 3, scale: 1.2, micronsPerPixel: micronsPerPixel, covering: rect))
+    }
+
+    /// The colour of tissue at level-0 pixel (`x`, `y`), which `texture` must cover.
+    func tissue(x: Int, y: Int, tumor: Bool, texture: TissueTexture) -> (red: UInt8, green: UInt8, blue: UInt8) {
         let model = tumor ? Self.tumor : Self.normal
         let ux = (Double(x) + 0.5) * micronsPerPixel, uy = (Double(y) + 0.5) * micronsPerPixel
-        let texture = 0.6 * valueNoise(ux / 12, uy / 12, salt: 1) + 0.4 * valueNoise(ux / 4, uy / 4, salt: 2)
         if nucleusCovers(ux, uy, model) {
-            let chromatin = valueNoise(ux / 1.2, uy / 1.2, salt: 3)
+            let chromatin = texture.chromatin.value(ux, uy)
             return (clamp(model.colour.0 - 18 * chromatin), clamp(model.colour.1 - 14 * chromatin), clamp(model.colour.2 - 16 * chromatin))
         }
-        return (clamp(model.stroma.0 - 18 * texture), clamp(model.stroma.1 - 42 * texture), clamp(model.stroma.2 - 22 * texture))
+        let grain = 0.6 * texture.coarse.value(ux, uy) + 0.4 * texture.fine.value(ux, uy)
+        return (clamp(model.stroma.0 - 18 * grain), clamp(model.stroma.1 - 42 * grain), clamp(model.stroma.2 - 22 * grain))
     }
 
     private func nucleusCovers(_ ux: Double, _ uy: Double, _ model: NucleusModel) -> Bool {
@@ -66,19 +74,14 @@ struct SyntheticTissueRenderer: Sendable {
         return false
     }
 
-    /// Smooth noise in [0, 1): hashed values at integer lattice points, blended with smoothstep.
-    private func valueNoise(_ x: Double, _ y: Double, salt: UInt64) -> Double {
-        let x0 = x.rounded(.down), y0 = y.rounded(.down)
-        let ix = Int(x0), iy = Int(y0)
-        var fx = x - x0, fy = y - y0
-        fx = fx * fx * (3 - 2 * fx)
-        fy = fy * fy * (3 - 2 * fy)
-        let a = SeededRandom.unit(seed, ix, iy, salt), b = SeededRandom.unit(seed, ix + 1, iy, salt)
-        let c = SeededRandom.unit(seed, ix, iy + 1, salt), d = SeededRandom.unit(seed, ix + 1, iy + 1, salt)
-        return (a + (b - a) * fx) * (1 - fy) + (c + (d - c) * fx) * fy
-    }
-
     private func clamp(_ value: Double) -> UInt8 {
         UInt8(max(0, min(255, value.rounded())))
     }
+}
+
+/// The noise fields one region of tissue is textured with.
+struct TissueTexture {
+    let coarse: NoiseField
+    let fine: NoiseField
+    let chromatin: NoiseField
 }

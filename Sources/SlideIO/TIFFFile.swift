@@ -87,6 +87,28 @@ final class TIFFFile {
         }
     }
 
+    /// Writes `image` as one deflate-compressed RGB strip directory described by `description`.
+    func writeStrippedImage(_ image: RGBImage, description: String) throws {
+        let p = pointer
+        try check(slidemil_tiff_set_u32(p, UInt32(TIFFTAG_SUBFILETYPE), UInt32(FILETYPE_REDUCEDIMAGE)), "SubfileType")
+        try check(slidemil_tiff_set_u32(p, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(image.width)), "ImageWidth")
+        try check(slidemil_tiff_set_u32(p, UInt32(TIFFTAG_IMAGELENGTH), UInt32(image.height)), "ImageLength")
+        try check(slidemil_tiff_set_u16(p, UInt32(TIFFTAG_SAMPLESPERPIXEL), 3), "SamplesPerPixel")
+        try check(slidemil_tiff_set_u16(p, UInt32(TIFFTAG_BITSPERSAMPLE), 8), "BitsPerSample")
+        try check(slidemil_tiff_set_u16(p, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG)), "PlanarConfiguration")
+        try check(slidemil_tiff_set_u16(p, UInt32(TIFFTAG_COMPRESSION), UInt16(COMPRESSION_ADOBE_DEFLATE)), "Compression")
+        try check(slidemil_tiff_set_u16(p, UInt32(TIFFTAG_PHOTOMETRIC), UInt16(PHOTOMETRIC_RGB)), "Photometric")
+        try check(slidemil_tiff_set_u32(p, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(max(1, 65536 / max(1, image.width * 3)))), "RowsPerStrip")
+        try check(slidemil_tiff_set_string(p, UInt32(TIFFTAG_IMAGEDESCRIPTION), description), "ImageDescription")
+        var row = [UInt8](repeating: 0, count: image.width * 3)
+        for y in 0..<image.height {
+            row.replaceSubrange(0..<row.count, with: image.pixels[y * image.width * 3..<(y + 1) * image.width * 3])
+            let status = row.withUnsafeMutableBytes { TIFFWriteScanline(p, $0.baseAddress, UInt32(y), 0) }
+            try check(status, "row \(y) of '\(description.prefix(40))'")
+        }
+        try check(TIFFWriteDirectory(p), "finishing '\(description.prefix(40))'")
+    }
+
     /// Copies every tile of `source`'s current directory, still compressed, into this file's
     /// current directory (which must describe the same size, tiling and compression).
     func copyRawTiles(from source: TIFFFile) throws {

@@ -4,7 +4,7 @@ import Foundation
 /// a second, and silent when stderr is not a terminal (logs and pipes stay clean).
 public final class SynthProgressLine {
     private let isTerminal: Bool
-    private let start = Date()
+    private var start = Date()
     private var lastDraw = Date.distantPast
     private var label = ""
 
@@ -16,6 +16,7 @@ public final class SynthProgressLine {
     /// Begins a new item (e.g. the slide being written).
     public func begin(_ label: String) {
         self.label = label
+        start = Date()
         lastDraw = .distantPast
     }
 

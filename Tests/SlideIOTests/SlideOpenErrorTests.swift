@@ -28,7 +28,7 @@ final class SlideOpenErrorTests: XCTestCase {
         XCTAssertEqual(openError(folder.url.path), .notAFile(path: folder.url.path))
 
         let empty = folder.path("empty.tif")
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
         XCTAssertEqual(openError(empty), .emptyFile(path: empty))
 
         let text = folder.path("notes.svs")
