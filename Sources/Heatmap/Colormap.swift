@@ -1,15 +1,18 @@
 /// An 8-bit RGB colour.
 public struct RGBColor: Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// Channel intensities, 0 (none) to 255 (full).
     public var red: UInt8
     public var green: UInt8
     public var blue: UInt8
 
+    /// A colour from its three channels.
     public init(red: UInt8, green: UInt8, blue: UInt8) {
         self.red = red
         self.green = green
         self.blue = blue
     }
 
+    /// `(r, g, b)`, for messages.
     public var description: String { "(\(red), \(green), \(blue))" }
 }
 

@@ -5,6 +5,7 @@ public enum HeatmapError: Error, CustomStringConvertible, Equatable {
     /// The bytes (from `source`, a file path or "memory") are not a readable PNG.
     case pngDecodingFailed(source: String, reason: String)
 
+    /// One line naming the source and the problem.
     public var description: String {
         switch self {
         case let .pngEncodingFailed(reason):

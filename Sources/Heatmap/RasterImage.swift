@@ -14,8 +14,10 @@ public enum PixelFormat: Int, Sendable, CaseIterable {
 /// An 8-bit raster with interleaved channels, rows top to bottom, no row padding: the images the
 /// Heatmap module draws and the PNG codec reads and writes.
 public struct RasterImage: Equatable, Sendable {
+    /// Size in pixels.
     public let width: Int
     public let height: Int
+    /// Channels per pixel.
     public let format: PixelFormat
     /// `width × height × format.channels` bytes.
     public var pixels: [UInt8]

@@ -16,7 +16,7 @@ public struct HDF5AttributeSet {
         self.objectID = objectID
     }
 
-    /// Names of all attributes, in HDF5's storage order.
+    /// Names of all attributes, in alphabetical (byte) order.
     public var names: [String] {
         HDF5Library.serialized {
             let id = objectID()
@@ -24,7 +24,7 @@ public struct HDF5AttributeSet {
             var info = H5O_info_t()
             guard H5Oget_info2(id, &info, UInt32(H5O_INFO_NUM_ATTRS)) >= 0 else { return [] }
             return (0..<info.num_attrs).compactMap { index in
-                let attribute = H5Aopen_by_idx(id, ".", H5_INDEX_CRT_ORDER, H5_ITER_NATIVE, index,
+                let attribute = H5Aopen_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, index,
                                                slidemil_h5p_default(), slidemil_h5p_default())
                 guard attribute >= 0 else { return nil }
                 defer { H5Aclose(attribute) }

@@ -7,8 +7,9 @@ import Foundation
 /// dataset opened from this file is closed with it and the bytes are on disk when `close()`
 /// returns — required before `AtomicFile` syncs and renames the file. Datasets keep their file
 /// alive, so a file is never closed under a dataset that is still in use unless `close()` is called
-/// explicitly. All methods are serialised through the process-wide HDF5 lock.
-public final class HDF5File {
+/// explicitly. All methods are serialised through the process-wide HDF5 lock, which is what
+/// makes sharing a file between threads safe (`@unchecked Sendable`).
+public final class HDF5File: @unchecked Sendable {
     /// How an existing file is opened.
     public enum Mode: Sendable {
         case readOnly
@@ -24,7 +25,8 @@ public final class HDF5File {
         self.id = id
     }
 
-    /// Creates (or truncates) an HDF5 file at `url`.
+    /// Creates (or truncates) an HDF5 file at `url`. Outputs of a run should be created at a path
+    /// from `AtomicFile` (as `PatchFile` and `FeatureFileWriter` do), never at their final name.
     /// - Throws: `StoreError.cannotOpen` when the file cannot be created.
     public static func create(at url: URL) throws -> HDF5File {
         try HDF5Library.serialized {
@@ -72,6 +74,17 @@ public final class HDF5File {
     /// Whether a dataset (or any link) named `name` exists; `name` may be a path such as `"a/b"`.
     public func contains(_ name: String) -> Bool {
         HDF5Library.serialized { id >= 0 && H5Lexists(id, name, slidemil_h5p_default()) > 0 }
+    }
+
+    /// Creates the group `name` (its parent must exist), so datasets can be created as `"name/x"`.
+    /// - Throws: `StoreError.hdf5` when it exists already or the parent is missing.
+    public func createGroup(_ name: String) throws {
+        try HDF5Library.serialized {
+            try requireOpen(name)
+            let group = H5Gcreate2(id, name, slidemil_h5p_default(), slidemil_h5p_default(), slidemil_h5p_default())
+            guard group >= 0 else { throw StoreError.hdf5(path: url.path, object: name, operation: "create group") }
+            H5Gclose(group)
+        }
     }
 
     /// Opens the dataset `name`.

@@ -14,7 +14,9 @@ public enum SlideStatus: String, Sendable, CaseIterable {
 
 /// One row of a process list.
 public struct ProcessRecord: Equatable, Sendable {
+    /// The slide's identifier (file name without extension).
     public var slideID: String
+    /// Where the slide stands.
     public var status: SlideStatus
     /// Tiles produced, when known.
     public var tiles: Int?
@@ -25,6 +27,7 @@ public struct ProcessRecord: Equatable, Sendable {
     /// Values of columns this type does not know (e.g. a user-added `mpp` override), by column name.
     public var extra: [String: String]
 
+    /// A record; a new slide is `pending` with no figures.
     public init(slideID: String, status: SlideStatus = .pending, tiles: Int? = nil, seconds: Double? = nil,
                 error: String = "", extra: [String: String] = [:]) {
         self.slideID = slideID
@@ -37,7 +40,8 @@ public struct ProcessRecord: Equatable, Sendable {
 }
 
 /// The batch CSV a run keeps for resuming: `slide_id,status,tiles,seconds,error` plus any extra
-/// columns the user added (kept as they are). Saved atomically after every slide, so a killed run
+/// columns the user added (kept as they are). CLAM's `process_list_autogen.csv` loads too: its
+/// statuses `tbp`, `already_exist` and `failed_seg` read as pending, processed and failed. Saved atomically after every slide, so a killed run
 /// loses at most the slide in progress.
 public struct ProcessList: Equatable, Sendable {
     /// The fixed columns, in file order.
@@ -112,6 +116,11 @@ public struct ProcessList: Equatable, Sendable {
         })
     }
 
+    /// CLAM's `process_list_autogen.csv` statuses, so its lists can seed a SlideMIL run.
+    static let clamStatuses: [String: SlideStatus] = [
+        "tbp": .pending, "already_exist": .processed, "failed_seg": .failed,
+    ]
+
     private mutating func parse(_ table: CSVTable) throws {
         guard let idColumn = table.column("slide_id") else {
             throw StoreError.malformedCSV(path: url.path, line: 1, problem: "no 'slide_id' column")
@@ -123,7 +132,7 @@ public struct ProcessList: Equatable, Sendable {
                 known[name].flatMap { $0 }.map { row[$0].trimmingCharacters(in: .whitespaces) } ?? ""
             }
             let statusText = field("status")
-            guard let status = statusText.isEmpty ? .pending : SlideStatus(rawValue: statusText) else {
+            guard let status = statusText.isEmpty ? .pending : SlideStatus(rawValue: statusText) ?? Self.clamStatuses[statusText] else {
                 throw StoreError.malformedCSV(path: url.path, line: offset + 2,
                                               problem: "status '\(statusText)' is not one of pending, processed, failed, skipped")
             }

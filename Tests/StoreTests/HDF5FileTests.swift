@@ -151,6 +151,25 @@ final class HDF5FileTests: XCTestCase {
         XCTAssertThrowsError(try file.dataset("x"))
     }
 
+    func testDatasetsInsideGroups() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let url = folder.file("groups.h5")
+        do {
+            let file = try HDF5File.create(at: url)
+            try file.createGroup("model")
+            try file.createDataset("model/weights", values: [Float(1), 2, 3, 4], shape: [2, 2])
+            XCTAssertThrowsError(try file.createGroup("model"))
+            XCTAssertThrowsError(try file.createGroup("missing/child"))
+            file.close()
+        }
+        let file = try HDF5File.open(url)
+        defer { file.close() }
+        XCTAssertTrue(file.contains("model"))
+        XCTAssertFalse(file.contains("missing/child"))
+        XCTAssertEqual(try file.dataset("model/weights").read(as: Float.self), [1, 2, 3, 4])
+    }
+
     func testCloseFlushesWhileDatasetsAreStillReferenced() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -57,6 +57,13 @@ final class PatchFileTests: XCTestCase {
         XCTAssertEqual(attributes["tissue_threshold"], .real(0.5))
         XCTAssertEqual(attributes["slidemil_version"], .string("0.1.0"))
         XCTAssertEqual(attributes["config_hash"], .string("abc123"))
+        // Nineteen attributes: more than HDF5 keeps in compact storage, so listing uses dense storage.
+        XCTAssertEqual(attributes.names, [
+            "config_hash", "downsample", "downsampled_level_dim", "level0_height", "level0_magnification",
+            "level0_width", "level_dim", "mpp", "name", "overlap", "patch_level", "patch_size",
+            "patch_size_level0", "save_path", "savetodir", "slidemil_version", "target_magnification",
+            "target_mpp", "tissue_threshold",
+        ])
     }
 
     func testEmptySlideWritesAnEmptyCoordsDataset() throws {

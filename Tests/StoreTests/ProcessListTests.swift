@@ -45,6 +45,17 @@ final class ProcessListTests: XCTestCase {
         XCTAssertEqual(table.rows, [["A", "processed", "", "", "", "0.25"], ["B", "processed", "", "", "", ""]])
     }
 
+    func testLoadsCLAMProcessList() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let url = folder.file("process_list_autogen.csv")
+        try Data("slide_id,process,status,seg_level\na.svs,1,tbp,-1\nb.svs,0,already_exist,-1\nc.svs,1,failed_seg,-1\nd.svs,1,processed,2\n".utf8).write(to: url)
+        let list = try ProcessList.load(from: url)
+        XCTAssertEqual(list.records.map(\.status), [.pending, .processed, .failed, .processed])
+        XCTAssertEqual(list.extraColumns, ["process", "seg_level"])
+        XCTAssertEqual(list.remaining, ["a.svs", "c.svs"])
+    }
+
     func testUnknownStatusAndMissingIDColumnAreRejected() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
