@@ -8,15 +8,15 @@ public struct TissueMask: Equatable, Sendable {
     public let downsampleX: Double
     /// Level-0 px per mask px vertically.
     public let downsampleY: Double
-    /// Connected tissue pieces in mask pixels.
-    public let regions: [TissueRegion]
+    /// Connected tissue pieces in mask pixels, with their holes. Computed on each call,
+    /// O(mask pixels), since tiling itself does not need them.
+    public var regions: [TissueRegion] { mask.regions }
 
     public init(mask: BinaryMask, downsampleX: Double, downsampleY: Double) {
         precondition(downsampleX > 0 && downsampleY > 0, "mask downsample must be positive")
         self.mask = mask
         self.downsampleX = downsampleX
         self.downsampleY = downsampleY
-        self.regions = mask.regions
     }
 
     /// Fraction (0...1) of the level-0 rectangle (`x`, `y`, `width`, `height`) covered by tissue,
