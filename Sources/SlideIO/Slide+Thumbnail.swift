@@ -1,0 +1,36 @@
+extension Slide {
+    /// The size a thumbnail of at most `maximumSide` pixels per side has: the slide's aspect
+    /// ratio, the longer side equal to `maximumSide` (or the level-0 size if smaller).
+    public func thumbnailSize(maximumSide: Int) -> (width: Int, height: Int) {
+        let (width, height) = dimensions
+        let scale = min(1, Double(max(1, maximumSide)) / Double(max(width, height)))
+        return (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
+    }
+
+    /// A whole-slide picture at most `maximumSide` pixels per side, area-averaged from the
+    /// smallest pyramid level that is still at least as large as the thumbnail, so level 0 of a
+    /// pyramidal slide is never touched. The chosen level is read in bands of
+    /// `bandPixels` pixels, so even a single-level slide is never decoded whole.
+    /// - Throws: the `SlideError` of a failed region read.
+    public func thumbnail(maximumSide: Int, bandPixels: Int = 1 << 22) throws -> RGBImage {
+        let target = thumbnailSize(maximumSide: maximumSide)
+        var chosen = 0
+        for (index, level) in levels.enumerated()
+        where level.width >= target.width && level.height >= target.height && level.downsample > levels[chosen].downsample {
+            chosen = index
+        }
+        let level = levels[chosen]
+        var averager = AreaAverager(sourceWidth: level.width, sourceHeight: level.height,
+                                    outputWidth: min(target.width, level.width), outputHeight: min(target.height, level.height))
+        let bandRows = max(1, bandPixels / max(1, level.width))
+        var row = 0
+        while row < level.height {
+            let rows = min(bandRows, level.height - row)
+            let y0 = Int((Double(row) * level.downsample).rounded())
+            let band = try readRegion(level: chosen, x: 0, y: y0, width: level.width, height: rows)
+            averager.add(band, firstRow: row)
+            row += rows
+        }
+        return averager.result()
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import SlideMILCore
+
+struct SlideInfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slide-info",
+        abstract: "Show a slide's format, pyramid levels, resolution and associated images."
+    )
+
+    @Argument(help: "The slide file (any format OpenSlide reads).")
+    var slide: String
+
+    @Option(help: "Level-0 micrometres per pixel to use instead of the metadata.")
+    var mpp: Double?
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func validate() throws {
+        if let mpp, !(mpp > 0) { throw ValidationError("--mpp must be positive") }
+    }
+
+    func run() throws {
+        let report = try SlideInfoReport(path: slide, mpp: mpp)
+        print(json ? try report.json() : report.text())
+    }
+}
