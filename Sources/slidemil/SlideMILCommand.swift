@@ -11,6 +11,12 @@ struct SlideMILCommand: ParsableCommand {
         with heatmaps, natively on CPU.
         """,
         version: SlideMILVersion.current,
-        subcommands: [DoctorCommand.self]
+        subcommands: [DoctorCommand.self, BenchCommand.self]
     )
+
+    /// Selects OpenBLAS kernels (possibly re-executing the process) before any command runs.
+    static func main() {
+        BLASCoreSelection.applyAtStartup()
+        main(nil)
+    }
 }
