@@ -77,15 +77,21 @@ struct FoldedConvolution {
         bias.withUnsafeBufferPointer { b in
             let b = b.baseAddress!
             ParallelFor.run(rows, workers: workers, minimumPerChunk: 64) { range in
+                // Branch-free inner loops so the compiler vectorises them.
                 for row in range {
                     let line = output + row * cout
-                    if let residual {
+                    switch (residual, relu) {
+                    case (let residual?, true):
                         let shortcut = residual + row * cout
-                        for o in 0..<cout { line[o] += b[o] + shortcut[o] }
-                    } else {
+                        for o in 0..<cout { line[o] = max(line[o] + b[o] + shortcut[o], 0) }
+                    case (let residual?, false):
+                        let shortcut = residual + row * cout
+                        for o in 0..<cout { line[o] = line[o] + b[o] + shortcut[o] }
+                    case (nil, true):
+                        for o in 0..<cout { line[o] = max(line[o] + b[o], 0) }
+                    case (nil, false):
                         for o in 0..<cout { line[o] += b[o] }
                     }
-                    if relu { for o in 0..<cout where line[o] < 0 { line[o] = 0 } }
                 }
             }
         }

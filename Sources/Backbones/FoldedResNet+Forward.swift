@@ -113,7 +113,7 @@ extension FoldedResNet {
                     for iy in max(0, oy * 2 - 1)...min(height - 1, oy * 2 + 1) {
                         for ix in max(0, ox * 2 - 1)...min(width - 1, ox * 2 + 1) {
                             let source = input + ((n * height + iy) * width + ix) * channels
-                            for k in 0..<channels where source[k] > destination[k] { destination[k] = source[k] }
+                            for k in 0..<channels { destination[k] = max(destination[k], source[k]) }
                         }
                     }
                 }

@@ -46,56 +46,65 @@ public final class BatchNorm2d: Layer {
         precondition(input.rank == 4 && input.shape[1] == channels, "BatchNorm2d expects [N, \(channels), H, W], got \(input.shape)")
         let batch = input.shape[0], plane = input.shape[2] * input.shape[3]
         let perChannel = batch * plane
+        let training = mode == .training
+        precondition(!training || perChannel > 1, "BatchNorm2d in training mode needs more than one value per channel")
         var output = Tensor(shape: input.shape)
-        var scale = [Float](repeating: 0, count: channels)
-        var shift = [Float](repeating: 0, count: channels)
-        var batchMean = [Float](repeating: 0, count: channels)
         inverseStd = [Float](repeating: 0, count: channels)
-        let x = input.storage
-        for c in 0..<channels {
-            let mean: Float, variance: Float
-            if mode == .training {
-                precondition(perChannel > 1, "BatchNorm2d in training mode needs more than one value per channel")
-                var sum = 0.0, squares = 0.0
-                for n in 0..<batch {
-                    let base = (n * channels + c) * plane
-                    for i in 0..<plane { sum += Double(x[base + i]) }
-                }
-                let meanD = sum / Double(perChannel)
-                for n in 0..<batch {
-                    let base = (n * channels + c) * plane
-                    for i in 0..<plane { let d = Double(x[base + i]) - meanD; squares += d * d }
-                }
-                mean = Float(meanD)
-                batchMean[c] = mean
-                variance = Float(squares / Double(perChannel))
-                let unbiased = Float(squares / Double(perChannel - 1))
-                runningMean.value.storage[c] = (1 - momentum) * runningMean.value.storage[c] + momentum * mean
-                runningVariance.value.storage[c] = (1 - momentum) * runningVariance.value.storage[c] + momentum * unbiased
-            } else {
-                mean = runningMean.value.storage[c]
-                variance = runningVariance.value.storage[c]
-            }
-            inverseStd[c] = 1 / (variance + epsilon).squareRoot()
-            scale[c] = weight.value.storage[c] * inverseStd[c]
-            shift[c] = bias.value.storage[c] - mean * scale[c]
-        }
-        if mode == .training { normalized = [Float](repeating: 0, count: input.count) }
-        output.withUnsafeMutableBufferPointer { y in
-            for n in 0..<batch {
-                for c in 0..<channels {
-                    let base = (n * channels + c) * plane
-                    let s = scale[c], t = shift[c]
-                    for i in 0..<plane { y[base + i] = x[base + i] * s + t }
-                }
-            }
-        }
-        if mode == .training {
-            for n in 0..<batch {
-                for c in 0..<channels {
-                    let base = (n * channels + c) * plane
-                    let mean = batchMean[c], inv = inverseStd[c]
-                    for i in 0..<plane { normalized[base + i] = (x[base + i] - mean) * inv }
+        if training && normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
+        let channels = channels, momentum = momentum, epsilon = epsilon
+        // Channels are independent: each thread owns whole channels (statistics, outputs, caches).
+        input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                normalized.withUnsafeMutableBufferPointer { xHat in
+                    inverseStd.withUnsafeMutableBufferPointer { inv in
+                        runningMean.value.withUnsafeMutableBufferPointer { runMean in
+                            runningVariance.value.withUnsafeMutableBufferPointer { runVar in
+                                let x = x.baseAddress!, y = y.baseAddress!, xHat = xHat.baseAddress
+                                let inv = inv.baseAddress!, runMean = runMean.baseAddress!, runVar = runVar.baseAddress!
+                                let gamma = weight.value.storage, beta = bias.value.storage
+                                ParallelFor.run(channels) { range in
+                                    for c in range {
+                                        var mean: Float, variance: Float
+                                        if training {
+                                            var sum = 0.0
+                                            for n in 0..<batch {
+                                                let line = x + (n * channels + c) * plane
+                                                var partial: Float = 0
+                                                for i in 0..<plane { partial += line[i] }
+                                                sum += Double(partial)
+                                            }
+                                            let meanD = sum / Double(perChannel)
+                                            mean = Float(meanD)
+                                            var squares = 0.0
+                                            for n in 0..<batch {
+                                                let line = x + (n * channels + c) * plane
+                                                var partial: Float = 0
+                                                for i in 0..<plane { let d = line[i] - mean; partial += d * d }
+                                                squares += Double(partial)
+                                            }
+                                            variance = Float(squares / Double(perChannel))
+                                            let unbiased = Float(squares / Double(perChannel - 1))
+                                            runMean[c] = (1 - momentum) * runMean[c] + momentum * mean
+                                            runVar[c] = (1 - momentum) * runVar[c] + momentum * unbiased
+                                        } else {
+                                            mean = runMean[c]
+                                            variance = runVar[c]
+                                        }
+                                        let invStd = 1 / (variance + epsilon).squareRoot()
+                                        inv[c] = invStd
+                                        let scale = gamma[c] * invStd, shift = beta[c] - mean * gamma[c] * invStd
+                                        for n in 0..<batch {
+                                            let base = (n * channels + c) * plane
+                                            for i in 0..<plane { y[base + i] = x[base + i] * scale + shift }
+                                            if training, let xHat {
+                                                for i in 0..<plane { xHat[base + i] = (x[base + i] - mean) * invStd }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -110,33 +119,50 @@ public final class BatchNorm2d: Layer {
         precondition(outputGradient.shape == cachedShape, "BatchNorm2d.backward: gradient shape \(outputGradient.shape) does not match \(cachedShape)")
         let batch = cachedShape[0], plane = cachedShape[2] * cachedShape[3]
         let m = Float(batch * plane)
-        let dy = outputGradient.storage
+        let channels = channels, training = cachedMode == .training
         var inputGradient = Tensor(shape: cachedShape)
-        for c in 0..<channels {
-            let gamma = weight.value.storage[c], inv = inverseStd[c]
-            if cachedMode == .inference {
-                for n in 0..<batch {
-                    let base = (n * channels + c) * plane
-                    for i in 0..<plane { inputGradient.storage[base + i] = gamma * inv * dy[base + i] }
-                }
-                continue
-            }
-            var dGamma = 0.0, dBeta = 0.0
-            for n in 0..<batch {
-                let base = (n * channels + c) * plane
-                for i in 0..<plane {
-                    dGamma += Double(dy[base + i] * normalized[base + i])
-                    dBeta += Double(dy[base + i])
-                }
-            }
-            weight.gradient.storage[c] += Float(dGamma)
-            bias.gradient.storage[c] += Float(dBeta)
-            let factor = gamma * inv / m
-            let dg = Float(dGamma), db = Float(dBeta)
-            for n in 0..<batch {
-                let base = (n * channels + c) * plane
-                for i in 0..<plane {
-                    inputGradient.storage[base + i] = factor * (m * dy[base + i] - db - normalized[base + i] * dg)
+        let gamma = weight.value.storage
+        outputGradient.withUnsafeBufferPointer { dy in
+            inputGradient.withUnsafeMutableBufferPointer { dx in
+                normalized.withUnsafeBufferPointer { xHat in
+                    weight.gradient.withUnsafeMutableBufferPointer { dGammaOut in
+                        bias.gradient.withUnsafeMutableBufferPointer { dBetaOut in
+                            let dy = dy.baseAddress!, dx = dx.baseAddress!, xHat = xHat.baseAddress
+                            let dGammaOut = dGammaOut.baseAddress!, dBetaOut = dBetaOut.baseAddress!
+                            let inverseStd = inverseStd
+                            ParallelFor.run(channels) { range in
+                                for c in range {
+                                    let inv = inverseStd[c]
+                                    guard training, let xHat else {
+                                        for n in 0..<batch {
+                                            let base = (n * channels + c) * plane
+                                            for i in 0..<plane { dx[base + i] = gamma[c] * inv * dy[base + i] }
+                                        }
+                                        continue
+                                    }
+                                    var dGamma = 0.0, dBeta = 0.0
+                                    for n in 0..<batch {
+                                        let base = (n * channels + c) * plane
+                                        var partialGamma: Float = 0, partialBeta: Float = 0
+                                        for i in 0..<plane {
+                                            partialGamma += dy[base + i] * xHat[base + i]
+                                            partialBeta += dy[base + i]
+                                        }
+                                        dGamma += Double(partialGamma)
+                                        dBeta += Double(partialBeta)
+                                    }
+                                    dGammaOut[c] += Float(dGamma)
+                                    dBetaOut[c] += Float(dBeta)
+                                    let factor = gamma[c] * inv / m
+                                    let dg = Float(dGamma), db = Float(dBeta)
+                                    for n in 0..<batch {
+                                        let base = (n * channels + c) * plane
+                                        for i in 0..<plane { dx[base + i] = factor * (m * dy[base + i] - db - xHat[base + i] * dg) }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

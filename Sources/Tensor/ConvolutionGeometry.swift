@@ -32,4 +32,13 @@ public struct ConvolutionGeometry: Equatable, Sendable {
     public var patchSize: Int { channels * kernel * kernel }
     /// Output positions per image.
     public var outputPlane: Int { outputHeight * outputWidth }
+
+    /// The output columns `start..<end` whose input column ox·stride − padding + `tap` lies inside
+    /// the image (an empty range when none does); the rest read padding.
+    public func validOutputColumns(tap: Int) -> (start: Int, end: Int) {
+        let start = Swift.max(0, (padding - tap + stride - 1) / stride)
+        let last = width - 1 + padding - tap
+        let end = last < 0 ? 0 : Swift.min(outputWidth, last / stride + 1)
+        return (Swift.min(start, end), end)
+    }
 }

@@ -24,9 +24,15 @@ public enum Im2Col {
                             continue
                         }
                         let sourceLine = source + iy * g.width
-                        for ox in 0..<ow {
-                            let ix = ox * g.stride - g.padding + kx
-                            line[ox] = (ix >= 0 && ix < g.width) ? sourceLine[ix] : 0
+                        let (start, end) = g.validOutputColumns(tap: kx)
+                        if start > 0 { line.update(repeating: 0, count: start) }
+                        if end < ow { (line + max(start, end)).update(repeating: 0, count: ow - max(start, end)) }
+                        guard start < end else { continue }
+                        let first = start * g.stride - g.padding + kx
+                        if g.stride == 1 {
+                            (line + start).update(from: sourceLine + first, count: end - start)
+                        } else {
+                            for ox in start..<end { line[ox] = sourceLine[first + (ox - start) * g.stride] }
                         }
                     }
                 }
@@ -49,6 +55,7 @@ public enum Im2Col {
                 }
                 for k in 0..<kk {
                     let ky = k / g.kernel, kx = k % g.kernel
+                    let (start, end) = g.validOutputColumns(tap: kx)
                     let rowBase = columns + (c * kk + k) * rowLength
                     for n in 0..<g.batch {
                         let target = output + (n * g.channels + c) * imagePlane
@@ -58,10 +65,8 @@ public enum Im2Col {
                             if iy < 0 || iy >= g.height { continue }
                             let targetLine = target + iy * g.width
                             let sourceLine = source + oy * ow
-                            for ox in 0..<ow {
-                                let ix = ox * g.stride - g.padding + kx
-                                if ix >= 0 && ix < g.width { targetLine[ix] += sourceLine[ox] }
-                            }
+                            let first = start * g.stride - g.padding + kx
+                            for ox in start..<end { targetLine[first + (ox - start) * g.stride] += sourceLine[ox] }
                         }
                     }
                 }
