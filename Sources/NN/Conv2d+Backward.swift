@@ -17,12 +17,21 @@ extension Conv2d {
                                            plane: g.outputPlane, into: destination.baseAddress!)
             }
         }
+        let taps = cachedTaps
+        let kk = kernel * kernel
+        let patchSize = inputChannels * (taps?.count ?? kk)
+        var weightGradient = taps == nil ? [] : [Float](repeating: 0, count: outputChannels * patchSize)
         gradient.withUnsafeBufferPointer { grad in
             cachedColumns.withUnsafeBufferPointer { columns in
-                weight.gradient.withUnsafeMutableBufferPointer { dw in
-                    BLAS.gemm(transposeB: true, m: outputChannels, n: g.patchSize, k: positions,
+                func accumulate(_ dw: UnsafeMutablePointer<Float>, beta: Float) {
+                    BLAS.gemm(transposeB: true, m: outputChannels, n: patchSize, k: positions,
                               a: grad.baseAddress!, lda: positions, b: columns.baseAddress!, ldb: positions,
-                              beta: 1, c: dw.baseAddress!, ldc: g.patchSize)
+                              beta: beta, c: dw, ldc: patchSize)
+                }
+                if taps == nil {
+                    weight.gradient.withUnsafeMutableBufferPointer { accumulate($0.baseAddress!, beta: 1) }
+                } else {
+                    weightGradient.withUnsafeMutableBufferPointer { accumulate($0.baseAddress!, beta: 0) }
                 }
             }
             if let bias {
@@ -34,12 +43,23 @@ extension Conv2d {
                 }
             }
         }
-        var columnGradient = [Float](repeating: 0, count: g.patchSize * positions)
-        weight.value.withUnsafeBufferPointer { w in
+        if let taps {
+            // Scatter the reduced gradient back; dropped taps get no gradient (they only saw zeros).
+            for o in 0..<outputChannels {
+                for c in 0..<inputChannels {
+                    for (index, tap) in taps.enumerated() {
+                        weight.gradient.storage[(o * inputChannels + c) * kk + tap] += weightGradient[o * patchSize + c * taps.count + index]
+                    }
+                }
+            }
+        }
+        var columnGradient = [Float](repeating: 0, count: patchSize * positions)
+        let weights = taps == nil ? weight.value.storage : reducedWeight
+        weights.withUnsafeBufferPointer { w in
             gradient.withUnsafeBufferPointer { grad in
                 columnGradient.withUnsafeMutableBufferPointer { dcol in
-                    BLAS.gemm(transposeA: true, m: g.patchSize, n: positions, k: outputChannels,
-                              a: w.baseAddress!, lda: g.patchSize, b: grad.baseAddress!, ldb: positions,
+                    BLAS.gemm(transposeA: true, m: patchSize, n: positions, k: outputChannels,
+                              a: w.baseAddress!, lda: patchSize, b: grad.baseAddress!, ldb: positions,
                               c: dcol.baseAddress!, ldc: positions)
                 }
             }
@@ -51,7 +71,7 @@ extension Conv2d {
                     ChannelLayout.nchw(fromChannelMajor: dcol.baseAddress!, batch: g.batch, channels: g.channels,
                                        plane: g.height * g.width, into: dx.baseAddress!)
                 } else {
-                    Im2Col.fold(dcol.baseAddress!, geometry: g, into: dx.baseAddress!)
+                    Im2Col.fold(dcol.baseAddress!, geometry: g, taps: taps, into: dx.baseAddress!)
                 }
             }
         }

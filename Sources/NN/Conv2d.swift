@@ -7,7 +7,9 @@ import Tensor
 /// Forward unfolds the whole batch into a [Cin·k·k, N·OH·OW] patch matrix (for 1×1 stride-1
 /// unpadded kernels a channel-major copy of the input, no unfolding) and does one gemm, so small
 /// images in large batches still make one large, BLAS-friendly product. Training mode caches the
-/// patch matrix for `backward` (see `Conv2d+Backward.swift`). Complexity: 2·N·OH·OW·Cout·Cin·k²
+/// patch matrix for `backward` (see `Conv2d+Backward.swift`). Kernel taps that read only padding
+/// for every output (3×3 kernels over 1×1 maps deep in small-image networks) are dropped from
+/// the product. Complexity: 2·N·OH·OW·Cout·Cin·k²
 /// flops.
 public final class Conv2d: Layer {
     public let inputChannels: Int
@@ -22,6 +24,10 @@ public final class Conv2d: Layer {
 
     var cachedColumns: [Float] = []
     var cachedGeometry: ConvolutionGeometry?
+    /// Kernel taps kept when some read only padding (nil: all taps), and the weight restricted
+    /// to them, [Cout, Cin·taps].
+    var cachedTaps: [Int]?
+    var reducedWeight: [Float] = []
     private var outputScratch: [Float] = []
 
     /// A convolution with PyTorch's default initialisation (kaiming-uniform a = √5, bias uniform
@@ -57,7 +63,11 @@ public final class Conv2d: Layer {
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         let g = geometry(for: input.shape)
-        let columnsLength = g.patchSize * g.batch * g.outputPlane
+        let live = g.liveTaps
+        let taps: [Int]? = live.count == kernel * kernel ? nil : live
+        let patchSize = inputChannels * (taps?.count ?? kernel * kernel)
+        if let taps { restrictWeight(to: taps) }
+        let columnsLength = patchSize * g.batch * g.outputPlane
         if cachedColumns.count != columnsLength { cachedColumns = [Float](repeating: 0, count: columnsLength) }
         input.withUnsafeBufferPointer { source in
             cachedColumns.withUnsafeMutableBufferPointer { columns in
@@ -65,7 +75,7 @@ public final class Conv2d: Layer {
                     ChannelLayout.channelMajor(fromNCHW: source.baseAddress!, batch: g.batch, channels: g.channels,
                                                plane: g.height * g.width, into: columns.baseAddress!)
                 } else {
-                    Im2Col.unfold(source.baseAddress!, geometry: g, into: columns.baseAddress!)
+                    Im2Col.unfold(source.baseAddress!, geometry: g, taps: taps, into: columns.baseAddress!)
                 }
             }
         }
@@ -73,11 +83,12 @@ public final class Conv2d: Layer {
         if outputScratch.count != outputChannels * positions {
             outputScratch = [Float](repeating: 0, count: outputChannels * positions)
         }
-        weight.value.withUnsafeBufferPointer { w in
+        let weights = taps == nil ? weight.value.storage : reducedWeight
+        weights.withUnsafeBufferPointer { w in
             cachedColumns.withUnsafeBufferPointer { columns in
                 outputScratch.withUnsafeMutableBufferPointer { out in
-                    BLAS.gemm(m: outputChannels, n: positions, k: g.patchSize,
-                              a: w.baseAddress!, lda: g.patchSize, b: columns.baseAddress!, ldb: positions,
+                    BLAS.gemm(m: outputChannels, n: positions, k: patchSize,
+                              a: w.baseAddress!, lda: patchSize, b: columns.baseAddress!, ldb: positions,
                               c: out.baseAddress!, ldc: positions)
                     if let bias {
                         for o in 0..<outputChannels {
@@ -89,6 +100,7 @@ public final class Conv2d: Layer {
                 }
             }
         }
+        cachedTaps = taps
         var output = Tensor(shape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
         outputScratch.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { destination in
@@ -99,5 +111,19 @@ public final class Conv2d: Layer {
         cachedGeometry = mode == .training ? g : nil
         if mode == .inference { cachedColumns = [] }
         return output
+    }
+
+    /// Copies the weight columns of `taps` into `reducedWeight` ([Cout, Cin·taps]).
+    private func restrictWeight(to taps: [Int]) {
+        let kk = kernel * kernel, reduced = inputChannels * taps.count
+        if reducedWeight.count != outputChannels * reduced { reducedWeight = [Float](repeating: 0, count: outputChannels * reduced) }
+        let w = weight.value.storage
+        for o in 0..<outputChannels {
+            for c in 0..<inputChannels {
+                for (index, tap) in taps.enumerated() {
+                    reducedWeight[o * reduced + c * taps.count + index] = w[(o * inputChannels + c) * kk + tap]
+                }
+            }
+        }
     }
 }

@@ -41,4 +41,15 @@ public struct ConvolutionGeometry: Equatable, Sendable {
         let end = last < 0 ? 0 : Swift.min(outputWidth, last / stride + 1)
         return (Swift.min(start, end), end)
     }
+
+    /// Kernel taps (ky·k + kx) that read at least one real input pixel for some output; the
+    /// others only ever read padding. All k² taps for any ordinary image.
+    public var liveTaps: [Int] {
+        func live(_ tap: Int, size: Int, outputs: Int) -> Bool {
+            (0..<outputs).contains { let i = $0 * stride - padding + tap; return i >= 0 && i < size }
+        }
+        let rows = (0..<kernel).filter { live($0, size: height, outputs: outputHeight) }
+        let columns = (0..<kernel).filter { live($0, size: width, outputs: outputWidth) }
+        return rows.flatMap { ky in columns.map { ky * kernel + $0 } }
+    }
 }

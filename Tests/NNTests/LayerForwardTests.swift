@@ -24,6 +24,18 @@ final class LayerForwardTests: XCTestCase {
         }
     }
 
+    /// On a 1×1 map a padded 3×3 convolution is a matrix product with the centre tap.
+    func testConvolutionOverOnePixelUsesOnlyTheCentreTap() {
+        var generator = SeededGenerator(seed: 32)
+        let conv = Conv2d(inputChannels: 3, outputChannels: 2, kernel: 3, padding: 1, bias: false, generator: &generator)
+        let input = Tensor.normal([2, 3, 1, 1], generator: &generator)
+        let output = conv.forward(input, mode: .inference)
+        for n in 0..<2 { for o in 0..<2 {
+            let expected = (0..<3).map { conv.weight.value[o, $0, 1, 1] * input[n, $0, 0, 0] }.reduce(0, +)
+            XCTAssertEqual(output[n, o, 0, 0], expected, accuracy: 1e-6)
+        } }
+    }
+
     /// Running statistics follow PyTorch: momentum 0.1, unbiased variance for running_var.
     func testBatchNormRunningStatistics() {
         let bn = BatchNorm2d(channels: 1)

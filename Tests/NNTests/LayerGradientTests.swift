@@ -21,6 +21,16 @@ final class LayerGradientTests: XCTestCase {
         GradientCheck.verify(conv, input: Tensor.normal([1, 2, 5, 4], generator: &generator))
     }
 
+    /// 3×3 kernels over 1×1 and 2×2 maps: taps that only read padding are dropped from the gemm.
+    func testConvolutionWithPaddingOnlyTaps() {
+        var generator = SeededGenerator(seed: 15)
+        let centre = Conv2d(inputChannels: 2, outputChannels: 3, kernel: 3, padding: 1, generator: &generator)
+        GradientCheck.verify(centre, input: Tensor.normal([2, 2, 1, 1], generator: &generator))
+        XCTAssertEqual(centre.weight.gradient[0, 0, 0, 0], 0, "a tap that only saw padding gets no gradient")
+        let strided = Conv2d(inputChannels: 2, outputChannels: 2, kernel: 3, stride: 2, padding: 1, generator: &generator)
+        GradientCheck.verify(strided, input: Tensor.normal([2, 2, 2, 2], generator: &generator))
+    }
+
     func testBatchNormInTrainingMode() {
         var generator = SeededGenerator(seed: 4)
         let bn = BatchNorm2d(channels: 3)
