@@ -24,6 +24,10 @@ public final class FoldedResNet {
     /// Cores used per call (default: all active processors).
     public let workers: Int
     public let threading: InferenceThreading
+    /// Images pushed through the network together. Small groups keep each layer's activations
+    /// and patch matrix in cache: measured on two cores, ResNet-50 ran 11 images/s one image at a
+    /// time but 5–7 images/s with all 32 images of a batch per layer.
+    public let microBatch: Int
 
     let stem: FoldedConvolution
     let blocks: [FoldedBlock]
@@ -33,10 +37,12 @@ public final class FoldedResNet {
     private var workspaceKey: [Int] = []
 
     /// Folds `model` (its current weights and running statistics).
-    public init(_ model: ResNet, workers: Int = ParallelFor.workerCount, threading: InferenceThreading = .blasThreads) {
+    public init(_ model: ResNet, workers: Int = ParallelFor.workerCount, threading: InferenceThreading = .blasThreads,
+                microBatch: Int = 1) {
         configuration = model.configuration
         self.workers = max(1, workers)
         self.threading = threading
+        self.microBatch = max(1, microBatch)
         stem = FoldedConvolution(convolution: model.conv1, batchNorm: model.bn1)
         blocks = model.stages.flatMap { stage in stage.children.map { FoldedBlock($0.layer) } }
         classifierWeight = model.fc?.weight.value.storage
@@ -51,21 +57,29 @@ public final class FoldedResNet {
         var output = Tensor(shape: [batch, configuration.outputWidth])
         guard batch > 0 else { return output }
         let shares = threading == .splitBatch ? min(workers, batch) : 1
-        prepareWorkspaces(shares: shares, batch: (batch + shares - 1) / shares, height: height, width: width)
+        prepareWorkspaces(shares: shares, batch: min(microBatch, batch), height: height, width: width)
         let imageSize = configuration.inputChannels * height * width
+        let outputWidth = configuration.outputWidth
         input.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { destination in
                 let source = source.baseAddress!, destination = destination.baseAddress!
+                // Runs images start..<end in groups of at most `microBatch`.
+                func runRange(_ start: Int, _ end: Int, workspace: InferenceWorkspace, workers: Int) {
+                    var first = start
+                    while first < end {
+                        let count = min(microBatch, end - first)
+                        run(source + first * imageSize, batch: count, height: height, width: width, workspace: workspace,
+                            workers: workers, into: destination + first * outputWidth)
+                        first += count
+                    }
+                }
                 if shares == 1 {
                     BLAS.threadCount = workers
-                    run(source, batch: batch, height: height, width: width, workspace: workspaces[0], workers: workers, into: destination)
+                    runRange(0, batch, workspace: workspaces[0], workers: workers)
                 } else {
                     BLAS.threadCount = 1
                     DispatchQueue.concurrentPerform(iterations: shares) { share in
-                        let start = batch * share / shares, end = batch * (share + 1) / shares
-                        guard start < end else { return }
-                        run(source + start * imageSize, batch: end - start, height: height, width: width,
-                            workspace: workspaces[share], workers: 1, into: destination + start * configuration.outputWidth)
+                        runRange(batch * share / shares, batch * (share + 1) / shares, workspace: workspaces[share], workers: 1)
                     }
                     BLAS.threadCount = workers
                 }

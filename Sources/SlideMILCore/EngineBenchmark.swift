@@ -47,19 +47,22 @@ public struct EngineBenchmark {
         log(String(format: "(a) sgemm 2048x2048x2048: %.1f GFLOP/s (practical peak, best of 5)", peak))
         for depth in [ResNetDepth.resnet18, .resnet50] {
             let model = ResNet(ResNetConfiguration(depth: depth), seed: 1)
-            for (batch, threading) in [(1, InferenceThreading.blasThreads), (32, .blasThreads), (32, .splitBatch)] {
-                let folded = FoldedResNet(model, workers: options.threads, threading: threading)
+            let cases: [(batch: Int, threading: InferenceThreading, microBatch: Int)] = [
+                (1, .blasThreads, 1), (32, .blasThreads, 32), (32, .blasThreads, 1), (32, .splitBatch, 1),
+            ]
+            for (batch, threading, microBatch) in cases {
+                let folded = FoldedResNet(model, workers: options.threads, threading: threading, microBatch: microBatch)
                 var generator = SeededGenerator(seed: 2)
                 let input = Tensor.normal([batch, 3, 224, 224], generator: &generator)
                 let repetitions = batch == 1 ? 4 * options.repetitions : options.repetitions
                 let seconds = timed(repetitions) { _ = folded.forward(input) }
                 let imagesPerSecond = Double(batch) / seconds
                 let gflops = 2 * Double(folded.multiplyAccumulates(height: 224, width: 224)) * imagesPerSecond / 1e9
-                let name = "\(depth.rawValue)_b\(batch)" + (threading == .splitBatch ? "_split" : "")
+                let strategy = threading == .splitBatch ? "split batch" : "BLAS threads"
+                let name = "\(depth.rawValue)_b\(batch)_\(threading == .splitBatch ? "split" : "blas")_m\(microBatch)"
                 record("\(name)_images_per_s", imagesPerSecond)
-                log(String(format: "(b) %@ batch %d (%@): %.2f images/s, %.1f GFLOP/s = %.0f%% of sgemm peak",
-                           depth.rawValue, batch, threading == .splitBatch ? "split batch" : "BLAS threads",
-                           imagesPerSecond, gflops, 100 * gflops / peak))
+                log(String(format: "(b) %@ batch %d (%@, micro-batch %d): %.2f images/s, %.1f GFLOP/s = %.0f%% of sgemm peak",
+                           depth.rawValue, batch, strategy, microBatch, imagesPerSecond, gflops, 100 * gflops / peak))
             }
         }
         let step = mnistTrainingStep(batch: 256)
@@ -147,7 +150,7 @@ public struct EngineBenchmark {
         log("(d) peers: torch \(json["torch"] ?? "?"), onnxruntime \(json["onnxruntime"] ?? "absent")")
         for depth in ["resnet18", "resnet50"] {
             for batch in [1, 32] {
-                let ours = max(value("\(depth)_b\(batch)_images_per_s") ?? 0, value("\(depth)_b\(batch)_split_images_per_s") ?? 0)
+                let ours = figures.filter { $0.name.hasPrefix("\(depth)_b\(batch)_") }.map(\.value).max() ?? 0
                 for peer in ["ort", "torch"] {
                     guard let theirs = json["\(peer)_\(depth)_b\(batch)_images_per_s"] as? Double else { continue }
                     record("\(peer)_\(depth)_b\(batch)_images_per_s", theirs)

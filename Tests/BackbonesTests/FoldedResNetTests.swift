@@ -17,13 +17,14 @@ final class FoldedResNetTests: XCTestCase {
         }
     }
 
-    private func assertFoldedMatches(_ configuration: ResNetConfiguration, input shape: [Int], threading: InferenceThreading) {
+    private func assertFoldedMatches(_ configuration: ResNetConfiguration, input shape: [Int], threading: InferenceThreading,
+                                     microBatch: Int = 1) {
         let model = ResNet(configuration, seed: 17)
         randomiseBatchNorm(model, seed: 18)
         var generator = SeededGenerator(seed: 19)
         let input = Tensor.normal(shape, generator: &generator)
         let expected = model.forward(input, mode: .inference)
-        let folded = FoldedResNet(model, workers: 2, threading: threading)
+        let folded = FoldedResNet(model, workers: 2, threading: threading, microBatch: microBatch)
         let scale = expected.storage.map(abs).max()!
         for _ in 0..<2 {  // the second call reuses the workspace
             let actual = folded.forward(input)
@@ -34,6 +35,7 @@ final class FoldedResNetTests: XCTestCase {
 
     func testFoldedResNet18() {
         assertFoldedMatches(ResNetConfiguration(depth: .resnet18, baseWidth: 8), input: [3, 3, 48, 40], threading: .blasThreads)
+        assertFoldedMatches(ResNetConfiguration(depth: .resnet18, baseWidth: 8), input: [5, 3, 32, 32], threading: .splitBatch, microBatch: 2)
     }
 
     func testFoldedResNet50SplitBatchTruncated() {
@@ -42,7 +44,7 @@ final class FoldedResNetTests: XCTestCase {
     }
 
     func testFoldedMNISTVariant() {
-        assertFoldedMatches(.mnist(baseWidth: 8), input: [4, 1, 28, 28], threading: .blasThreads)
+        assertFoldedMatches(.mnist(baseWidth: 8), input: [4, 1, 28, 28], threading: .blasThreads, microBatch: 3)
     }
 
     /// ResNet-50 at 224×224 is documented at ≈ 4.1 GMAC; ResNet-18 at ≈ 1.8 GMAC.
