@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Tensor
 
@@ -92,13 +93,27 @@ public final class ResNet: Layer {
     /// `layer4.` after layer3) are accepted and skipped, so a full ImageNet checkpoint loads.
     /// - Throws: `ParameterLoadError` listing missing, unexpected and mis-shaped keys.
     public func load(torchvisionState state: [String: Tensor]) throws {
-        let head = configuration.head
-        try load(state) { key in
-            switch head {
-            case .classifier: return false
-            case .featuresBeforeClassifier: return key.hasPrefix("fc.")
-            case .featuresAfterLayer3: return key.hasPrefix("fc.") || key.hasPrefix("layer4.")
-            }
+        try load(state, ignoring: isRemovedByHead)
+    }
+
+    /// Loads a torchvision checkpoint saved as safetensors (`state_dict` names; F32, F16 or BF16).
+    /// - Throws: `StateDictionaryError` naming the file and every missing, unexpected or
+    ///   mis-shaped key, or the archive's own read errors.
+    public func load(contentsOf url: URL) throws {
+        var expected: [String: [Int]] = [:]
+        for (name, tensor) in stateDictionary() { expected[name] = tensor.shape }
+        let stored = try StateDictionary(contentsOf: url, expected: expected) { [isRemovedByHead] name in
+            StateDictionary.isBatchNormCounter(name) || isRemovedByHead(name)
+        }
+        try load(stored.tensors)
+    }
+
+    /// Whether `key` belongs to a part this head removes (`fc.`, and `layer4.` after layer3).
+    private func isRemovedByHead(_ key: String) -> Bool {
+        switch configuration.head {
+        case .classifier: return false
+        case .featuresBeforeClassifier: return key.hasPrefix("fc.")
+        case .featuresAfterLayer3: return key.hasPrefix("fc.") || key.hasPrefix("layer4.")
         }
     }
 }

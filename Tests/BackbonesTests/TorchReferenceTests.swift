@@ -74,6 +74,21 @@ final class TorchReferenceTests: XCTestCase {
         assertClose(FoldedResNet(truncated).forward(input), pooled, relative: 1e-4, "folded layer3_pooled")
     }
 
+    /// Loading straight from the safetensors file gives the same model as loading the tensors.
+    func testLoadingFromTheSafetensorsFile() throws {
+        let url = Self.fixtures.appendingPathComponent("resnet50_tiny_weights.safetensors")
+        let truncated = ResNet(ResNetConfiguration(depth: .resnet50, baseWidth: 4, head: .featuresAfterLayer3))
+        try truncated.load(contentsOf: url)
+        let io = try archive("resnet50_tiny_io.safetensors")
+        assertClose(FoldedResNet(truncated).forward(try io.tensor(named: "input")), try io.tensor(named: "layer3_pooled"),
+                    relative: 1e-4, "layer3_pooled from file")
+        let wrongWidth = ResNet(ResNetConfiguration(depth: .resnet50, baseWidth: 8, head: .featuresAfterLayer3))
+        XCTAssertThrowsError(try wrongWidth.load(contentsOf: url)) { error in
+            XCTAssertTrue("\(error)".contains("resnet50_tiny_weights.safetensors"), "\(error)")
+            XCTAssertTrue("\(error)".contains("conv1.weight"), "\(error)")
+        }
+    }
+
     /// Two SGD steps (lr 0.1, momentum 0.9, weight decay 1e-4) on the same MNIST batch.
     func testMNISTTrainingStepsMatchPyTorch() throws {
         let model = try loaded(.mnist(baseWidth: 8), weights("resnet18_mnist_weights.safetensors"))
