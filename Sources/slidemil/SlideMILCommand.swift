@@ -11,6 +11,14 @@ struct SlideMILCommand: ParsableCommand {
         with heatmaps, natively on CPU.
         """,
         version: SlideMILVersion.current,
-        subcommands: [DoctorCommand.self, SynthCommand.self, SlideInfoCommand.self, TileCommand.self]
+        subcommands: [
+            DoctorCommand.self, SynthCommand.self, SlideInfoCommand.self, TileCommand.self, BenchCommand.self,
+        ]
     )
+
+    /// Selects OpenBLAS kernels (possibly re-executing the process) before any command runs.
+    static func main() {
+        BLASCoreSelection.applyAtStartup()
+        main(nil)
+    }
 }

@@ -1,0 +1,171 @@
+import Tensor
+
+/// Batch normalisation over the channels of NCHW batches, as `torch.nn.BatchNorm2d`.
+///
+/// Training mode normalises with the batch mean and BIASED variance over N·H·W and updates
+/// `running_mean`/`running_var` with `momentum` (running_var takes the UNBIASED variance, as
+/// PyTorch does); inference mode uses the running statistics. Parameters `weight` (γ, init 1) and
+/// `bias` (β, init 0); buffers `running_mean` (init 0) and `running_var` (init 1).
+/// Backward works after either mode (in inference mode the layer is an affine map).
+public final class BatchNorm2d: Layer {
+    public let channels: Int
+    /// Running-statistics update rate: running = (1 − momentum)·running + momentum·batch. Default 0.1.
+    public let momentum: Float
+    /// Added to the variance before the square root. Default 1e-5.
+    public let epsilon: Float
+    public let weight: Parameter
+    public let bias: Parameter
+    public let runningMean: Buffer
+    public let runningVariance: Buffer
+
+    private var normalized: [Float] = []
+    private var inverseStd: [Float] = []
+    private var cachedShape: [Int] = []
+    private var cachedMode: Mode = .inference
+
+    /// A batch norm over `channels` channels with γ = 1, β = 0, running mean 0 and variance 1.
+    public init(channels: Int, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+        self.channels = channels
+        self.momentum = momentum
+        self.epsilon = epsilon
+        weight = Parameter(Tensor(shape: [channels], repeating: 1))
+        bias = Parameter(Tensor(shape: [channels]))
+        runningMean = Buffer(Tensor(shape: [channels]))
+        runningVariance = Buffer(Tensor(shape: [channels], repeating: 1))
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        [(name: "weight", parameter: weight), (name: "bias", parameter: bias)]
+    }
+
+    public var namedBuffers: [(name: String, buffer: Buffer)] {
+        [(name: "running_mean", buffer: runningMean), (name: "running_var", buffer: runningVariance)]
+    }
+
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        precondition(input.rank == 4 && input.shape[1] == channels, "BatchNorm2d expects [N, \(channels), H, W], got \(input.shape)")
+        let batch = input.shape[0], plane = input.shape[2] * input.shape[3]
+        let perChannel = batch * plane
+        let training = mode == .training
+        precondition(!training || perChannel > 1, "BatchNorm2d in training mode needs more than one value per channel")
+        var output = Tensor(shape: input.shape)
+        inverseStd = [Float](repeating: 0, count: channels)
+        if training && normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
+        let channels = channels, momentum = momentum, epsilon = epsilon
+        // Channels are independent: each thread owns whole channels (statistics, outputs, caches).
+        input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                normalized.withUnsafeMutableBufferPointer { xHat in
+                    inverseStd.withUnsafeMutableBufferPointer { inv in
+                        runningMean.value.withUnsafeMutableBufferPointer { runMean in
+                            runningVariance.value.withUnsafeMutableBufferPointer { runVar in
+                                let x = x.baseAddress!, y = y.baseAddress!, xHat = xHat.baseAddress
+                                let inv = inv.baseAddress!, runMean = runMean.baseAddress!, runVar = runVar.baseAddress!
+                                let gamma = weight.value.storage, beta = bias.value.storage
+                                ParallelFor.run(channels) { range in
+                                    for c in range {
+                                        var mean: Float, variance: Float
+                                        if training {
+                                            var sum = 0.0
+                                            for n in 0..<batch {
+                                                let line = x + (n * channels + c) * plane
+                                                var partial: Float = 0
+                                                for i in 0..<plane { partial += line[i] }
+                                                sum += Double(partial)
+                                            }
+                                            let meanD = sum / Double(perChannel)
+                                            mean = Float(meanD)
+                                            var squares = 0.0
+                                            for n in 0..<batch {
+                                                let line = x + (n * channels + c) * plane
+                                                var partial: Float = 0
+                                                for i in 0..<plane { let d = line[i] - mean; partial += d * d }
+                                                squares += Double(partial)
+                                            }
+                                            variance = Float(squares / Double(perChannel))
+                                            let unbiased = Float(squares / Double(perChannel - 1))
+                                            runMean[c] = (1 - momentum) * runMean[c] + momentum * mean
+                                            runVar[c] = (1 - momentum) * runVar[c] + momentum * unbiased
+                                        } else {
+                                            mean = runMean[c]
+                                            variance = runVar[c]
+                                        }
+                                        let invStd = 1 / (variance + epsilon).squareRoot()
+                                        inv[c] = invStd
+                                        let scale = gamma[c] * invStd, shift = beta[c] - mean * gamma[c] * invStd
+                                        for n in 0..<batch {
+                                            let base = (n * channels + c) * plane
+                                            for i in 0..<plane { y[base + i] = x[base + i] * scale + shift }
+                                            if training, let xHat {
+                                                for i in 0..<plane { xHat[base + i] = (x[base + i] - mean) * invStd }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        cachedShape = input.shape
+        cachedMode = mode
+        return output
+    }
+
+    /// Training mode: dγ = Σ dy·x̂, dβ = Σ dy, dx = γ·invStd/M·(M·dy − dβ − x̂·dγ) with M = N·H·W.
+    /// Inference mode: dx = γ·invStd·dy.
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        precondition(outputGradient.shape == cachedShape, "BatchNorm2d.backward: gradient shape \(outputGradient.shape) does not match \(cachedShape)")
+        let batch = cachedShape[0], plane = cachedShape[2] * cachedShape[3]
+        let m = Float(batch * plane)
+        let channels = channels, training = cachedMode == .training
+        var inputGradient = Tensor(shape: cachedShape)
+        let gamma = weight.value.storage
+        outputGradient.withUnsafeBufferPointer { dy in
+            inputGradient.withUnsafeMutableBufferPointer { dx in
+                normalized.withUnsafeBufferPointer { xHat in
+                    weight.gradient.withUnsafeMutableBufferPointer { dGammaOut in
+                        bias.gradient.withUnsafeMutableBufferPointer { dBetaOut in
+                            let dy = dy.baseAddress!, dx = dx.baseAddress!, xHat = xHat.baseAddress
+                            let dGammaOut = dGammaOut.baseAddress!, dBetaOut = dBetaOut.baseAddress!
+                            let inverseStd = inverseStd
+                            ParallelFor.run(channels) { range in
+                                for c in range {
+                                    let inv = inverseStd[c]
+                                    guard training, let xHat else {
+                                        for n in 0..<batch {
+                                            let base = (n * channels + c) * plane
+                                            for i in 0..<plane { dx[base + i] = gamma[c] * inv * dy[base + i] }
+                                        }
+                                        continue
+                                    }
+                                    var dGamma = 0.0, dBeta = 0.0
+                                    for n in 0..<batch {
+                                        let base = (n * channels + c) * plane
+                                        var partialGamma: Float = 0, partialBeta: Float = 0
+                                        for i in 0..<plane {
+                                            partialGamma += dy[base + i] * xHat[base + i]
+                                            partialBeta += dy[base + i]
+                                        }
+                                        dGamma += Double(partialGamma)
+                                        dBeta += Double(partialBeta)
+                                    }
+                                    dGammaOut[c] += Float(dGamma)
+                                    dBetaOut[c] += Float(dBeta)
+                                    let factor = gamma[c] * inv / m
+                                    let dg = Float(dGamma), db = Float(dBeta)
+                                    for n in 0..<batch {
+                                        let base = (n * channels + c) * plane
+                                        for i in 0..<plane { dx[base + i] = factor * (m * dy[base + i] - db - xHat[base + i] * dg) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return inputGradient
+    }
+}

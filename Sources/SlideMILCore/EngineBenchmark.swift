@@ -1,0 +1,167 @@
+import Backbones
+import Foundation
+import NN
+import Tensor
+
+/// The measurements behind `slidemil bench engine`: sgemm peak, ResNet forward throughput,
+/// MNIST training-step time, and the same models in PyTorch and onnxruntime when a Python with
+/// those packages is available. Prints as it goes; results are also returned for callers.
+public struct EngineBenchmark {
+    /// What to run.
+    public struct Options: Sendable {
+        /// Cores for OpenBLAS and the parallel-for, and for the peers (default 2).
+        public var threads: Int
+        /// Timed repetitions of the heavy cases (batch 32 forwards); batch-1 cases run 4× as many.
+    /// Every figure is the fastest repetition.
+        public var repetitions: Int
+        /// Path of `bench-peers.py`; `nil` skips the peers.
+        public var peersScript: String?
+        /// Python interpreter used for the peers.
+        public var python: String
+
+        public init(threads: Int = 2, repetitions: Int = 2, peersScript: String? = "scripts/bench-peers.py", python: String = "python3") {
+            self.threads = threads
+            self.repetitions = repetitions
+            self.peersScript = peersScript
+            self.python = python
+        }
+    }
+
+    /// Named figures (images/s, GFLOP/s, seconds), in the order measured.
+    public private(set) var figures: [(name: String, value: Double)] = []
+    private let options: Options
+    private let log: (String) -> Void
+
+    public init(options: Options, log: @escaping (String) -> Void) {
+        self.options = options
+        self.log = log
+    }
+
+    /// Runs every measurement (a few minutes on two cores).
+    public mutating func run() {
+        BLAS.threadCount = options.threads
+        ParallelFor.workerCount = options.threads
+        log("OpenBLAS core \(BLAS.coreName), \(options.threads) threads")
+        let peak = sgemmPeak(size: 2048)
+        record("sgemm_2048_gflops", peak)
+        log(String(format: "(a) sgemm 2048x2048x2048: %.1f GFLOP/s (practical peak, best of 5)", peak))
+        for depth in [ResNetDepth.resnet18, .resnet50] {
+            let model = ResNet(ResNetConfiguration(depth: depth), seed: 1)
+            let cases: [(batch: Int, threading: InferenceThreading, microBatch: Int)] = [
+                (1, .blasThreads, 1), (32, .blasThreads, 32), (32, .blasThreads, 1), (32, .splitBatch, 1),
+            ]
+            for (batch, threading, microBatch) in cases {
+                let folded = FoldedResNet(model, workers: options.threads, threading: threading, microBatch: microBatch)
+                var generator = SeededGenerator(seed: 2)
+                let input = Tensor.normal([batch, 3, 224, 224], generator: &generator)
+                let repetitions = batch == 1 ? 4 * options.repetitions : options.repetitions
+                let seconds = timed(repetitions) { _ = folded.forward(input) }
+                let imagesPerSecond = Double(batch) / seconds
+                let gflops = 2 * Double(folded.multiplyAccumulates(height: 224, width: 224)) * imagesPerSecond / 1e9
+                let strategy = threading == .splitBatch ? "split batch" : "BLAS threads"
+                let name = "\(depth.rawValue)_b\(batch)_\(threading == .splitBatch ? "split" : "blas")_m\(microBatch)"
+                record("\(name)_images_per_s", imagesPerSecond)
+                log(String(format: "(b) %@ batch %d (%@, micro-batch %d): %.2f images/s, %.1f GFLOP/s = %.0f%% of sgemm peak",
+                           depth.rawValue, batch, strategy, microBatch, imagesPerSecond, gflops, 100 * gflops / peak))
+            }
+        }
+        let step = mnistTrainingStep(batch: 256)
+        record("mnist_train_step_s", step)
+        log(String(format: "(c) MNIST ResNet-18 training step, batch 256 at 28x28: %.3f s", step))
+        if let script = options.peersScript { comparePeers(script: script) }
+    }
+
+    private mutating func record(_ name: String, _ value: Double) {
+        figures.append((name, value))
+    }
+
+    private func value(_ name: String) -> Double? {
+        figures.first { $0.name == name }?.value
+    }
+
+    /// Seconds of the fastest of `repetitions` runs after one warm-up run. The fastest run, not the
+    /// mean, because other processes on a shared machine only ever add time.
+    private func timed(_ repetitions: Int, _ body: () -> Void) -> Double {
+        body()
+        var best = Double.infinity
+        for _ in 0..<max(1, repetitions) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return best
+    }
+
+    private func sgemmPeak(size n: Int) -> Double {
+        var generator = SeededGenerator(seed: 3)
+        let a = Tensor.uniform([n, n], in: -1, 1, generator: &generator)
+        let b = Tensor.uniform([n, n], in: -1, 1, generator: &generator)
+        var c = [Float](repeating: 0, count: n * n)
+        let seconds = timed(5) {
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        BLAS.gemm(m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n)
+                    }
+                }
+            }
+        }
+        return 2 * pow(Double(n), 3) / seconds / 1e9
+    }
+
+    private func mnistTrainingStep(batch: Int) -> Double {
+        let model = ResNet(.mnist(), seed: 4)
+        let optimizer = SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
+        var generator = SeededGenerator(seed: 5)
+        let images = Tensor.normal([batch, 1, 28, 28], generator: &generator)
+        let classes = (0..<batch).map { _ in Int(generator.next() % 10) }
+        return timed(3 * options.repetitions) {
+            optimizer.zeroGradients()
+            let loss = CrossEntropy.loss(logits: model.forward(images, mode: .training), classes: classes)
+            _ = model.backward(loss.gradient)
+            optimizer.step()
+        }
+    }
+
+    private mutating func comparePeers(script: String) {
+        guard FileManager.default.fileExists(atPath: script) else {
+            log("(d) peers skipped: \(script) not found (run from the repository root)")
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [options.python, script, "--threads", String(options.threads), "--repetitions", String(options.repetitions)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            log("(d) peers skipped: cannot start \(options.python): \(error)")
+            return
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            log("(d) peers skipped: \(options.python) \(script) failed (needs torch, onnx and onnxruntime)")
+            return
+        }
+        log("(d) peers: torch \(json["torch"] ?? "?"), onnxruntime \(json["onnxruntime"] ?? "absent")")
+        for depth in ["resnet18", "resnet50"] {
+            for batch in [1, 32] {
+                let ours = figures.filter { $0.name.hasPrefix("\(depth)_b\(batch)_") }.map(\.value).max() ?? 0
+                for peer in ["ort", "torch"] {
+                    guard let theirs = json["\(peer)_\(depth)_b\(batch)_images_per_s"] as? Double else { continue }
+                    record("\(peer)_\(depth)_b\(batch)_images_per_s", theirs)
+                    log(String(format: "(d) %@ batch %d: ours %.2f vs %@ %.2f images/s, ratio %.2fx",
+                               depth, batch, ours, peer == "ort" ? "onnxruntime" : "PyTorch", theirs, ours / theirs))
+                }
+            }
+        }
+        if let theirs = json["torch_mnist_train_step_s"] as? Double, let ours = value("mnist_train_step_s") {
+            record("torch_mnist_train_step_s", theirs)
+            log(String(format: "(d) MNIST training step: ours %.3f s vs PyTorch %.3f s, speed ratio %.2fx", ours, theirs, theirs / ours))
+        }
+    }
+}

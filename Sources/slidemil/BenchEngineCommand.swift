@@ -1,0 +1,34 @@
+import ArgumentParser
+import SlideMILCore
+
+struct BenchEngineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Benchmark the CNN engine: sgemm peak, ResNet-18/50 inference, MNIST training, and peers.",
+        discussion: "Build with -c release. Peers (PyTorch, onnxruntime) run through scripts/bench-peers.py when python3 has them."
+    )
+
+    @Option(help: "Threads for OpenBLAS, the engine and the peers (default 2).")
+    var threads = 2
+
+    @Option(help: "Timed repetitions of each batch-32 forward; batch-1 runs use 4x as many (default 2).")
+    var repetitions = 2
+
+    @Option(help: "Peer benchmark script, relative to the working directory (default scripts/bench-peers.py).")
+    var peersScript = "scripts/bench-peers.py"
+
+    @Flag(help: "Skip the PyTorch/onnxruntime comparison.")
+    var noPeers = false
+
+    func validate() throws {
+        guard threads > 0, repetitions > 0 else { throw ValidationError("--threads and --repetitions must be positive") }
+    }
+
+    func run() throws {
+        var benchmark = EngineBenchmark(
+            options: .init(threads: threads, repetitions: repetitions, peersScript: noPeers ? nil : peersScript),
+            log: { print($0) }
+        )
+        benchmark.run()
+    }
+}
