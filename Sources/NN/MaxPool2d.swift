@@ -1,0 +1,86 @@
+import Tensor
+
+/// Max pooling over NCHW batches, as `torch.nn.MaxPool2d(kernel, stride, padding)`.
+///
+/// Padding behaves as −∞ (a padded tap never wins); ties go to the first tap in row-major window
+/// order, as PyTorch. Training mode caches the winning input index of every output for backward.
+public final class MaxPool2d: Layer {
+    public let kernel: Int
+    public let stride: Int
+    public let padding: Int
+    private var winners: [Int32] = []
+    private var cachedInputShape: [Int] = []
+
+    /// - Parameters: kernel: window side; stride: step (defaults to `kernel`, as PyTorch); padding:
+    ///   implicit −∞ border, at most kernel/2.
+    public init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
+        precondition(padding * 2 <= kernel, "MaxPool2d padding \(padding) exceeds half the kernel \(kernel)")
+        self.kernel = kernel
+        self.stride = stride ?? kernel
+        self.padding = padding
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] { [] }
+
+    public func forward(_ input: Tensor, mode: Mode) -> Tensor {
+        precondition(input.rank == 4, "MaxPool2d expects NCHW, got \(input.shape)")
+        let g = ConvolutionGeometry(batch: input.shape[0], channels: input.shape[1], height: input.shape[2], width: input.shape[3],
+                                    kernel: kernel, stride: stride, padding: padding)
+        let oh = g.outputHeight, ow = g.outputWidth
+        var output = Tensor(shape: [g.batch, g.channels, oh, ow])
+        let planes = g.batch * g.channels
+        let record = mode == .training
+        if record { winners = [Int32](repeating: 0, count: output.count) }
+        input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                winners.withUnsafeMutableBufferPointer { best in
+                    let x = x.baseAddress!, y = y.baseAddress!, best = best.baseAddress
+                    ParallelFor.run(planes, minimumPerChunk: 4) { range in
+                        for p in range {
+                            let source = x + p * g.height * g.width
+                            for oy in 0..<oh {
+                                for ox in 0..<ow {
+                                    var value = -Float.infinity
+                                    var index = -1
+                                    for ky in 0..<g.kernel {
+                                        let iy = oy * g.stride - g.padding + ky
+                                        if iy < 0 || iy >= g.height { continue }
+                                        for kx in 0..<g.kernel {
+                                            let ix = ox * g.stride - g.padding + kx
+                                            if ix < 0 || ix >= g.width { continue }
+                                            let candidate = source[iy * g.width + ix]
+                                            if candidate > value || index < 0 || candidate.isNaN {
+                                                value = candidate
+                                                index = iy * g.width + ix
+                                            }
+                                        }
+                                    }
+                                    let o = (p * oh + oy) * ow + ox
+                                    y[o] = value
+                                    if record { best![o] = Int32(index) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        cachedInputShape = input.shape
+        return output
+    }
+
+    /// Routes each output gradient to the input element that won its window (summing overlaps).
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        precondition(winners.count == outputGradient.count, "MaxPool2d.backward called without a matching training-mode forward")
+        var inputGradient = Tensor(shape: cachedInputShape)
+        let plane = cachedInputShape[2] * cachedInputShape[3]
+        let outputPlane = outputGradient.shape[2] * outputGradient.shape[3]
+        for p in 0..<(cachedInputShape[0] * cachedInputShape[1]) {
+            for o in 0..<outputPlane {
+                let index = p * outputPlane + o
+                inputGradient.storage[p * plane + Int(winners[index])] += outputGradient.storage[index]
+            }
+        }
+        return inputGradient
+    }
+}

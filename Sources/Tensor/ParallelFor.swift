@@ -1,0 +1,31 @@
+import Dispatch
+import Foundation
+
+/// A small parallel-for over index ranges, for work BLAS does not cover (im2col, pooling,
+/// elementwise passes on large tensors).
+///
+/// Work is split into at most `workerCount` contiguous chunks so each thread touches one block of
+/// memory; below `minimumPerChunk` items the loop runs inline, because dispatch costs more than it saves.
+public enum ParallelFor {
+    /// Threads used by `run`; defaults to the active processor count. Set it once at start-up.
+    nonisolated(unsafe) public static var workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Calls `body(range)` for disjoint ranges covering `0..<count`, possibly concurrently.
+    /// - Parameters:
+    ///   - count: number of items; 0 does nothing.
+    ///   - minimumPerChunk: smallest chunk worth a thread (default 1).
+    ///   - body: must be safe to call concurrently on disjoint ranges.
+    public static func run(_ count: Int, minimumPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = min(workerCount, max(1, count / max(1, minimumPerChunk)))
+        if chunks == 1 {
+            body(0..<count)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let start = count * chunk / chunks
+            let end = count * (chunk + 1) / chunks
+            if start < end { body(start..<end) }
+        }
+    }
+}
