@@ -15,9 +15,11 @@ public enum ParallelFor {
     ///   - count: number of items; 0 does nothing.
     ///   - minimumPerChunk: smallest chunk worth a thread (default 1).
     ///   - body: must be safe to call concurrently on disjoint ranges.
-    public static func run(_ count: Int, minimumPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+    ///   - workers: threads to use; `nil` means `workerCount`, 1 runs inline (for callers that are
+    ///     themselves one of several parallel workers).
+    public static func run(_ count: Int, workers: Int? = nil, minimumPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = min(workerCount, max(1, count / max(1, minimumPerChunk)))
+        let chunks = min(workers ?? workerCount, max(1, count / max(1, minimumPerChunk)))
         if chunks == 1 {
             body(0..<count)
             return
