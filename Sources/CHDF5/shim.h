@@ -12,6 +12,7 @@ static inline hid_t slidemil_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t slidemil_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
 static inline hid_t slidemil_h5t_c_s1(void) { return H5T_C_S1; }
 static inline hid_t slidemil_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline hid_t slidemil_h5p_file_access(void) { return H5P_FILE_ACCESS; }
 static inline unsigned slidemil_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline unsigned slidemil_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned slidemil_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }

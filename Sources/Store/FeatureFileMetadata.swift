@@ -1,0 +1,60 @@
+/// What produced the features in a feature file: stored as attributes on the `features` dataset so
+/// a later run (or a person with h5py) can tell which backbone and settings made them.
+public struct FeatureFileMetadata: Equatable, Sendable {
+    /// Backbone name, e.g. `"resnet50-trunc"` (also written as TRIDENT's `encoder`).
+    public var backbone: String
+    /// Checksum of the weights file (hex SHA-256 or similar), when known.
+    public var weightsChecksum: String?
+    /// Side in pixels of the tiles fed to the backbone (after any resize), e.g. 224.
+    public var tileSize: Int?
+    /// Objective power the tiles represent, e.g. 20.
+    public var magnification: Double?
+    /// Micrometres per pixel of the tiles as fed to the backbone.
+    public var mpp: Double?
+    /// Input normalisation, e.g. `"imagenet"`.
+    public var normalization: String?
+    /// Version of SlideMIL that wrote the file.
+    public var producerVersion: String?
+    /// Hash of the extraction configuration, compared on resume.
+    public var configHash: String?
+
+    public init(
+        backbone: String, weightsChecksum: String? = nil, tileSize: Int? = nil, magnification: Double? = nil,
+        mpp: Double? = nil, normalization: String? = nil, producerVersion: String? = nil, configHash: String? = nil
+    ) {
+        self.backbone = backbone
+        self.weightsChecksum = weightsChecksum
+        self.tileSize = tileSize
+        self.magnification = magnification
+        self.mpp = mpp
+        self.normalization = normalization
+        self.producerVersion = producerVersion
+        self.configHash = configHash
+    }
+
+    func write(to attributes: HDF5AttributeSet) throws {
+        try attributes.set("backbone", .string(backbone))
+        try attributes.set("encoder", .string(backbone))
+        if let weightsChecksum { try attributes.set("weights_checksum", .string(weightsChecksum)) }
+        if let tileSize { try attributes.set("tile_size", .integer(Int64(tileSize))) }
+        if let magnification { try attributes.set("magnification", .real(magnification)) }
+        if let mpp { try attributes.set("mpp", .real(mpp)) }
+        if let normalization { try attributes.set("normalization", .string(normalization)) }
+        try attributes.set("slidemil_version", .string(producerVersion ?? "unknown"))
+        if let configHash { try attributes.set("config_hash", .string(configHash)) }
+    }
+
+    /// Reads SlideMIL's attributes, or TRIDENT's `encoder`; `nil` when neither is present (CLAM).
+    static func read(from attributes: HDF5AttributeSet) -> FeatureFileMetadata? {
+        guard let backbone = attributes["backbone"]?.stringValue ?? attributes["encoder"]?.stringValue else { return nil }
+        return FeatureFileMetadata(
+            backbone: backbone,
+            weightsChecksum: attributes["weights_checksum"]?.stringValue,
+            tileSize: attributes["tile_size"]?.integerValue.map(Int.init),
+            magnification: attributes["magnification"]?.realValue,
+            mpp: attributes["mpp"]?.realValue,
+            normalization: attributes["normalization"]?.stringValue,
+            producerVersion: attributes["slidemil_version"]?.stringValue,
+            configHash: attributes["config_hash"]?.stringValue)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Writes a feature file (`features/<slide_id>.h5`) batch by batch in bounded memory.
+///
+/// Layout: `features` float32 `(N, D)` and `coords` int64 `(N, 2)` in the same row order, both
+/// chunked and extendable; provenance attributes on `features` (`FeatureFileMetadata`, plus
+/// TRIDENT's `encoder`); and, written last by `finish`, the root attributes `complete = 1` and
+/// `tile_count = N`. The file is built under a temporary name and renamed over the target only by
+/// `finish`, so a killed run leaves no target; the marker additionally lets `FeatureFile.status`
+/// reject files finished by other means without it.
+///
+/// Not thread-safe by itself: append from one thread (HDF5 calls are serialised anyway).
+public final class FeatureFileWriter {
+    /// The final location, which exists only after `finish()`.
+    public let url: URL
+    /// Feature dimension `D`.
+    public let dimension: Int
+    /// Rows appended so far.
+    public private(set) var count = 0
+
+    private let temporary: URL
+    private var file: HDF5File?
+    private let features: HDF5Dataset
+    private let coords: HDF5Dataset
+
+    /// Starts a feature file for `D`-dimensional features.
+    /// - Parameter chunkRows: rows per HDF5 chunk (default 1024; 4 MiB of float32 for D = 1024).
+    public init(url: URL, dimension: Int, metadata: FeatureFileMetadata, chunkRows: Int = 1024) throws {
+        precondition(dimension > 0, "feature dimension must be positive")
+        self.url = url
+        self.dimension = dimension
+        temporary = try AtomicFile.begin(url)
+        do {
+            let file = try HDF5File.create(at: temporary)
+            self.file = file
+            features = try file.createDataset("features", of: Float.self, shape: [0, dimension], extendable: true, chunkRows: chunkRows)
+            coords = try file.createDataset("coords", of: Int64.self, shape: [0, 2], extendable: true, chunkRows: chunkRows)
+            try metadata.write(to: features.attributes)
+        } catch {
+            file?.close()
+            AtomicFile.abandon(temporary)
+            throw error
+        }
+    }
+
+    deinit { discard() }
+
+    /// Appends one batch: `features` holds `coordinates.count` rows of `dimension` values, row-major.
+    /// - Throws: `StoreError.unexpectedLayout` when the counts disagree, `StoreError.hdf5` on I/O failure.
+    public func append(features batch: [Float], coordinates: [PatchCoordinate]) throws {
+        guard file != nil else { throw StoreError.writeFailed(path: url.path, reason: "append after finish or discard") }
+        guard batch.count == coordinates.count * dimension else {
+            throw StoreError.unexpectedLayout(path: url.path, object: "features",
+                                              problem: "needs \(coordinates.count) x \(dimension) values; \(batch.count) were given")
+        }
+        try features.append(rows: batch)
+        try coords.append(rows: PatchCoordinate.flatten(coordinates))
+        count += coordinates.count
+    }
+
+    /// Adds another dataset (e.g. per-tile attention) before the file is finished.
+    public func addDataset<Element: HDF5Element>(_ name: String, values: [Element], shape: [Int]) throws {
+        guard let file else { throw StoreError.writeFailed(path: url.path, reason: "add dataset after finish or discard") }
+        try file.createDataset(name, values: values, shape: shape)
+    }
+
+    /// Writes the completeness marker, closes the file and renames it into place.
+    /// - Parameter expectedCount: when given, the number of rows the caller meant to write (the
+    ///   patch count); finishing with a different count throws `StoreError.incomplete` and
+    ///   leaves no target file.
+    public func finish(expectedCount: Int? = nil) throws {
+        guard let file else { throw StoreError.writeFailed(path: url.path, reason: "finish called twice") }
+        do {
+            if let expectedCount, expectedCount != count {
+                throw StoreError.incomplete(path: url.path, problem: "\(count) of \(expectedCount) tiles written")
+            }
+            try file.attributes.set("tile_count", .integer(Int64(count)))
+            try file.attributes.set("complete", .integer(1))
+            file.close()
+            self.file = nil
+            try AtomicFile.commit(temporary, to: url)
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Abandons the file: closes and deletes the temporary copy; the target is untouched.
+    /// Called automatically if the writer is released without `finish()`.
+    public func discard() {
+        file?.close()
+        file = nil
+        // After a successful `finish` the temporary name no longer exists and this does nothing.
+        AtomicFile.abandon(temporary)
+    }
+}

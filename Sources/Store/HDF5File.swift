@@ -1,0 +1,148 @@
+import CHDF5
+import Foundation
+
+/// An open HDF5 file.
+///
+/// Closing is explicit (`close()`) and also happens in `deinit`; closing is "strong", so every
+/// dataset opened from this file is closed with it and the bytes are on disk when `close()`
+/// returns — required before `AtomicFile` syncs and renames the file. Datasets keep their file
+/// alive, so a file is never closed under a dataset that is still in use unless `close()` is called
+/// explicitly. All methods are serialised through the process-wide HDF5 lock.
+public final class HDF5File {
+    /// How an existing file is opened.
+    public enum Mode: Sendable {
+        case readOnly
+        case readWrite
+    }
+
+    /// The file's location.
+    public let url: URL
+    private(set) var id: hid_t
+
+    private init(url: URL, id: hid_t) {
+        self.url = url
+        self.id = id
+    }
+
+    /// Creates (or truncates) an HDF5 file at `url`.
+    /// - Throws: `StoreError.cannotOpen` when the file cannot be created.
+    public static func create(at url: URL) throws -> HDF5File {
+        try HDF5Library.serialized {
+            let access = strongCloseAccessList()
+            defer { H5Pclose(access) }
+            let id = H5Fcreate(url.path, slidemil_h5f_acc_trunc(), slidemil_h5p_default(), access)
+            guard id >= 0 else { throw StoreError.cannotOpen(path: url.path, reason: "cannot create an HDF5 file there") }
+            return HDF5File(url: url, id: id)
+        }
+    }
+
+    /// Opens an existing HDF5 file.
+    /// - Throws: `StoreError.cannotOpen` when the file is missing or not HDF5.
+    public static func open(_ url: URL, mode: Mode = .readOnly) throws -> HDF5File {
+        try HDF5Library.serialized {
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw StoreError.cannotOpen(path: url.path, reason: "no such file")
+            }
+            guard H5Fis_hdf5(url.path) > 0 else {
+                throw StoreError.cannotOpen(path: url.path, reason: "not an HDF5 file")
+            }
+            let access = strongCloseAccessList()
+            defer { H5Pclose(access) }
+            let flags = mode == .readOnly ? slidemil_h5f_acc_rdonly() : slidemil_h5f_acc_rdwr()
+            let id = H5Fopen(url.path, flags, access)
+            guard id >= 0 else { throw StoreError.cannotOpen(path: url.path, reason: "HDF5 refused to open it") }
+            return HDF5File(url: url, id: id)
+        }
+    }
+
+    deinit { close() }
+
+    /// Whether `close()` has not been called yet.
+    public var isOpen: Bool { HDF5Library.serialized { id >= 0 } }
+
+    /// Flushes and closes the file and every object opened from it. Calling it twice is harmless.
+    public func close() {
+        HDF5Library.serialized {
+            guard id >= 0 else { return }
+            H5Fclose(id)
+            id = -1
+        }
+    }
+
+    /// Whether a dataset (or any link) named `name` exists; `name` may be a path such as `"a/b"`.
+    public func contains(_ name: String) -> Bool {
+        HDF5Library.serialized { id >= 0 && H5Lexists(id, name, slidemil_h5p_default()) > 0 }
+    }
+
+    /// Opens the dataset `name`.
+    /// - Throws: `StoreError.missingDataset` when there is none.
+    public func dataset(_ name: String) throws -> HDF5Dataset {
+        try HDF5Library.serialized {
+            try requireOpen(name)
+            guard contains(name) else { throw StoreError.missingDataset(path: url.path, dataset: name) }
+            let datasetID = H5Dopen2(id, name, slidemil_h5p_default())
+            guard datasetID >= 0 else { throw StoreError.hdf5(path: url.path, object: name, operation: "open dataset") }
+            return HDF5Dataset(file: self, name: name, id: datasetID)
+        }
+    }
+
+    /// Creates a dataset of `Element` values with the given shape (rank 1 or 2).
+    ///
+    /// - Parameters:
+    ///   - shape: initial extent; the first dimension may be 0 for an extendable dataset.
+    ///   - extendable: when `true` the first dimension is unlimited (maxshape `(None, ...)`) and the
+    ///     dataset is chunked so rows can be appended batch by batch.
+    ///   - chunkRows: rows per chunk for extendable datasets (default 4096, at least 1); chunks
+    ///     span the full width of the other dimension.
+    /// - Throws: `StoreError.unexpectedLayout` for a bad rank, `StoreError.hdf5` otherwise.
+    public func createDataset<Element: HDF5Element>(
+        _ name: String, of type: Element.Type, shape: [Int], extendable: Bool = false, chunkRows: Int = 4096
+    ) throws -> HDF5Dataset {
+        try HDF5Library.serialized {
+            try requireOpen(name)
+            guard (1...2).contains(shape.count), shape.allSatisfy({ $0 >= 0 }) else {
+                throw StoreError.unexpectedLayout(path: url.path, object: name, problem: "cannot be created with shape \(shape)")
+            }
+            var dims = shape.map { hsize_t($0) }
+            var maxDims = dims
+            if extendable { maxDims[0] = slidemil_h5s_unlimited() }
+            let space = H5Screate_simple(Int32(dims.count), &dims, &maxDims)
+            defer { H5Sclose(space) }
+            let properties = H5Pcreate(slidemil_h5p_dataset_create())
+            defer { H5Pclose(properties) }
+            if extendable {
+                var chunk = dims.map { max($0, 1) }
+                chunk[0] = hsize_t(max(chunkRows, 1))
+                H5Pset_chunk(properties, Int32(chunk.count), &chunk)
+            }
+            let datasetID = H5Dcreate2(id, name, Element.nativeType, space, slidemil_h5p_default(), properties, slidemil_h5p_default())
+            guard datasetID >= 0 else { throw StoreError.hdf5(path: url.path, object: name, operation: "create dataset") }
+            return HDF5Dataset(file: self, name: name, id: datasetID)
+        }
+    }
+
+    /// Creates a fixed-size dataset holding `values` laid out row-major in `shape`.
+    /// - Precondition: `values.count` equals the product of `shape`.
+    @discardableResult
+    public func createDataset<Element: HDF5Element>(_ name: String, values: [Element], shape: [Int]) throws -> HDF5Dataset {
+        precondition(values.count == shape.reduce(1, *), "\(values.count) values for shape \(shape)")
+        let dataset = try createDataset(name, of: Element.self, shape: shape)
+        try dataset.write(values)
+        return dataset
+    }
+
+    /// The attributes of the root group (where file-wide metadata lives).
+    public var attributes: HDF5AttributeSet {
+        HDF5AttributeSet(owner: self, path: url.path, objectName: "/") { [unowned self] in self.id }
+    }
+
+    func requireOpen(_ object: String) throws {
+        guard id >= 0 else { throw StoreError.hdf5(path: url.path, object: object, operation: "use a closed file for") }
+    }
+
+    private static func strongCloseAccessList() -> hid_t {
+        let access = H5Pcreate(slidemil_h5p_file_access())
+        H5Pset_fclose_degree(access, H5F_CLOSE_STRONG)
+        return access
+    }
+}

@@ -1,0 +1,43 @@
+/// Everything that can go wrong reading or writing SlideMIL's on-disk formats.
+///
+/// Each case names the file (and, where it matters, the dataset or attribute) so the executable
+/// can print one self-explanatory line.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be opened or created (missing, unreadable, not HDF5, no permission).
+    case cannotOpen(path: String, reason: String)
+    /// A dataset the format requires is absent.
+    case missingDataset(path: String, dataset: String)
+    /// An attribute the caller asked for is absent.
+    case missingAttribute(path: String, object: String, attribute: String)
+    /// A dataset or attribute exists but has a type, rank or shape the format does not allow.
+    case unexpectedLayout(path: String, object: String, problem: String)
+    /// The HDF5 library reported a failure for `operation` on `object`.
+    case hdf5(path: String, object: String, operation: String)
+    /// A feature file exists but was never finished (a killed run) or holds fewer rows than promised.
+    case incomplete(path: String, problem: String)
+    /// A CSV file could not be parsed; `line` is 1-based.
+    case malformedCSV(path: String, line: Int, problem: String)
+    /// Writing, syncing or renaming an output file failed.
+    case writeFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason):
+            return "\(path): cannot open (\(reason))"
+        case let .missingDataset(path, dataset):
+            return "\(path): dataset '\(dataset)' is missing"
+        case let .missingAttribute(path, object, attribute):
+            return "\(path): attribute '\(attribute)' is missing on '\(object)'"
+        case let .unexpectedLayout(path, object, problem):
+            return "\(path): '\(object)' \(problem)"
+        case let .hdf5(path, object, operation):
+            return "\(path): HDF5 failed to \(operation) '\(object)'"
+        case let .incomplete(path, problem):
+            return "\(path): incomplete file (\(problem)); delete it or rerun to rebuild it"
+        case let .malformedCSV(path, line, problem):
+            return "\(path):\(line): malformed CSV (\(problem))"
+        case let .writeFailed(path, reason):
+            return "\(path): write failed (\(reason))"
+        }
+    }
+}
