@@ -18,6 +18,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
     /// Hash of the extraction configuration, compared on resume.
     public var configHash: String?
 
+    /// Provenance for a new feature file; only `backbone` is required.
     public init(
         backbone: String, weightsChecksum: String? = nil, tileSize: Int? = nil, magnification: Double? = nil,
         mpp: Double? = nil, normalization: String? = nil, producerVersion: String? = nil, configHash: String? = nil

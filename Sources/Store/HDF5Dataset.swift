@@ -4,13 +4,13 @@ import CHDF5
 ///
 /// Rows are along the first dimension. Reads convert from the stored type to the requested
 /// `HDF5Element` (int32 coordinates read as `Int64`, float16 features as `Float`, ...).
-/// Closed with its file, or in `deinit`.
-public final class HDF5Dataset {
+/// Closed with its file, or in `deinit`. Thread-safe like `HDF5File` (every call takes the HDF5 lock).
+public final class HDF5Dataset: @unchecked Sendable {
     /// The dataset's name (path) inside the file.
     public let name: String
     /// The file this dataset belongs to; kept alive as long as the dataset is.
     public let file: HDF5File
-    private var ownID: hid_t
+    private let ownID: hid_t
 
     init(file: HDF5File, name: String, id: hid_t) {
         self.file = file

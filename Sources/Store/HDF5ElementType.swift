@@ -12,6 +12,7 @@ public enum HDF5ElementType: Equatable, Sendable, CustomStringConvertible {
     /// Any other HDF5 class (compound, enum, reference, ...), by its class name.
     case other(String)
 
+    /// NumPy-style name, e.g. `int32`, `float32`.
     public var description: String {
         switch self {
         case let .signedInteger(bits): return "int\(bits)"

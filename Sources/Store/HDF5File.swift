@@ -7,8 +7,9 @@ import Foundation
 /// dataset opened from this file is closed with it and the bytes are on disk when `close()`
 /// returns — required before `AtomicFile` syncs and renames the file. Datasets keep their file
 /// alive, so a file is never closed under a dataset that is still in use unless `close()` is called
-/// explicitly. All methods are serialised through the process-wide HDF5 lock.
-public final class HDF5File {
+/// explicitly. All methods are serialised through the process-wide HDF5 lock, which is what
+/// makes sharing a file between threads safe (`@unchecked Sendable`).
+public final class HDF5File: @unchecked Sendable {
     /// How an existing file is opened.
     public enum Mode: Sendable {
         case readOnly

@@ -7,11 +7,13 @@ public struct PatchCoordinate: Hashable, Sendable, CustomStringConvertible {
     /// Row in level-0 pixels, growing downwards.
     public var y: Int
 
+    /// A corner at level-0 pixel (`x`, `y`).
     public init(x: Int, y: Int) {
         self.x = x
         self.y = y
     }
 
+    /// `(x, y)`, for messages.
     public var description: String { "(\(x), \(y))" }
 
     /// Interleaves coordinates into the `(N, 2)` row-major layout of a `coords` dataset.

@@ -79,6 +79,7 @@ public struct PatchFileMetadata: Equatable, Sendable {
         self.layout = layout
     }
 
+    /// Field-by-field equality (tuples keep the synthesised version from existing).
     public static func == (lhs: PatchFileMetadata, rhs: PatchFileMetadata) -> Bool {
         lhs.slideID == rhs.slideID && lhs.patchSize == rhs.patchSize && lhs.patchLevel == rhs.patchLevel
             && lhs.downsample == rhs.downsample && lhs.levelSize == rhs.levelSize

@@ -14,7 +14,9 @@ public enum SlideStatus: String, Sendable, CaseIterable {
 
 /// One row of a process list.
 public struct ProcessRecord: Equatable, Sendable {
+    /// The slide's identifier (file name without extension).
     public var slideID: String
+    /// Where the slide stands.
     public var status: SlideStatus
     /// Tiles produced, when known.
     public var tiles: Int?
@@ -25,6 +27,7 @@ public struct ProcessRecord: Equatable, Sendable {
     /// Values of columns this type does not know (e.g. a user-added `mpp` override), by column name.
     public var extra: [String: String]
 
+    /// A record; a new slide is `pending` with no figures.
     public init(slideID: String, status: SlideStatus = .pending, tiles: Int? = nil, seconds: Double? = nil,
                 error: String = "", extra: [String: String] = [:]) {
         self.slideID = slideID

@@ -2,6 +2,7 @@ import Foundation
 
 /// One labelled slide from a labels CSV.
 public struct SlideLabel: Equatable, Sendable {
+    /// The slide's identifier (file name without extension).
     public var slideID: String
     /// The class name as written in the file, e.g. `"tumor"` or `"1"`.
     public var label: String
@@ -10,6 +11,7 @@ public struct SlideLabel: Equatable, Sendable {
     /// Patient or case identifier (CLAM's `case_id`), when present.
     public var caseID: String?
 
+    /// A labelled slide.
     public init(slideID: String, label: String, split: String? = nil, caseID: String? = nil) {
         self.slideID = slideID
         self.label = label
@@ -24,6 +26,7 @@ public struct SlideLabelTable: Equatable, Sendable {
     /// Labelled slides in file order.
     public var entries: [SlideLabel]
 
+    /// A table over `entries` (not checked for duplicates; `parse` does that).
     public init(entries: [SlideLabel]) {
         self.entries = entries
     }

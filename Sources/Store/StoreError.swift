@@ -20,6 +20,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// Writing, syncing or renaming an output file failed.
     case writeFailed(path: String, reason: String)
 
+    /// One line naming the file and the problem.
     public var description: String {
         switch self {
         case let .cannotOpen(path, reason):
