@@ -11,6 +11,6 @@ struct SlideMILCommand: ParsableCommand {
         with heatmaps, natively on CPU.
         """,
         version: SlideMILVersion.current,
-        subcommands: [DoctorCommand.self]
+        subcommands: [DoctorCommand.self, MNISTCommand.self]
     )
 }
