@@ -53,6 +53,10 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
         public var sizeStandardDeviation = 2.0
         public var trainingBags = 2000
         public var testBags = 1000
+        /// Bags draw from the first this many MNIST train images (0 = all 60,000); only these get features.
+        public var trainingPool = 0
+        /// Bags draw from the first this many MNIST test images (0 = all 10,000).
+        public var testPool = 0
         /// Half the bags positive by construction.
         public var balanced = false
         /// Draw each bag independently so images can appear in several bags (Ilse et al.).

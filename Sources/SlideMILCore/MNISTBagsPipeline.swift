@@ -58,7 +58,10 @@ public struct MNISTBagsPipeline {
         let train = try MNISTDataset.load(.train)
         let test = try MNISTDataset.load(.test)
 
-        let cache = MNISTFeatureCache(folder: outputDirectory, key: try MNISTFeatureCache.key(seed: config.seed, pretraining: config.pretraining))
+        let trainingPool = Self.poolSize(config.bags.trainingPool, available: train.labels.count)
+        let testPool = Self.poolSize(config.bags.testPool, available: test.labels.count)
+        let cache = MNISTFeatureCache(folder: outputDirectory, key: try MNISTFeatureCache.key(
+            seed: config.seed, pretraining: config.pretraining, trainingPool: trainingPool, testPool: testPool))
         var pretraining: [MNISTPretrainingEpoch] = []
         var secondsPretraining = 0.0, secondsFeatures = 0.0
         let features: (train: Tensor, test: Tensor)
@@ -76,19 +79,19 @@ public struct MNISTBagsPipeline {
             pretraining = history
             secondsPretraining = Date().timeIntervalSince(pretrainStart)
             let featureStart = Date()
-            let extraction = ProgressReporter(label: "features", unit: "images", total: train.labels.count + test.labels.count, enabled: showProgress)
-            let trainFeatures = try MNISTPretraining.features(of: train, using: model, batchSize: settings.featureBatchSize) { extraction.advance(by: $0) }
-            let testFeatures = try MNISTPretraining.features(of: test, using: model, batchSize: settings.featureBatchSize) { extraction.advance(by: $0) }
+            let extraction = ProgressReporter(label: "features", unit: "images", total: trainingPool + testPool, enabled: showProgress)
+            let trainFeatures = try MNISTPretraining.features(of: train, count: trainingPool, using: model, batchSize: settings.featureBatchSize) { extraction.advance(by: $0) }
+            let testFeatures = try MNISTPretraining.features(of: test, count: testPool, using: model, batchSize: settings.featureBatchSize) { extraction.advance(by: $0) }
             extraction.finish()
             secondsFeatures = Date().timeIntervalSince(featureStart)
             features = (trainFeatures, testFeatures)
             try cache.store(model: model, train: trainFeatures, test: testFeatures)
-            log(String(format: "features: %d-d for %d + %d images (%.0fs)", trainFeatures.shape[1], train.labels.count, test.labels.count, secondsFeatures))
+            log(String(format: "features: %d-d for %d + %d images (%.0fs)", trainFeatures.shape[1], trainingPool, testPool, secondsFeatures))
         }
 
         let milStart = Date()
-        let trainingBags = try drawBags(count: config.bags.trainingBags, labels: train.labels, seed: config.seed &+ 101)
-        let testBags = try drawBags(count: config.bags.testBags, labels: test.labels, seed: config.seed &+ 202)
+        let trainingBags = try drawBags(count: config.bags.trainingBags, labels: Array(train.labels.prefix(trainingPool)), seed: config.seed &+ 101)
+        let testBags = try drawBags(count: config.bags.testBags, labels: Array(test.labels.prefix(testPool)), seed: config.seed &+ 202)
         let trainingSet = Self.labelledBags(trainingBags, features: features.train)
         let testSet = Self.labelledBags(testBags, features: features.test)
         let trainingPositiveRate = Double(trainingBags.filter(\.isPositive).count) / Double(trainingBags.count)
@@ -136,6 +139,11 @@ public struct MNISTBagsPipeline {
             try AtomicFile.write(try PNGCodec.encode(figure), to: file("attention.png"))
         }
         return metrics
+    }
+
+    /// A configured pool size resolved against the split: 0 means all, larger is clamped.
+    static func poolSize(_ configured: Int, available: Int) -> Int {
+        configured <= 0 ? available : min(configured, available)
     }
 
     private func file(_ name: String) -> URL { outputDirectory.appendingPathComponent(name) }

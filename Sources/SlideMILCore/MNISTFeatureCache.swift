@@ -13,13 +13,16 @@ struct MNISTFeatureCache {
     var modelURL: URL { folder.appendingPathComponent("cnn.safetensors") }
     var featuresURL: URL { folder.appendingPathComponent("features.safetensors") }
 
-    /// The cache key: FNV-1a (64-bit) of the YAML of the settings the features depend on.
-    static func key(seed: UInt64, pretraining: MNISTBagsConfig.Pretraining) throws -> String {
+    /// The cache key: FNV-1a (64-bit) of the YAML of the settings the features depend on (pool
+    /// sizes as resolved counts).
+    static func key(seed: UInt64, pretraining: MNISTBagsConfig.Pretraining, trainingPool: Int, testPool: Int) throws -> String {
         struct Inputs: Codable {
             let seed: UInt64
             let pretraining: MNISTBagsConfig.Pretraining
+            let trainingPool: Int
+            let testPool: Int
         }
-        let text = try ConfigLoader.yaml(Inputs(seed: seed, pretraining: pretraining))
+        let text = try ConfigLoader.yaml(Inputs(seed: seed, pretraining: pretraining, trainingPool: trainingPool, testPool: testPool))
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

@@ -78,15 +78,16 @@ public enum MNISTPretraining {
         return Double(correct) / Double(indices.count)
     }
 
-    /// The avgpool output (8·baseWidth wide) of every image of `dataset`, in streaming batches:
-    /// [N, 8·baseWidth]. `trained` must be an MNIST classifier ResNet.
-    public static func features(of dataset: MNISTDataset, using trained: ResNet, batchSize: Int, onBatch: (Int) -> Void = { _ in }) throws -> Tensor {
+    /// The avgpool output (8·baseWidth wide) of the first `count` images of `dataset`, in
+    /// streaming batches: [count, 8·baseWidth]. `trained` must be an MNIST classifier ResNet.
+    public static func features(of dataset: MNISTDataset, count: Int, using trained: ResNet, batchSize: Int,
+                                onBatch: (Int) -> Void = { _ in }) throws -> Tensor {
         var configuration = trained.configuration
         configuration.head = .featuresBeforeClassifier
         let trunk = ResNet(configuration)
         try trunk.load(torchvisionState: trained.stateDictionary())
         let folded = FoldedResNet(trunk)
-        let count = dataset.labels.count, width = configuration.outputWidth
+        let width = configuration.outputWidth
         var storage = [Float]()
         storage.reserveCapacity(count * width)
         for first in stride(from: 0, to: count, by: batchSize) {
