@@ -5,7 +5,8 @@ import MIL
 /// Defaults are the shipped config's values, chosen so the whole run takes a few minutes on two
 /// CPU cores (see docs/mnist-bags.md for the measurements behind them).
 public struct MNISTBagsConfig: Codable, Equatable, Sendable {
-    /// Seed of every random choice (data split, initialisation, bags, shuffling, dropout).
+    /// Seed of the bags and of the MIL model's initialisation and dropout (the CNN has its own
+    /// `pretraining.seed`, so seeds of the MIL part can vary over one set of features).
     public var seed: UInt64 = 1
     public var pretraining = Pretraining()
     public var bags = Bags()
@@ -18,6 +19,8 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
 
     /// Supervised MNIST pretraining of the 1-channel ResNet-18 variant (conv1 7×7/2/3, 10 classes).
     public struct Pretraining: Codable, Equatable, Sendable {
+        /// Seed of the pretraining split, initialisation and shuffling.
+        public var seed: UInt64 = 1
         /// Width of conv1/layer1; features are 8× this wide (64 gives torchvision's 512).
         public var baseWidth = 16
         public var epochs = 2

@@ -61,7 +61,7 @@ public struct MNISTBagsPipeline {
         let trainingPool = Self.poolSize(config.bags.trainingPool, available: train.labels.count)
         let testPool = Self.poolSize(config.bags.testPool, available: test.labels.count)
         let cache = MNISTFeatureCache(folder: outputDirectory, key: try MNISTFeatureCache.key(
-            seed: config.seed, pretraining: config.pretraining, trainingPool: trainingPool, testPool: testPool))
+            pretraining: config.pretraining, trainingPool: trainingPool, testPool: testPool))
         var pretraining: [MNISTPretrainingEpoch] = []
         var secondsPretraining = 0.0, secondsFeatures = 0.0
         let features: (train: Tensor, test: Tensor)
@@ -72,7 +72,7 @@ public struct MNISTBagsPipeline {
             let pretrainStart = Date()
             let settings = config.pretraining
             let progress = ProgressReporter(label: "pretraining", unit: "images", total: nil, enabled: showProgress)
-            let (model, history) = MNISTPretraining.train(settings, on: train, seed: config.seed, onEpoch: { epoch in
+            let (model, history) = MNISTPretraining.train(settings, on: train, seed: settings.seed, onEpoch: { epoch in
                 progress.finish()
                 log(String(format: "CNN epoch %d: loss %.4f, validation accuracy %.4f (%.0fs)", epoch.epoch, epoch.loss, epoch.validationAccuracy, epoch.seconds))
             }, onBatch: { progress.advance(by: $0) })

@@ -7,7 +7,7 @@ import Tensor
 /// produced them, so re-running only the MIL part skips pretraining and extraction.
 struct MNISTFeatureCache {
     let folder: URL
-    /// Hex FNV-1a hash of the seed and pretraining settings.
+    /// Hex FNV-1a hash of the pretraining settings and pool sizes.
     let key: String
 
     var modelURL: URL { folder.appendingPathComponent("cnn.safetensors") }
@@ -15,14 +15,13 @@ struct MNISTFeatureCache {
 
     /// The cache key: FNV-1a (64-bit) of the YAML of the settings the features depend on (pool
     /// sizes as resolved counts).
-    static func key(seed: UInt64, pretraining: MNISTBagsConfig.Pretraining, trainingPool: Int, testPool: Int) throws -> String {
+    static func key(pretraining: MNISTBagsConfig.Pretraining, trainingPool: Int, testPool: Int) throws -> String {
         struct Inputs: Codable {
-            let seed: UInt64
             let pretraining: MNISTBagsConfig.Pretraining
             let trainingPool: Int
             let testPool: Int
         }
-        let text = try ConfigLoader.yaml(Inputs(seed: seed, pretraining: pretraining, trainingPool: trainingPool, testPool: testPool))
+        let text = try ConfigLoader.yaml(Inputs(pretraining: pretraining, trainingPool: trainingPool, testPool: testPool))
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

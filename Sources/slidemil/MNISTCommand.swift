@@ -8,8 +8,8 @@ struct MNISTCommand: ParsableCommand {
         abstract: "Validate SlideMIL's MIL on MNIST bags: pretrain a ResNet, extract features, train and test a MIL head.",
         discussion: """
         Without --config the built-in defaults are used; they equal configs/mnist-bags.yaml. \
-        Re-running into the same --output folder reuses its CNN features when the seed and \
-        pretraining settings are unchanged, so only the MIL part runs again.
+        Re-running into the same --output folder reuses its CNN features when the pretraining \
+        settings and bag pools are unchanged, so only the MIL part runs again.
         """
     )
 
