@@ -13,6 +13,8 @@ public final class MLPBagClassifier: Layer {
     private let activation = LeakyReLU()
     private let dropout: Dropout
 
+    /// A classifier for `inputWidth`-wide embeddings with `hiddenWidth` hidden units and dropout
+    /// `probability` in [0, 1); weights drawn from `generator`.
     public init(inputWidth: Int, hiddenWidth: Int, dropout probability: Float, generator: inout SeededGenerator) {
         linear1 = Linear(inputFeatures: inputWidth, outputFeatures: hiddenWidth, generator: &generator)
         linear2 = Linear(inputFeatures: hiddenWidth, outputFeatures: 1, generator: &generator)
@@ -38,6 +40,7 @@ public final class MLPBagClassifier: Layer {
 public final class LogisticBagClassifier: Layer {
     public let linear: Linear
 
+    /// Logistic regression on `inputWidth`-wide embeddings, PyTorch's default initialisation.
     public init(inputWidth: Int, generator: inout SeededGenerator) {
         linear = Linear(inputFeatures: inputWidth, outputFeatures: 1, generator: &generator)
     }

@@ -9,6 +9,7 @@ public struct ElasticNet: Codable, Equatable, Sendable {
     public var strength: Float
     public var l2Fraction: Float
 
+    /// A penalty of strength λ mixing L1 and L2 by α (defaults: off, α = 0.5).
     public init(strength: Float = 0, l2Fraction: Float = 0.5) {
         self.strength = strength
         self.l2Fraction = l2Fraction

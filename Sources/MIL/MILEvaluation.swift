@@ -7,6 +7,7 @@ public struct BagPrediction: Codable, Equatable, Sendable {
     /// The pooling's weight of each real instance, in the bag's instance order; sums to 1.
     public let instanceWeights: [Float]
 
+    /// A prediction; `instanceWeights` are the bag's real-instance weights in instance order.
     public init(probability: Float, label: Bool, instanceWeights: [Float]) {
         self.probability = probability
         self.label = label
@@ -28,6 +29,7 @@ public struct MILEvaluation: Sendable {
     public let loss: Float
     public let predictions: [BagPrediction]
 
+    /// An evaluation from its mean loss and per-bag predictions.
     public init(loss: Float, predictions: [BagPrediction]) {
         self.loss = loss
         self.predictions = predictions

@@ -9,6 +9,7 @@ public final class MILModel {
     public let pooling: any MILPooling
     public let classifier: any Layer
 
+    /// A model from a head and a classifier whose input width is the head's `outputWidth`.
     public init(pooling: any MILPooling, classifier: any Layer) {
         self.pooling = pooling
         self.classifier = classifier

@@ -34,6 +34,7 @@ public struct MILModelConfiguration: Codable, Equatable, Sendable {
     /// Dropout probability inside the MLP classifier (default 0.25).
     public var dropout: Float
 
+    /// Defaults: attention pooling, MLP classifier (1024 hidden, dropout 0.25), H = 128, Noisy-AND K = 32, a = 10.
     public init(pooling: PoolingKind = .attention, classifier: ClassifierKind = .mlp, attentionHidden: Int = 128,
                 noisyAndChannels: Int = 32, noisyAndSlope: Float = 10, classifierHidden: Int = 1024, dropout: Float = 0.25) {
         self.pooling = pooling

@@ -9,12 +9,14 @@ public struct LabelledBags: Sendable {
     /// The bag labels, parallel to `features`.
     public var labels: [Bool]
 
+    /// - Precondition: one label per feature matrix.
     public init(features: [Tensor], labels: [Bool]) {
         precondition(features.count == labels.count, "\(features.count) bags but \(labels.count) labels")
         self.features = features
         self.labels = labels
     }
 
+    /// Number of bags.
     public var count: Int { labels.count }
 
     /// The bags at `indices`, in that order.
@@ -46,6 +48,8 @@ public struct MILTrainingOptions: Codable, Equatable, Sendable {
     public var elasticNet: ElasticNet
     public var seed: UInt64
 
+    /// Defaults: Adam, lr 5e-4, weight decay 1e-4, 20 epochs, 16 bags per batch, 10 % validation,
+    /// patience 5, no elastic net, seed 0.
     public init(optimizer: OptimizerKind = .adam, learningRate: Float = 5e-4, momentum: Float = 0.9, weightDecay: Float = 1e-4,
                 epochs: Int = 20, batchSize: Int = 16, validationFraction: Double = 0.1, patience: Int = 5,
                 elasticNet: ElasticNet = ElasticNet(), seed: UInt64 = 0) {
@@ -81,6 +85,7 @@ public struct MILEpochRecord: Codable, Equatable, Sendable {
 public struct MILTrainer {
     public var options: MILTrainingOptions
 
+    /// A trainer with these settings.
     public init(options: MILTrainingOptions) { self.options = options }
 
     /// Trains `model` in place and returns the per-epoch history.

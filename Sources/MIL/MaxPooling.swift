@@ -11,6 +11,7 @@ public final class MaxPooling: MILPooling {
     public let inputWidth: Int
     private var cache: (winners: [Int], shape: [Int])?
 
+    /// Max pooling of `inputWidth`-wide features.
     public init(inputWidth: Int) { self.inputWidth = inputWidth }
 
     public var outputWidth: Int { inputWidth }

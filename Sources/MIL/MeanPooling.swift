@@ -9,6 +9,7 @@ public final class MeanPooling: MILPooling {
     public let inputWidth: Int
     private var cache: (weights: Tensor, shape: [Int])?
 
+    /// Mean pooling of `inputWidth`-wide features.
     public init(inputWidth: Int) { self.inputWidth = inputWidth }
 
     public var outputWidth: Int { inputWidth }

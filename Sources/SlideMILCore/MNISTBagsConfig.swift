@@ -15,6 +15,7 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
                                              batchSize: 16, validationFraction: 0.1, patience: 5)
     public var figure = Figure()
 
+    /// The built-in defaults, equal to configs/mnist-bags.yaml.
     public init() {}
 
     /// Supervised MNIST pretraining of the 1-channel ResNet-18 variant (conv1 7×7/2/3, 10 classes).

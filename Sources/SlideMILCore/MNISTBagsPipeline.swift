@@ -37,6 +37,7 @@ public struct MNISTBagsPipeline {
     /// Draws progress bars (pass false in tests).
     public var showProgress: Bool
 
+    /// A pipeline writing into `outputDirectory` (created if missing).
     public init(config: MNISTBagsConfig, outputDirectory: URL, showProgress: Bool = true, log: @escaping (String) -> Void = { _ in }) {
         self.config = config
         self.outputDirectory = outputDirectory
