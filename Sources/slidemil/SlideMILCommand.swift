@@ -12,7 +12,12 @@ struct SlideMILCommand: ParsableCommand {
         """,
         version: SlideMILVersion.current,
         subcommands: [
-            DoctorCommand.self, SynthCommand.self, SlideInfoCommand.self, TileCommand.self, BenchCommand.self,
+            SynthCommand.self,
+            SlideInfoCommand.self,
+            TileCommand.self,
+            MNISTCommand.self,
+            BenchCommand.self,
+            DoctorCommand.self,
         ]
     )
 

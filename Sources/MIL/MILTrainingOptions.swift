@@ -1,0 +1,51 @@
+/// Training settings for a MIL model: loss BCE on the bag logits; seeded and reproducible.
+public struct MILTrainingOptions: Codable, Equatable, Sendable {
+    /// The optimiser.
+    public enum OptimizerKind: String, Codable, Sendable {
+        case sgd, adam
+    }
+
+    public var optimizer: OptimizerKind
+    public var learningRate: Float
+    /// SGD momentum (ignored by Adam).
+    public var momentum: Float
+    /// L2 weight decay as the optimiser applies it.
+    public var weightDecay: Float
+    public var epochs: Int
+    /// Bags per mini-batch; bags of different sizes are padded and masked.
+    public var batchSize: Int
+    /// Fraction of the training bags held out for validation and early stopping (0 = none).
+    public var validationFraction: Double
+    /// Epochs without a validation-loss improvement before stopping (0 = never stop early).
+    public var patience: Int
+    public var elasticNet: ElasticNet
+    public var seed: UInt64
+
+    /// Defaults: Adam, lr 5e-4, weight decay 1e-4, 20 epochs, 16 bags per batch, 10 % validation,
+    /// patience 5, no elastic net, seed 0.
+    public init(optimizer: OptimizerKind = .adam, learningRate: Float = 5e-4, momentum: Float = 0.9, weightDecay: Float = 1e-4,
+                epochs: Int = 20, batchSize: Int = 16, validationFraction: Double = 0.1, patience: Int = 5,
+                elasticNet: ElasticNet = ElasticNet(), seed: UInt64 = 0) {
+        self.optimizer = optimizer
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.validationFraction = validationFraction
+        self.patience = patience
+        self.elasticNet = elasticNet
+        self.seed = seed
+    }
+}
+
+/// One epoch of training as reported by `MILTrainer`.
+public struct MILEpochRecord: Codable, Equatable, Sendable {
+    public let epoch: Int
+    /// Mean BCE over the epoch's training bags (without the elastic-net term).
+    public let trainingLoss: Float
+    /// Mean BCE over the validation bags; nil without a validation split.
+    public let validationLoss: Float?
+    /// Accuracy at threshold 0.5 on the validation bags.
+    public let validationAccuracy: Double?
+}

@@ -1,0 +1,75 @@
+import MIL
+
+/// Everything `slidemil mnist` does, as read from `configs/mnist-bags.yaml` plus overrides.
+///
+/// Defaults are the shipped config's values, chosen so the whole run takes a few minutes on two
+/// CPU cores (see docs/mnist-bags.md for the measurements behind them).
+public struct MNISTBagsConfig: Codable, Equatable, Sendable {
+    /// Seed of the bags and of the MIL model's initialisation and dropout (the CNN has its own
+    /// `pretraining.seed`, so seeds of the MIL part can vary over one set of features).
+    public var seed: UInt64 = 1
+    public var pretraining = Pretraining()
+    public var bags = Bags()
+    public var model = MILModelConfiguration()
+    public var training = MILTrainingOptions(optimizer: .adam, learningRate: 5e-4, weightDecay: 1e-4, epochs: 30,
+                                             batchSize: 16, validationFraction: 0.1, patience: 5)
+    public var figure = Figure()
+
+    /// The built-in defaults, equal to configs/mnist-bags.yaml.
+    public init() {}
+
+    /// Supervised MNIST pretraining of the 1-channel ResNet-18 variant (conv1 7×7/2/3, 10 classes).
+    public struct Pretraining: Codable, Equatable, Sendable {
+        /// Seed of the pretraining split, initialisation and shuffling.
+        public var seed: UInt64 = 1
+        /// Width of conv1/layer1; features are 8× this wide (64 gives torchvision's 512).
+        public var baseWidth = 16
+        public var epochs = 2
+        public var batchSize = 256
+        public var optimizer = MILTrainingOptions.OptimizerKind.adam
+        public var learningRate: Float = 1e-3
+        /// SGD momentum (ignored by Adam).
+        public var momentum: Float = 0.9
+        /// MNIST training images used for pretraining (0 = all not held out), drawn at random.
+        public var trainingImages = 20000
+        /// MNIST training images held out to report validation accuracy.
+        public var validationImages = 2000
+        /// Images per batch when extracting features (memory only; results do not depend on it).
+        public var featureBatchSize = 500
+    }
+
+    /// How bag sizes are drawn.
+    public enum SizeDistribution: String, Codable, Sendable {
+        /// Uniform over minimumSize...maximumSize.
+        case uniform
+        /// Rounded Normal(meanSize, sizeStandardDeviation), at least 1 (Ilse et al. 2018).
+        case normal
+    }
+
+    /// Bag drawing: train bags from MNIST train images, test bags from MNIST test images.
+    public struct Bags: Codable, Equatable, Sendable {
+        /// A bag is positive iff it holds this digit.
+        public var targetDigit: UInt8 = 1
+        public var sizes = SizeDistribution.uniform
+        public var minimumSize = 3
+        public var maximumSize = 7
+        public var meanSize = 10.0
+        public var sizeStandardDeviation = 2.0
+        public var trainingBags = 2000
+        public var testBags = 1000
+        /// Bags draw from the first this many MNIST train images (0 = all 60,000); only these get features.
+        public var trainingPool = 0
+        /// Bags draw from the first this many MNIST test images (0 = all 10,000).
+        public var testPool = 0
+        /// Half the bags positive by construction.
+        public var balanced = false
+        /// Draw each bag independently so images can appear in several bags (Ilse et al.).
+        public var reuseAcrossBags = false
+    }
+
+    /// The PNG of test bags with their attention.
+    public struct Figure: Codable, Equatable, Sendable {
+        /// Test bags shown (half positive when possible); 0 = no figure.
+        public var bags = 8
+    }
+}

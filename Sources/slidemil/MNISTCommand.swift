@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import SlideMILCore
+
+struct MNISTCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mnist",
+        abstract: "Validate SlideMIL's MIL on MNIST bags: pretrain a ResNet, extract features, train and test a MIL head.",
+        discussion: """
+        Without --config the built-in defaults are used; they equal configs/mnist-bags.yaml. \
+        Re-running into the same --output folder reuses its CNN features when the pretraining \
+        settings and bag pools are unchanged, so only the MIL part runs again.
+        """
+    )
+
+    @Option(name: .long, help: "YAML config file (default: the built-in settings of configs/mnist-bags.yaml).")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: "Override one setting, e.g. --set model.pooling=gated_attention (repeatable).")
+    var overrides: [String] = []
+
+    @Option(name: .long, help: "Run folder for weights, features, metrics, predictions and the figure.")
+    var output: String = "runs/mnist-bags"
+
+    func run() throws {
+        do {
+            let settings = try ConfigLoader.load(defaults: MNISTBagsConfig(), file: config.map { URL(fileURLWithPath: $0) },
+                                                 overrides: overrides)
+            let pipeline = MNISTBagsPipeline(config: settings, outputDirectory: URL(fileURLWithPath: output),
+                                             showProgress: isatty(STDERR_FILENO) == 1) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+            let metrics = try pipeline.run()
+            print(metrics.table)
+            print("run folder: \(output)")
+        } catch {
+            FileHandle.standardError.write(Data("slidemil mnist: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
