@@ -3,6 +3,8 @@
 public struct FeatureFileMetadata: Equatable, Sendable {
     /// Backbone name, e.g. `"resnet50-trunc"` (also written as TRIDENT's `encoder`).
     public var backbone: String
+    /// Where the weights came from: a file name, or `"random-init seed N"` for untrained weights.
+    public var weights: String?
     /// Checksum of the weights file (hex SHA-256 or similar), when known.
     public var weightsChecksum: String?
     /// Side in pixels of the tiles fed to the backbone (after any resize), e.g. 224.
@@ -20,10 +22,11 @@ public struct FeatureFileMetadata: Equatable, Sendable {
 
     /// Provenance for a new feature file; only `backbone` is required.
     public init(
-        backbone: String, weightsChecksum: String? = nil, tileSize: Int? = nil, magnification: Double? = nil,
+        backbone: String, weights: String? = nil, weightsChecksum: String? = nil, tileSize: Int? = nil, magnification: Double? = nil,
         mpp: Double? = nil, normalization: String? = nil, producerVersion: String? = nil, configHash: String? = nil
     ) {
         self.backbone = backbone
+        self.weights = weights
         self.weightsChecksum = weightsChecksum
         self.tileSize = tileSize
         self.magnification = magnification
@@ -36,6 +39,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
     func write(to attributes: HDF5AttributeSet) throws {
         try attributes.set("backbone", .string(backbone))
         try attributes.set("encoder", .string(backbone))
+        if let weights { try attributes.set("weights", .string(weights)) }
         if let weightsChecksum { try attributes.set("weights_checksum", .string(weightsChecksum)) }
         if let tileSize { try attributes.set("tile_size", .integer(Int64(tileSize))) }
         if let magnification { try attributes.set("magnification", .real(magnification)) }
@@ -50,6 +54,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
         guard let backbone = attributes["backbone"]?.stringValue ?? attributes["encoder"]?.stringValue else { return nil }
         return FeatureFileMetadata(
             backbone: backbone,
+            weights: attributes["weights"]?.stringValue,
             weightsChecksum: attributes["weights_checksum"]?.stringValue,
             tileSize: attributes["tile_size"]?.integerValue.map(Int.init),
             magnification: attributes["magnification"]?.realValue,
