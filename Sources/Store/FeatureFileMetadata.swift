@@ -9,6 +9,9 @@ public struct FeatureFileMetadata: Equatable, Sendable {
     public var weightsChecksum: String?
     /// Side in pixels of the tiles fed to the backbone (after any resize), e.g. 224.
     public var tileSize: Int?
+    /// Side in pixels of the patches as read at the patch level, before resizing to `tileSize`
+    /// (e.g. CLAM's 256 px patches fed at 224); stored as `patch_size`.
+    public var patchSize: Int?
     /// Objective power the tiles represent, e.g. 20.
     public var magnification: Double?
     /// Micrometres per pixel of the tiles as fed to the backbone.
@@ -22,13 +25,14 @@ public struct FeatureFileMetadata: Equatable, Sendable {
 
     /// Provenance for a new feature file; only `backbone` is required.
     public init(
-        backbone: String, weights: String? = nil, weightsChecksum: String? = nil, tileSize: Int? = nil, magnification: Double? = nil,
+        backbone: String, weights: String? = nil, weightsChecksum: String? = nil, tileSize: Int? = nil, patchSize: Int? = nil, magnification: Double? = nil,
         mpp: Double? = nil, normalization: String? = nil, producerVersion: String? = nil, configHash: String? = nil
     ) {
         self.backbone = backbone
         self.weights = weights
         self.weightsChecksum = weightsChecksum
         self.tileSize = tileSize
+        self.patchSize = patchSize
         self.magnification = magnification
         self.mpp = mpp
         self.normalization = normalization
@@ -42,6 +46,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
         if let weights { try attributes.set("weights", .string(weights)) }
         if let weightsChecksum { try attributes.set("weights_checksum", .string(weightsChecksum)) }
         if let tileSize { try attributes.set("tile_size", .integer(Int64(tileSize))) }
+        if let patchSize { try attributes.set("patch_size", .integer(Int64(patchSize))) }
         if let magnification { try attributes.set("magnification", .real(magnification)) }
         if let mpp { try attributes.set("mpp", .real(mpp)) }
         if let normalization { try attributes.set("normalization", .string(normalization)) }
@@ -57,6 +62,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
             weights: attributes["weights"]?.stringValue,
             weightsChecksum: attributes["weights_checksum"]?.stringValue,
             tileSize: attributes["tile_size"]?.integerValue.map(Int.init),
+            patchSize: attributes["patch_size"]?.integerValue.map(Int.init),
             magnification: attributes["magnification"]?.realValue,
             mpp: attributes["mpp"]?.realValue,
             normalization: attributes["normalization"]?.stringValue,
