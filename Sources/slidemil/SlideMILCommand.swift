@@ -12,7 +12,7 @@ struct SlideMILCommand: ParsableCommand {
         """,
         version: SlideMILVersion.current,
         subcommands: [
-            DoctorCommand.self, SynthCommand.self, SlideInfoCommand.self, TileCommand.self, BenchCommand.self,
+            DoctorCommand.self, SynthCommand.self, SlideInfoCommand.self, TileCommand.self, ExtractCommand.self, BenchCommand.self,
         ]
     )
 
