@@ -59,13 +59,13 @@ public struct ExtractSettings: Sendable, Equatable {
         guard std.allSatisfy({ $0 > 0 }) else { throw ExtractError.invalidSetting(name: "normalisation", problem: "std must be positive") }
     }
 
-    /// Short hex digest of what shapes the features (not threads or batch size, which do not
-    /// change the numbers): backbone, width, weights checksum (or seed), input size, tile size,
-    /// normalisation, tile limit. FNV-1a 64.
+    /// Short hex digest of what shapes the features (not threads, batch size or the `tileSize`
+    /// check, which do not change the numbers): backbone, width, weights checksum (or seed),
+    /// input size, normalisation, tile limit. FNV-1a 64.
     public func fingerprint(weightsChecksum: String?) -> String {
         let canonical = [
             "backbone=\(backboneName)", "weights=\(weightsChecksum ?? "random\(seed)")", "input=\(inputSize)",
-            "tile=\(tileSize.map(String.init) ?? "-")", "norm=\(normalizationName)", "max=\(maxTiles.map(String.init) ?? "-")",
+            "norm=\(normalizationName)", "max=\(maxTiles.map(String.init) ?? "-")",
         ].joined(separator: ";")
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in canonical.utf8 {
