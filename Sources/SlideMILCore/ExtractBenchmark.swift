@@ -56,10 +56,11 @@ public struct ExtractBenchmark {
         log("backbone \(settings.backboneName) (\(model.weightsLabel)), input \(settings.inputSize) px, batch \(settings.batchSize), "
             + "\(settings.readers) readers, queue depth \(settings.queueDepth), \(options.threads) CNN threads")
 
-        let ceiling = pureForwardRate(network, settings: settings)
-        log(String(format: "pure forward (ceiling): %.2f images/s", ceiling))
-        for side in options.slideSides {
-            let input = try prepareSlide(side: side)
+        // All slides first, so synthesis leaves nothing behind in the measured runs' memory.
+        let inputs = try options.slideSides.map { try prepareSlide(side: $0) }
+        for (side, input) in zip(options.slideSides, inputs) {
+            // The ceiling is measured right before each run, so both see the same machine load.
+            let ceiling = pureForwardRate(network, settings: settings)
             let destination = options.workFolder.appendingPathComponent("features/\(input.slideID).h5")
             let before = Self.residentMiB(field: "VmRSS")
             Self.resetPeakResident()
@@ -69,9 +70,10 @@ public struct ExtractBenchmark {
                 destination: destination, network: network, model: model, settings: settings)
             let seconds = Date().timeIntervalSince(start)
             let rate = Double(tiles) / seconds
-            log(String(format: "%d x %d slide: %d tiles in %.1f s = %.2f tiles/s end to end (%.0f%% of pure forward); "
-                       + "RSS before %.0f MiB, peak during %.0f MiB", side, side, tiles, seconds, rate,
-                       100 * rate / ceiling, before, Self.residentMiB(field: "VmHWM")))
+            let peak = Self.residentMiB(field: "VmHWM")
+            log(String(format: "%d x %d slide: pure forward %.2f images/s; end to end %d tiles in %.1f s = %.2f tiles/s (%.0f%% of pure forward); "
+                       + "RSS before %.0f MiB, peak during %.0f MiB (+%.0f MiB)", side, side, ceiling, tiles, seconds, rate,
+                       100 * rate / ceiling, before, peak, peak - before))
         }
     }
 

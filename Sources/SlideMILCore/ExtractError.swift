@@ -20,7 +20,7 @@ public enum ExtractError: Error, CustomStringConvertible, Equatable {
         case let .missingPatchFile(slide, path):
             return "\(slide): no patch file at \(path); run 'slidemil tile' first or pass --patches"
         case let .coordinatesOutsideSlide(slide, patchFile, count, first, width, height):
-            return "\(patchFile): \(count) patch origins lie outside slide \(slide) (\(width) x \(height) px at level 0), first \(first); was the patch file made for another slide?"
+            return "\(patchFile): \(count) patch origin(s) lie outside slide \(slide) (\(width) x \(height) px at level 0), first \(first); was the patch file made for another slide?"
         case let .tileSizeMismatch(slide, patchFile, patchTileSize, requested):
             return "\(patchFile): patches of slide \(slide) are \(patchTileSize) px but --tile-size is \(requested)"
         case let .missingLevel(slide, patchFile, level, levels):

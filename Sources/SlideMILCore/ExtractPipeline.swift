@@ -53,9 +53,12 @@ public enum ExtractPipeline {
         var done: [Int?] = []
         var remaining = 0
         for input in inputs {
-            let patchCount = (try? PatchFile.read(from: patchURL(input, patchFolder))).map { plannedCount($0.coordinates.count, settings) }
+            let patchFile = try? PatchFile.read(from: patchURL(input, patchFolder))
+            let patchCount = patchFile.map { plannedCount($0.coordinates.count, settings) }
+            // A tile-size check that would fail is never skipped, so the mismatch is reported.
+            let sizeFits = settings.tileSize == nil || patchFile.map { nominalTileSize($0.metadata) } == settings.tileSize
             let finished = patchCount.flatMap { count in
-                isComplete(featureURL(input, featureFolder), tiles: count, fingerprint: fingerprint) ? count : nil
+                sizeFits && isComplete(featureURL(input, featureFolder), tiles: count, fingerprint: fingerprint) ? count : nil
             }
             done.append(list.record(for: input.slideID)?.status == .processed ? finished : nil)
             if done.last! == nil { remaining += patchCount ?? 0 }

@@ -144,7 +144,7 @@ final class ExtractPipelineTests: XCTestCase {
             if case let .failed(reason) = outcome { return (index, reason) } else { return nil }
         }
         XCTAssertEqual(reasons.map(\.0), [0, 1, 3])
-        XCTAssertTrue(reasons[0].1.contains("outside.h5") && reasons[0].1.contains("2 patch origins lie outside")
+        XCTAssertTrue(reasons[0].1.contains("outside.h5") && reasons[0].1.contains("2 patch origin(s) lie outside")
                       && reasons[0].1.contains("(4000, 10)"), reasons[0].1)
         XCTAssertTrue(reasons[1].1.contains("unpatched") && reasons[1].1.contains("no patch file"), reasons[1].1)
         XCTAssertTrue(reasons[2].1.contains("notes.tif"), reasons[2].1)
@@ -158,6 +158,19 @@ final class ExtractPipelineTests: XCTestCase {
         let mismatch = try ExtractPipeline.run([good], output: output, model: model, settings: settings)
         guard case let .failed(reason) = mismatch[0] else { return XCTFail("\(mismatch)") }
         XCTAssertTrue(reason.contains("good.h5") && reason.contains("are 64 px") && reason.contains("--tile-size is 128"), reason)
+    }
+
+    /// CLAM's patch file (h5py fixture: level 1, 256 px, origins up to x = 4096) is read, and
+    /// offered for a 4000 px wide slide it fails on the origin past the right edge.
+    func testCLAMPatchFileIsReadAndCheckedAgainstTheSlide() throws {
+        let input = try addSlide("clam", coordinates: [])
+        let patchFile = output.appendingPathComponent("patches/clam.h5")
+        try FileManager.default.removeItem(at: patchFile)
+        try FileManager.default.copyItem(at: repository.appendingPathComponent("Tests/Fixtures/h5/clam_patches.h5"), to: patchFile)
+        let settings = tinySettings()
+        let outcomes = try ExtractPipeline.run([input], output: output, model: ExtractModel(settings: settings), settings: settings)
+        guard case let .failed(reason) = outcomes[0] else { return XCTFail("\(outcomes)") }
+        XCTAssertTrue(reason.contains("clam.h5") && reason.contains("1 patch origin(s) lie outside") && reason.contains("(4096, "), reason)
     }
 
     func testWeightsFileErrorsNameTheFile() throws {
