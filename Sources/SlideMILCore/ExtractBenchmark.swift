@@ -64,16 +64,18 @@ public struct ExtractBenchmark {
             let destination = options.workFolder.appendingPathComponent("features/\(input.slideID).h5")
             let before = Self.residentMiB(field: "VmRSS")
             Self.resetPeakResident()
+            let cpuStart = Self.processorSeconds()
             let start = Date()
             let tiles = try ExtractPipeline.extractSlide(
                 input, patchFile: options.workFolder.appendingPathComponent("patches/\(input.slideID).h5"),
                 destination: destination, network: network, model: model, settings: settings)
             let seconds = Date().timeIntervalSince(start)
             let rate = Double(tiles) / seconds
+            let busyCores = (Self.processorSeconds() - cpuStart) / seconds
             let peak = Self.residentMiB(field: "VmHWM")
-            log(String(format: "%d x %d slide: pure forward %.2f images/s; end to end %d tiles in %.1f s = %.2f tiles/s (%.0f%% of pure forward); "
-                       + "RSS before %.0f MiB, peak during %.0f MiB (+%.0f MiB)", side, side, ceiling, tiles, seconds, rate,
-                       100 * rate / ceiling, before, peak, peak - before))
+            log(String(format: "%d x %d slide: pure forward %.2f images/s; end to end %d tiles in %.1f s = %.2f tiles/s (%.0f%% of pure forward), "
+                       + "%.2f cores busy; RSS before %.0f MiB, peak during %.0f MiB (+%.0f MiB)", side, side, ceiling, tiles, seconds, rate,
+                       100 * rate / ceiling, busyCores, before, peak, peak - before))
         }
     }
 
@@ -108,6 +110,14 @@ public struct ExtractBenchmark {
         try FileManager.default.createDirectory(at: patches, withIntermediateDirectories: true)
         try PatchFile(metadata: metadata, coordinates: coordinates).write(to: patches.appendingPathComponent("\(id).h5"))
         return TileInput(path: path.path)
+    }
+
+    /// User + system CPU seconds of this process so far (all threads).
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
     /// `VmRSS` or `VmHWM` of this process in MiB (Linux; 0 elsewhere).
