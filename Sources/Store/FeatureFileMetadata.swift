@@ -3,10 +3,15 @@
 public struct FeatureFileMetadata: Equatable, Sendable {
     /// Backbone name, e.g. `"resnet50-trunc"` (also written as TRIDENT's `encoder`).
     public var backbone: String
+    /// Where the weights came from: a file name, or `"random-init seed N"` for untrained weights.
+    public var weights: String?
     /// Checksum of the weights file (hex SHA-256 or similar), when known.
     public var weightsChecksum: String?
     /// Side in pixels of the tiles fed to the backbone (after any resize), e.g. 224.
     public var tileSize: Int?
+    /// Side in pixels of the patches as read at the patch level, before resizing to `tileSize`
+    /// (e.g. CLAM's 256 px patches fed at 224); stored as `patch_size`.
+    public var patchSize: Int?
     /// Objective power the tiles represent, e.g. 20.
     public var magnification: Double?
     /// Micrometres per pixel of the tiles as fed to the backbone.
@@ -20,12 +25,14 @@ public struct FeatureFileMetadata: Equatable, Sendable {
 
     /// Provenance for a new feature file; only `backbone` is required.
     public init(
-        backbone: String, weightsChecksum: String? = nil, tileSize: Int? = nil, magnification: Double? = nil,
+        backbone: String, weights: String? = nil, weightsChecksum: String? = nil, tileSize: Int? = nil, patchSize: Int? = nil, magnification: Double? = nil,
         mpp: Double? = nil, normalization: String? = nil, producerVersion: String? = nil, configHash: String? = nil
     ) {
         self.backbone = backbone
+        self.weights = weights
         self.weightsChecksum = weightsChecksum
         self.tileSize = tileSize
+        self.patchSize = patchSize
         self.magnification = magnification
         self.mpp = mpp
         self.normalization = normalization
@@ -36,8 +43,10 @@ public struct FeatureFileMetadata: Equatable, Sendable {
     func write(to attributes: HDF5AttributeSet) throws {
         try attributes.set("backbone", .string(backbone))
         try attributes.set("encoder", .string(backbone))
+        if let weights { try attributes.set("weights", .string(weights)) }
         if let weightsChecksum { try attributes.set("weights_checksum", .string(weightsChecksum)) }
         if let tileSize { try attributes.set("tile_size", .integer(Int64(tileSize))) }
+        if let patchSize { try attributes.set("patch_size", .integer(Int64(patchSize))) }
         if let magnification { try attributes.set("magnification", .real(magnification)) }
         if let mpp { try attributes.set("mpp", .real(mpp)) }
         if let normalization { try attributes.set("normalization", .string(normalization)) }
@@ -50,8 +59,10 @@ public struct FeatureFileMetadata: Equatable, Sendable {
         guard let backbone = attributes["backbone"]?.stringValue ?? attributes["encoder"]?.stringValue else { return nil }
         return FeatureFileMetadata(
             backbone: backbone,
+            weights: attributes["weights"]?.stringValue,
             weightsChecksum: attributes["weights_checksum"]?.stringValue,
             tileSize: attributes["tile_size"]?.integerValue.map(Int.init),
+            patchSize: attributes["patch_size"]?.integerValue.map(Int.init),
             magnification: attributes["magnification"]?.realValue,
             mpp: attributes["mpp"]?.realValue,
             normalization: attributes["normalization"]?.stringValue,

@@ -65,6 +65,21 @@ public struct TileGeometry: Equatable, Sendable {
         self.level0PixelsPerTargetPixel = ratio
     }
 
+    /// A geometry fixed by a patch file rather than chosen: read `readSize` px squares at `level`
+    /// (downsample `levelDownsample`) and resize them to `tileSize` (e.g. CLAM's 256 px patches
+    /// fed to a CNN at 224). The stride is the footprint (patch files list origins explicitly).
+    /// - Precondition: `readSize`, `tileSize` and `levelDownsample` are positive.
+    public init(level: Int, levelDownsample: Double, readSize: Int, tileSize: Int) {
+        precondition(readSize > 0 && tileSize > 0 && levelDownsample > 0, "sizes and downsample must be positive")
+        self.level = level
+        self.levelDownsample = levelDownsample
+        self.readSize = readSize
+        self.tileSize = tileSize
+        self.footprint = max(1, Int((Double(readSize) * levelDownsample).rounded()))
+        self.stride = footprint
+        self.level0PixelsPerTargetPixel = Double(footprint) / Double(tileSize)
+    }
+
     /// Reads the tile whose level-0 top-left corner is `origin`, resized to `tileSize` when needed.
     /// - Throws: `TilingError.tileRead` naming the slide and the coordinates.
     public func readTile(from slide: Slide, at origin: Level0Point) throws -> RGBImage {

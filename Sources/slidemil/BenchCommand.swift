@@ -4,6 +4,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure SlideMIL's speed on this machine.",
-        subcommands: [BenchEngineCommand.self]
+        subcommands: [BenchEngineCommand.self, BenchExtractCommand.self]
     )
 }

@@ -12,12 +12,15 @@ struct SlideMILCommand: ParsableCommand {
         """,
         version: SlideMILVersion.current,
         subcommands: [
+        subcommands: [
             SynthCommand.self,
             SlideInfoCommand.self,
             TileCommand.self,
+            ExtractCommand.self,
             MNISTCommand.self,
             BenchCommand.self,
             DoctorCommand.self,
+        ]
         ]
     )
 
