@@ -12,7 +12,6 @@ struct SlideMILCommand: ParsableCommand {
         """,
         version: SlideMILVersion.current,
         subcommands: [
-        subcommands: [
             SynthCommand.self,
             SlideInfoCommand.self,
             TileCommand.self,
@@ -20,7 +19,6 @@ struct SlideMILCommand: ParsableCommand {
             MNISTCommand.self,
             BenchCommand.self,
             DoctorCommand.self,
-        ]
         ]
     )
 
