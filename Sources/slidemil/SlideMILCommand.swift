@@ -15,6 +15,7 @@ struct SlideMILCommand: ParsableCommand {
             SynthCommand.self,
             SlideInfoCommand.self,
             TileCommand.self,
+            HeatmapCommand.self,
             MNISTCommand.self,
             BenchCommand.self,
             DoctorCommand.self,
