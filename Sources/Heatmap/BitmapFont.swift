@@ -31,8 +31,10 @@ public enum BitmapFont {
     }
 
     private static func fill(_ image: inout RasterImage, x: Int, y: Int, side: Int, color: RGBColor) {
-        for row in max(y, 0)..<min(y + side, image.height) {
-            for column in max(x, 0)..<max(max(x, 0), min(x + side, image.width)) {
+        let rows = max(y, 0)..<max(max(y, 0), min(y + side, image.height))
+        let columns = max(x, 0)..<max(max(x, 0), min(x + side, image.width))
+        for row in rows {
+            for column in columns {
                 let offset = (row * image.width + column) * 3
                 image.pixels[offset] = color.red
                 image.pixels[offset + 1] = color.green
