@@ -12,11 +12,13 @@ public struct AttentionRaster: Sendable {
         case last
     }
 
-    /// Raster size in pixels.
+    /// Raster width in pixels.
     public let width: Int
+    /// Raster height in pixels.
     public let height: Int
-    /// Level-0 pixels per raster pixel, horizontally and vertically.
+    /// Level-0 pixels per raster pixel, horizontally.
     public let downsampleX: Double
+    /// Level-0 pixels per raster pixel, vertically.
     public let downsampleY: Double
     /// How overlapping tiles combine.
     public let overlap: OverlapRule

@@ -2,8 +2,10 @@
 /// to label a legend without a font library. Lower-case letters draw as capitals; characters
 /// it lacks draw as a hollow box so a missing glyph is visible rather than silently dropped.
 public enum BitmapFont {
-    /// Glyph size in font pixels (before scaling).
-    public static let glyphWidth = 5, glyphHeight = 7
+    /// Glyph width in font pixels (before scaling).
+    public static let glyphWidth = 5
+    /// Glyph height in font pixels (before scaling).
+    public static let glyphHeight = 7
     /// Horizontal distance between glyph origins in font pixels (one blank column).
     public static let advance = 6
 

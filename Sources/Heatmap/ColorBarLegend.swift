@@ -5,8 +5,9 @@ public struct ColorBarLegend: Sendable {
     public var colormap: Colormap
     /// Text of the first line, e.g. `"TUMOUR_01  P = 0.873"`.
     public var caption: String
-    /// Labels at the low and high ends of the bar, e.g. `"0"` and `"100%"`.
+    /// Label left of the bar (value 0), e.g. `"0"`.
     public var lowLabel: String
+    /// Label right of the bar (value 1), e.g. `"100"`.
     public var highLabel: String
 
     /// A legend for `colormap` with the given texts.

@@ -12,9 +12,13 @@ import Store
 public enum HeatmapPipeline {
     /// The files one run wrote.
     public struct Outputs: Equatable, Sendable {
+        /// `<id>_heatmap.png`.
         public var heatmap: URL
+        /// `<id>.geojson`.
         public var geoJSON: URL
+        /// Highest-attention tile PNGs, rank 0 (highest) first.
         public var topTiles: [URL]
+        /// Lowest-attention tile PNGs, rank 0 (lowest) first.
         public var bottomTiles: [URL]
     }
 

@@ -8,11 +8,13 @@ import Tiling
 public struct HeatmapRendering: Sendable {
     /// The slide picture with attention blended over tissue (and the legend strip, if asked).
     public let image: RasterImage
-    /// Picture size without the legend strip.
+    /// Picture width in px.
     public let width: Int
+    /// Picture height in px, without the legend strip.
     public let height: Int
-    /// Level-0 px per picture px, horizontally and vertically.
+    /// Level-0 px per picture px, horizontally.
     public let downsampleX: Double
+    /// Level-0 px per picture px, vertically.
     public let downsampleY: Double
     /// Normalised (0...1) attention per picture pixel after overlap handling and smoothing, NaN
     /// where no tile lies; row-major, `width × height`.

@@ -29,8 +29,9 @@ public struct HeatmapSettings: Sendable {
     public var segmentation = TissueSegmentationParameters()
     /// Draw the colour-bar legend with the prediction below the picture (default true).
     public var legend = true
-    /// Number of highest- and lowest-attention tiles written as PNGs (default 5 each).
+    /// Number of highest-attention tiles written as PNGs (default 5).
     public var topK = 5
+    /// Number of lowest-attention tiles written as PNGs (default 5).
     public var bottomK = 5
     /// Pyramid level the example tiles are read at; nil uses the patch file's level, else level 0.
     public var tileLevel: Int?
