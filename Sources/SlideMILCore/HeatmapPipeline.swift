@@ -40,6 +40,10 @@ public enum HeatmapPipeline {
         }
         let id = slideID ?? URL(fileURLWithPath: slidePath).deletingPathExtension().lastPathComponent
         let slide = try OpenSlideSlide(path: slidePath)
+        let level = settings.tileLevel ?? min(patches?.metadata.patchLevel ?? 0, slide.levels.count - 1)
+        guard slide.levels.indices.contains(level) else {
+            throw HeatmapPipelineError.levelMissing(path: slidePath, level: level, levels: slide.levels.count)
+        }
         var caption = id
         if let probability = scores.probability {
             caption += "  P = \(AttentionRanking.formatted(Float(probability), decimals: 3))"
@@ -52,12 +56,14 @@ public enum HeatmapPipeline {
         let percentiles = ScoreNormalization.percentiles(scores.attention)
         let features = scores.coordinates.indices.map { index in
             TileGeoJSON.Feature(footprint: TileFootprint(x: scores.coordinates[index].x, y: scores.coordinates[index].y, side: footprint),
-                                attention: Double(scores.attention[index]), percentile: percentiles[index])
+                                attention: Double(scores.attention[index]), percentile: percentiles[index],
+                                classification: settings.highAttentionClass.flatMap {
+                                    percentiles[index] >= settings.highAttentionPercentile ? $0 : nil
+                                })
         }
         let geoJSONURL = output.appendingPathComponent("\(id).geojson")
         try AtomicFile.write(TileGeoJSON(objectType: settings.geoJSONObjectType).encode(features), to: geoJSONURL)
 
-        let level = min(settings.tileLevel ?? patches?.metadata.patchLevel ?? 0, slide.levels.count - 1)
         let side = max(1, Int((Double(footprint) / slide.levels[level].downsample).rounded()))
         func export(_ indices: [Int], folder: String) throws -> [URL] {
             try indices.enumerated().map { rank, index in

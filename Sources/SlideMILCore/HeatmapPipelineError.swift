@@ -16,6 +16,8 @@ public enum HeatmapPipelineError: Error, CustomStringConvertible, Equatable {
     case footprintUnknown(path: String)
     /// The scores file holds no tile.
     case noTiles(path: String)
+    /// A picture or tile level the slide does not have.
+    case levelMissing(path: String, level: Int, levels: Int)
 
     /// One line naming the file and the problem.
     public var description: String {
@@ -31,6 +33,8 @@ public enum HeatmapPipelineError: Error, CustomStringConvertible, Equatable {
         case let .footprintUnknown(path):
             return "\(path): no 'patch_size_level0' attribute; give the patch file with --patches"
         case let .noTiles(path): return "\(path): no tiles"
+        case let .levelMissing(path, level, levels):
+            return "\(path): has no level \(level) (levels 0...\(levels - 1))"
         }
     }
 }

@@ -28,7 +28,7 @@ public struct HeatmapRendering: Sendable {
     ///   - footprint: tile side in level-0 px.
     ///   - caption: first legend line (e.g. slide id and probability).
     ///   - source: the scores file, for error messages.
-    /// - Throws: `HeatmapPipelineError.tileOutsideSlide`, `SlideError` or `TilingError`.
+    /// - Throws: `HeatmapPipelineError.tileOutsideSlide` or `.levelMissing`, `SlideError` or `TilingError`.
     public static func render(slide: Slide, scores: HeatmapScores, footprint: Int, settings: HeatmapSettings,
                               caption: String, source: String) throws -> HeatmapRendering {
         let (slideWidth, slideHeight) = slide.dimensions
@@ -72,7 +72,10 @@ public struct HeatmapRendering: Sendable {
         case let .maximumSide(side):
             return try slide.thumbnail(maximumSide: side)
         case let .level(index):
-            let level = slide.levels[min(index, slide.levels.count - 1)]
+            guard slide.levels.indices.contains(index) else {
+                throw HeatmapPipelineError.levelMissing(path: slide.path, level: index, levels: slide.levels.count)
+            }
+            let level = slide.levels[index]
             return try slide.thumbnail(maximumSide: max(level.width, level.height))
         }
     }

@@ -37,6 +37,11 @@ public struct HeatmapSettings: Sendable {
     public var tileLevel: Int?
     /// QuPath object type of the GeoJSON polygons (default tile).
     public var geoJSONObjectType = TileGeoJSON.ObjectType.tile
+    /// QuPath class given to tiles at or above `highAttentionPercentile` in the GeoJSON; nil
+    /// (default) leaves every tile unclassified.
+    public var highAttentionClass: String?
+    /// Rank percentile (0...100) from which tiles get `highAttentionClass` (default 90).
+    public var highAttentionPercentile = 90.0
 
     /// The defaults.
     public init() {}
@@ -53,6 +58,7 @@ public struct HeatmapSettings: Sendable {
         if let sigma = smoothingSigma, !(sigma > 0 && sigma.isFinite) { throw HeatmapSettingsError("smoothing sigma must be positive") }
         guard topK >= 0, bottomK >= 0 else { throw HeatmapSettingsError("top-k and bottom-k must be 0 or more") }
         if let level = tileLevel, level < 0 { throw HeatmapSettingsError("the tile level must be 0 or more") }
+        guard (0...100).contains(highAttentionPercentile) else { throw HeatmapSettingsError("the class percentile must be in 0...100") }
         try segmentation.validate()
     }
 }

@@ -69,6 +69,12 @@ struct HeatmapCommand: ParsableCommand {
     @Option(name: .customLong("object-type"), help: "QuPath object type in the GeoJSON: tile or detection.")
     var objectType = "tile"
 
+    @Option(name: .customLong("class-name"), help: "QuPath class for high-attention tiles in the GeoJSON (default: none).")
+    var className: String?
+
+    @Option(name: .customLong("class-percentile"), help: "Attention percentile 0...100 from which tiles get --class-name.")
+    var classPercentile = 90.0
+
     func validate() throws {
         _ = try settings()
     }
@@ -95,6 +101,8 @@ struct HeatmapCommand: ParsableCommand {
         settings.topK = topK
         settings.bottomK = bottomK
         settings.tileLevel = tileLevel
+        settings.highAttentionClass = className
+        settings.highAttentionPercentile = classPercentile
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
     }

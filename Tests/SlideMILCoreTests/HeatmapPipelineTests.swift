@@ -38,6 +38,8 @@ final class HeatmapPipelineTests: XCTestCase {
         settings.topK = 3
         settings.bottomK = 2
         settings.smoothingSigma = 2
+        settings.highAttentionClass = "Tumor"
+        settings.highAttentionPercentile = 80
         let output = folder.appendingPathComponent("heatmaps")
         let outputs = try HeatmapPipeline.run(slidePath: slidePath, scoresURL: scoresURL, output: output, settings: settings)
 
@@ -47,7 +49,16 @@ final class HeatmapPipelineTests: XCTestCase {
         XCTAssertEqual(heatmap.height, 300 + ColorBarLegend.stripHeight(forWidth: 400))
 
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: outputs.geoJSON)) as? [String: Any]
-        XCTAssertEqual((json?["features"] as? [Any])?.count, 12)
+        let features = try XCTUnwrap(json?["features"] as? [[String: Any]])
+        XCTAssertEqual(features.count, 12)
+        let classified = features.compactMap { feature -> Int? in
+            let properties = feature["properties"] as? [String: Any]
+            guard properties?["classification"] != nil else { return nil }
+            let ring = ((feature["geometry"] as? [String: Any])?["coordinates"] as? [[[Int]]])?[0]
+            return scores.coordinates.firstIndex { $0.x == ring?[0][0] && $0.y == ring?[0][1] }
+        }
+        // Percentile >= 80 of 12 tiles: the top three (ranks 10/12, 11/12, 12/12).
+        XCTAssertEqual(Set(classified), [7, 1, 11])
 
         let slide = try OpenSlideSlide(path: slidePath)
         let expectedTop = [7, 1, 11], expectedBottom = [10, 2]
@@ -148,6 +159,12 @@ final class HeatmapPipelineTests: XCTestCase {
         XCTAssertThrowsError(try HeatmapPipeline.run(slidePath: slidePath, scoresURL: outsideURL, output: output)) {
             XCTAssertEqual($0 as? HeatmapPipelineError,
                            .tileOutsideSlide(path: outsideURL.path, x: 4100, y: 10, slideWidth: 4000, slideHeight: 3000))
+        }
+
+        var settings = HeatmapSettings()
+        settings.tileLevel = 9
+        XCTAssertThrowsError(try HeatmapPipeline.run(slidePath: slidePath, scoresURL: good, output: output, settings: settings)) {
+            XCTAssertTrue("\($0)".contains("has no level 9"), "\($0)")
         }
 
         var sizeless = sampleScores()
