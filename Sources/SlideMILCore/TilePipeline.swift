@@ -149,7 +149,7 @@ public enum TilePipeline {
         output.appendingPathComponent(folder).appendingPathComponent("\(slideID).\(ext)")
     }
 
-    private static func writePNG(_ image: RasterImage, to url: URL) throws {
+    static func writePNG(_ image: RasterImage, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try AtomicFile.write(PNGCodec.encode(image), to: url)
     }

@@ -16,6 +16,7 @@ struct SlideMILCommand: ParsableCommand {
             SlideInfoCommand.self,
             TileCommand.self,
             ExtractCommand.self,
+            HeatmapCommand.self,
             MNISTCommand.self,
             BenchCommand.self,
             DoctorCommand.self,

@@ -1,0 +1,72 @@
+import Heatmap
+import Tiling
+
+/// How `slidemil heatmap` draws a slide's attention. Defaults follow CLAM's heatmaps.
+public struct HeatmapSettings: Sendable {
+    /// The size of the picture everything is drawn at.
+    public enum Canvas: Equatable, Sendable {
+        /// The whole slide with its longer side at most this many px (default 2048).
+        case maximumSide(Int)
+        /// The whole slide at the size of this pyramid level (memory grows with that level).
+        case level(Int)
+    }
+
+    /// Picture size (default: longer side 2048 px).
+    public var canvas = Canvas.maximumSide(2048)
+    /// Scores to colours: rank percentile (default, as CLAM) or min-max.
+    public var normalization = ScoreNormalization.percentile
+    /// Colormap (default jet, as CLAM).
+    public var colormap = Colormap.jet
+    /// Blend weight of the colours over the slide, 0...1 (default 0.4).
+    public var alpha = 0.4
+    /// How overlapping tiles combine per pixel (default: averaged).
+    public var overlap = AttentionRaster.OverlapRule.average
+    /// Gaussian smoothing sigma in picture px; nil (default) leaves tiles sharp.
+    public var smoothingSigma: Double?
+    /// Colour only pixels inside the tissue mask (default true).
+    public var tissueOnly = true
+    /// Segmentation used for the tissue mask.
+    public var segmentation = TissueSegmentationParameters()
+    /// Draw the colour-bar legend with the prediction below the picture (default true).
+    public var legend = true
+    /// Number of highest-attention tiles written as PNGs (default 5).
+    public var topK = 5
+    /// Number of lowest-attention tiles written as PNGs (default 5).
+    public var bottomK = 5
+    /// Pyramid level the example tiles are read at; nil uses the patch file's level, else level 0.
+    public var tileLevel: Int?
+    /// QuPath object type of the GeoJSON polygons (default tile).
+    public var geoJSONObjectType = TileGeoJSON.ObjectType.tile
+    /// QuPath class given to tiles at or above `highAttentionPercentile` in the GeoJSON; nil
+    /// (default) leaves every tile unclassified.
+    public var highAttentionClass: String?
+    /// Rank percentile (0...100) from which tiles get `highAttentionClass` (default 90).
+    public var highAttentionPercentile = 90.0
+
+    /// The defaults.
+    public init() {}
+
+    /// Checks ranges before any work starts.
+    /// - Throws: `HeatmapSettingsError` naming the first bad setting.
+    public func validate() throws {
+        switch canvas {
+        case let .maximumSide(side) where side < 16: throw HeatmapSettingsError("the picture's longer side must be at least 16 px")
+        case let .level(level) where level < 0: throw HeatmapSettingsError("the picture level must be 0 or more")
+        default: break
+        }
+        guard (0...1).contains(alpha) else { throw HeatmapSettingsError("alpha must be in 0...1") }
+        if let sigma = smoothingSigma, !(sigma > 0 && sigma.isFinite) { throw HeatmapSettingsError("smoothing sigma must be positive") }
+        guard topK >= 0, bottomK >= 0 else { throw HeatmapSettingsError("top-k and bottom-k must be 0 or more") }
+        if let level = tileLevel, level < 0 { throw HeatmapSettingsError("the tile level must be 0 or more") }
+        guard (0...100).contains(highAttentionPercentile) else { throw HeatmapSettingsError("the class percentile must be in 0...100") }
+        try segmentation.validate()
+    }
+}
+
+/// A heatmap setting out of range; the message names it.
+public struct HeatmapSettingsError: Error, CustomStringConvertible, Equatable {
+    /// One line naming the setting and its allowed range.
+    public let description: String
+
+    init(_ description: String) { self.description = description }
+}
