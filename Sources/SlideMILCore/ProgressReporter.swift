@@ -3,14 +3,18 @@ import Foundation
 /// Progress of long work on a terminal: items done, rate and time left, redrawn in place on
 /// standard error at most a few times a second. Silent when standard error is not a terminal
 /// (logs, CI), so only results and errors reach those.
+///
+/// The ETA comes from the fraction of the work done: `completed / total` when the total is known
+/// in the counted unit, or a fraction the caller passes (e.g. slides done while counting tiles).
 public final class ProgressReporter: @unchecked Sendable {
     private let label: String
     private let unit: String
     private let total: Int?
     private let enabled: Bool
-    private let start = Date()
+    private var start = Date()
     private var lastDraw = Date.distantPast
     private var completed = 0
+    private var fractionDone: Double?
     private var detail = ""
     private let lock = NSLock()
 
@@ -30,12 +34,25 @@ public final class ProgressReporter: @unchecked Sendable {
     public func advance(by count: Int = 1, detail: String? = nil) {
         lock.lock()
         defer { lock.unlock() }
-        completed += count
-        if let detail { self.detail = detail }
-        let now = Date()
-        guard enabled, now.timeIntervalSince(lastDraw) >= 0.25 else { return }
-        lastDraw = now
-        draw(now: now, final: false)
+        record(completed: completed + count, fractionDone: fractionDone, detail: detail)
+    }
+
+    /// Sets the number of finished items and, when the total in items is unknown, the fraction of
+    /// the whole work done (0...1) that the ETA is computed from. Thread-safe.
+    public func update(completed: Int, fractionDone: Double? = nil, detail: String? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
+        record(completed: completed, fractionDone: fractionDone, detail: detail)
+    }
+
+    /// Starts timing afresh, e.g. for the next slide of a batch with its own reporter label.
+    public func restart() {
+        lock.lock()
+        defer { lock.unlock() }
+        start = Date()
+        lastDraw = .distantPast
+        completed = 0
+        fractionDone = nil
     }
 
     /// Draws the last state and ends the line.
@@ -48,14 +65,16 @@ public final class ProgressReporter: @unchecked Sendable {
 
     /// The status text for `completed` items after `elapsed` seconds (exposed for tests).
     public static func status(
-        label: String, unit: String, completed: Int, total: Int?, elapsed: TimeInterval, detail: String
+        label: String, unit: String, completed: Int, total: Int?, fractionDone: Double? = nil,
+        elapsed: TimeInterval, detail: String
     ) -> String {
         let rate = elapsed > 0 ? Double(completed) / elapsed : 0
         var text = "\(label): \(completed)"
         if let total { text += "/\(total)" }
         text += " \(unit), \(String(format: "%.1f", rate)) \(unit)/s"
-        if let total, rate > 0, completed < total {
-            text += ", ETA \(formatDuration(Double(total - completed) / rate))"
+        let fraction = fractionDone ?? total.map { Double(completed) / Double(max($0, 1)) }
+        if let fraction, fraction > 0, fraction < 1 {
+            text += ", ETA \(formatDuration(elapsed * (1 - fraction) / fraction))"
         } else {
             text += ", \(formatDuration(elapsed))"
         }
@@ -71,9 +90,19 @@ public final class ProgressReporter: @unchecked Sendable {
         return String(format: "%dh%02dm", whole / 3600, (whole % 3600) / 60)
     }
 
+    private func record(completed: Int, fractionDone: Double?, detail: String?) {
+        self.completed = completed
+        self.fractionDone = fractionDone
+        if let detail { self.detail = detail }
+        let now = Date()
+        guard enabled, now.timeIntervalSince(lastDraw) >= 0.25 else { return }
+        lastDraw = now
+        draw(now: now, final: false)
+    }
+
     private func draw(now: Date, final: Bool) {
         let text = Self.status(
-            label: label, unit: unit, completed: completed, total: total,
+            label: label, unit: unit, completed: completed, total: total, fractionDone: fractionDone,
             elapsed: now.timeIntervalSince(start), detail: detail
         )
         // \r returns to the line start, ESC[K clears what a longer previous line left.

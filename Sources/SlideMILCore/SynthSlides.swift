@@ -49,7 +49,7 @@ public enum SynthSlides {
     /// - Throws: `SlideError` for bad sizes or a failed write; `CocoaError` when the folder
     ///   cannot be created.
     @discardableResult
-    public static func run(_ request: SynthRequest, progress: SynthProgressLine? = nil) throws -> [SynthesizedSlide] {
+    public static func run(_ request: SynthRequest, progress: ProgressReporter? = nil) throws -> [SynthesizedSlide] {
         guard let count = request.batch else {
             return [try writeSlide(path: request.output, seed: request.seed, tumorCount: request.tumorCount, request, progress)]
         }
@@ -70,7 +70,7 @@ public enum SynthSlides {
     }
 
     private static func writeSlide(path: String, seed: UInt64, tumorCount: Int, _ request: SynthRequest,
-                                   _ progress: SynthProgressLine?) throws -> SynthesizedSlide {
+                                   _ progress: ProgressReporter?) throws -> SynthesizedSlide {
         let configuration = SyntheticSlide.Configuration(width: request.width, height: request.height,
                                                          micronsPerPixel: request.micronsPerPixel, seed: seed, tumorCount: tumorCount)
         let slide = try SyntheticSlide(configuration)
@@ -79,10 +79,14 @@ public enum SynthSlides {
         let writer = try PyramidalTIFFWriter(
             width: request.width, height: request.height, compression: .jpeg(quality: request.jpegQuality),
             micronsPerPixel: MicronsPerPixel(x: request.micronsPerPixel, y: request.micronsPerPixel), imageDescription: description)
-        progress?.begin(name)
-        try writer.write(to: path, progress: { progress?.update(done: $0.tilesWritten, total: $0.totalTiles) }) {
+        progress?.restart()
+        try writer.write(to: path, progress: {
+            progress?.update(completed: $0.tilesWritten, fractionDone: Double($0.tilesWritten) / Double(max($0.totalTiles, 1)),
+                             detail: name)
+        }) {
             slide.region(x: $0.x, y: $0.y, width: $0.width, height: $0.height)
         }
+        progress?.finish()
         let truthPath = SyntheticSlideTruth.path(forSlide: path)
         try SyntheticSlideTruth(slide: slide, slideName: name).jsonData().write(to: URL(fileURLWithPath: truthPath), options: .atomic)
         return SynthesizedSlide(slideID: (name as NSString).deletingPathExtension, slidePath: path, truthPath: truthPath, label: slide.label)

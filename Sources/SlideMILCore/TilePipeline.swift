@@ -23,7 +23,7 @@ public enum TilePipeline {
     /// - Throws: `TilePipelineError.duplicateSlideID`, or a `StoreError` when the process list
     ///   itself cannot be read or written (per-slide problems never throw).
     public static func run(_ inputs: [TileInput], output: URL, settings: TileSettings,
-                           progress: TileProgressLine = TileProgressLine(enabled: false)) throws -> [Outcome] {
+                           progress: ProgressReporter? = nil) throws -> [Outcome] {
         var seen = Set<String>()
         for input in inputs where !seen.insert(input.slideID).inserted {
             throw TilePipelineError.duplicateSlideID(input.slideID)
@@ -33,7 +33,8 @@ public enum TilePipeline {
         var outcomes: [Outcome] = []
         var tiles = 0
         for (index, input) in inputs.enumerated() {
-            progress.update(slidesDone: index, slidesTotal: inputs.count, tiles: tiles, current: input.slideID, force: true)
+            progress?.update(completed: tiles, fractionDone: Double(index) / Double(inputs.count),
+                             detail: "slide \(index + 1)/\(inputs.count) \(input.slideID)")
             if list.record(for: input.slideID)?.status == .processed,
                let done = completedTileCount(input.slideID, output: output, settings: settings) {
                 outcomes.append(.alreadyDone(tiles: done))
@@ -43,7 +44,7 @@ public enum TilePipeline {
             var record = ProcessRecord(slideID: input.slideID)
             do {
                 let result = try tileSlide(input, output: output, settings: settings) { read in
-                    progress.update(slidesDone: index, slidesTotal: inputs.count, tiles: tiles + read, current: input.slideID)
+                    progress?.update(completed: tiles + read, fractionDone: Double(index) / Double(inputs.count))
                 }
                 tiles += result.tiles
                 record.status = .processed
@@ -59,8 +60,8 @@ public enum TilePipeline {
             try list.update(record)
             try list.save()
         }
-        progress.update(slidesDone: inputs.count, slidesTotal: inputs.count, tiles: tiles, current: "", force: true)
-        progress.finish()
+        progress?.update(completed: tiles, fractionDone: 1, detail: "\(inputs.count) slides")
+        progress?.finish()
         return outcomes
     }
 

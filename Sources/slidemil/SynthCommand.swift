@@ -47,7 +47,7 @@ struct SynthCommand: ParsableCommand {
     func run() throws {
         let request = SynthRequest(output: output, width: width, height: height, micronsPerPixel: mpp, seed: seed,
                                    tumorCount: tumors, jpegQuality: quality, batch: batch)
-        let slides = try SynthSlides.run(request, progress: SynthProgressLine())
+        let slides = try SynthSlides.run(request, progress: ProgressReporter(label: "writing", unit: "tiles"))
         for slide in slides {
             print("\(slide.slidePath)\t\(slide.label)")
         }

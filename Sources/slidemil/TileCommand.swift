@@ -117,7 +117,7 @@ struct TileCommand: ParsableCommand {
     func run() throws {
         let inputs = try TileInput.resolve(input)
         let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings(),
-                                            progress: TileProgressLine())
+                                            progress: ProgressReporter(label: "tiling", unit: "tiles"))
         var failed = 0
         for (input, outcome) in zip(inputs, outcomes) {
             switch outcome {

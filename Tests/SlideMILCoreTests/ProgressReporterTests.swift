@@ -18,3 +18,12 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(ProgressReporter.formatDuration(7620), "2h07m")
     }
 }
+
+final class ProgressReporterFractionTests: XCTestCase {
+    /// Counting tiles while the ETA follows slides: 2 of 8 slides done after 30 s leaves 90 s.
+    func testCallerFractionDrivesTheETA() {
+        let text = ProgressReporter.status(label: "tiling", unit: "tiles", completed: 600, total: nil, fractionDone: 0.25,
+                                           elapsed: 30, detail: "slide 3/8 a")
+        XCTAssertEqual(text, "tiling: 600 tiles, 20.0 tiles/s, ETA 1m30s | slide 3/8 a")
+    }
+}
