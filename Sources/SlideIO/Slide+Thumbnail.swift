@@ -7,21 +7,27 @@ extension Slide {
         return (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
     }
 
-    /// A whole-slide picture at most `maximumSide` pixels per side, area-averaged from the
-    /// smallest pyramid level that is still at least as large as the thumbnail, so level 0 of a
-    /// pyramidal slide is never touched. The chosen level is read in bands of
-    /// `bandPixels` pixels, so even a single-level slide is never decoded whole.
+    /// A whole-slide picture at most `maximumSide` pixels per side (see `thumbnail(width:height:bandPixels:)`).
     /// - Throws: the `SlideError` of a failed region read.
     public func thumbnail(maximumSide: Int, bandPixels: Int = 1 << 22) throws -> RGBImage {
         let target = thumbnailSize(maximumSide: maximumSide)
+        return try thumbnail(width: target.width, height: target.height, bandPixels: bandPixels)
+    }
+
+    /// The whole slide at `width` x `height` pixels, area-averaged from the smallest pyramid level
+    /// that is still at least that large, so level 0 of a pyramidal slide is never touched. The
+    /// chosen level is read in bands of about `bandPixels` pixels, so even a single-level
+    /// gigapixel slide is never decoded whole. Sizes above that level's are clamped to it.
+    /// - Throws: the `SlideError` of a failed region read.
+    public func thumbnail(width: Int, height: Int, bandPixels: Int = 1 << 22) throws -> RGBImage {
         var chosen = 0
         for (index, level) in levels.enumerated()
-        where level.width >= target.width && level.height >= target.height && level.downsample > levels[chosen].downsample {
+        where level.width >= width && level.height >= height && level.downsample > levels[chosen].downsample {
             chosen = index
         }
         let level = levels[chosen]
         var averager = AreaAverager(sourceWidth: level.width, sourceHeight: level.height,
-                                    outputWidth: min(target.width, level.width), outputHeight: min(target.height, level.height))
+                                    outputWidth: min(max(1, width), level.width), outputHeight: min(max(1, height), level.height))
         let bandRows = max(1, bandPixels / max(1, level.width))
         var row = 0
         while row < level.height {
