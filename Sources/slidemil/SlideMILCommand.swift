@@ -16,6 +16,8 @@ struct SlideMILCommand: ParsableCommand {
             SlideInfoCommand.self,
             TileCommand.self,
             MNISTCommand.self,
+            TrainCommand.self,
+            PredictCommand.self,
             BenchCommand.self,
             DoctorCommand.self,
         ]

@@ -1,0 +1,75 @@
+import Tensor
+
+/// Which bags (by index) one fold trains on, watches for early stopping, and reports on.
+public struct SlideFold: Codable, Equatable, Sendable {
+    /// 1-based fold number.
+    public var number: Int
+    public var training: [Int]
+    /// Bags for early stopping (may be empty: no early stopping).
+    public var validation: [Int]
+    /// Held-out bags the fold's metrics are computed on; when empty, metrics use `validation`.
+    public var test: [Int]
+}
+
+/// Seeded, stratified splits of labelled bags into folds.
+public enum SlideFoldPlan {
+    /// Stratified k-fold cross-validation: each class is shuffled (seeded) and dealt round-robin to
+    /// the k test folds, so test folds are disjoint, cover every bag and hold each class in
+    /// proportions within one bag of each other. Each fold's remaining bags are split again,
+    /// stratified, into training and `validationFraction` validation bags.
+    /// - Throws: `SlideTrainError.tooFewSlides` when a class has fewer bags than folds.
+    public static func kFold(labels: [Bool], folds k: Int, validationFraction: Double, seed: UInt64) throws -> [SlideFold] {
+        precondition(k >= 2, "k-fold needs at least 2 folds")
+        var generator = SeededGenerator(seed: seed)
+        var testFolds = [[Int]](repeating: [], count: k)
+        var dealt = 0
+        for positive in [false, true] {
+            let members = labels.indices.filter { labels[$0] == positive }
+            guard members.count >= k else {
+                throw SlideTrainError.tooFewSlides(problem: "\(members.count) \(positive ? "positive" : "negative") bags for \(k) folds")
+            }
+            // Continue the deal where the other class stopped so fold sizes stay within one.
+            for member in members.shuffled(using: &generator) {
+                testFolds[dealt % k].append(member)
+                dealt += 1
+            }
+        }
+        return testFolds.enumerated().map { number, test in
+            let testSet = Set(test)
+            let rest = labels.indices.filter { !testSet.contains($0) }
+            let (training, validation) = stratifiedSplit(rest, labels: labels, fraction: validationFraction, generator: &generator)
+            return SlideFold(number: number + 1, training: training, validation: validation, test: test.sorted())
+        }
+    }
+
+    /// One fold from a `split` column: `train` rows train, `val`/`validation` rows validate, `test`
+    /// rows are held out. Rows with another or no split name are ignored.
+    /// - Throws: `SlideTrainError.tooFewSlides` without training bags.
+    public static func fromSplitColumn(_ splits: [String?]) throws -> SlideFold {
+        func rows(_ names: Set<String>) -> [Int] { splits.indices.filter { splits[$0].map { names.contains($0.lowercased()) } ?? false } }
+        let training = rows(["train", "training"])
+        guard !training.isEmpty else { throw SlideTrainError.tooFewSlides(problem: "the split column names no 'train' slide") }
+        return SlideFold(number: 1, training: training, validation: rows(["val", "validation"]), test: rows(["test"]))
+    }
+
+    /// One seeded stratified train/validation split of all bags (`validationFraction` validates).
+    public static func holdOut(labels: [Bool], validationFraction: Double, seed: UInt64) -> SlideFold {
+        var generator = SeededGenerator(seed: seed)
+        let (training, validation) = stratifiedSplit(Array(labels.indices), labels: labels, fraction: validationFraction, generator: &generator)
+        return SlideFold(number: 1, training: training, validation: validation, test: [])
+    }
+
+    /// Splits `indices` so that about `fraction` of each class validates, leaving each class at
+    /// least one training bag.
+    static func stratifiedSplit(_ indices: [Int], labels: [Bool], fraction: Double,
+                                generator: inout SeededGenerator) -> (training: [Int], validation: [Int]) {
+        var training: [Int] = [], validation: [Int] = []
+        for positive in [false, true] {
+            let members = indices.filter { labels[$0] == positive }.shuffled(using: &generator)
+            let count = min(max(0, members.count - 1), Int((Double(members.count) * fraction).rounded()))
+            validation += members.prefix(count)
+            training += members.dropFirst(count)
+        }
+        return (training.sorted(), validation.sorted())
+    }
+}
