@@ -31,13 +31,18 @@ public struct BagwiseTrainer {
     public var negativeWeight: Float
     /// Loss weight of a positive bag.
     public var positiveWeight: Float
+    /// Early stopping never ends training before this epoch (CLAM's `stop_epoch`); the best
+    /// epoch is still restored.
+    public var minimumEpochs: Int
 
-    /// A trainer; weights of 1 give the plain mean BCE.
-    public init(options: MILTrainingOptions, negativeWeight: Float = 1, positiveWeight: Float = 1) {
+    /// A trainer; weights of 1 give the plain mean BCE; `minimumEpochs` 0 lets early stopping
+    /// end training at any epoch.
+    public init(options: MILTrainingOptions, negativeWeight: Float = 1, positiveWeight: Float = 1, minimumEpochs: Int = 0) {
         precondition(negativeWeight > 0 && positiveWeight > 0, "class weights must be positive")
         self.options = options
         self.negativeWeight = negativeWeight
         self.positiveWeight = positiveWeight
+        self.minimumEpochs = minimumEpochs
     }
 
     /// Weights n / (2·n_class), which make both classes contribute equally to the loss (as
@@ -102,7 +107,7 @@ public struct BagwiseTrainer {
             }
             history.append(record)
             onEpoch(record)
-            if options.patience > 0 && epochsWithoutImprovement >= options.patience { break }
+            if options.patience > 0 && epochsWithoutImprovement >= options.patience && epoch >= minimumEpochs { break }
         }
         if let best {
             for (parameter, value) in zip(model.parameters, best.weights) { parameter.value = value }

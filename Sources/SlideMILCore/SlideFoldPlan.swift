@@ -9,6 +9,14 @@ public struct SlideFold: Codable, Equatable, Sendable {
     public var validation: [Int]
     /// Held-out bags the fold's metrics are computed on; when empty, metrics use `validation`.
     public var test: [Int]
+
+    /// A fold with these bag indices.
+    public init(number: Int, training: [Int], validation: [Int], test: [Int]) {
+        self.number = number
+        self.training = training
+        self.validation = validation
+        self.test = test
+    }
 }
 
 /// Seeded, stratified splits of labelled bags into folds.

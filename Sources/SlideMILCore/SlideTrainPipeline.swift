@@ -20,18 +20,24 @@ public struct SlideTrainPipeline {
     public var outputDirectory: URL
     /// Receives one line per epoch and per fold.
     public var log: (String) -> Void
+    /// Folds given explicitly (e.g. from CLAM split files); when set, `settings.folds` and the
+    /// `split` column are not used.
+    public var givenFolds: [SlideFold]?
 
     /// A pipeline over loaded bags writing into `outputDirectory` (created if missing).
-    public init(settings: SlideTrainSettings, data: SlideBagSet, outputDirectory: URL, log: @escaping (String) -> Void = { _ in }) {
+    public init(settings: SlideTrainSettings, data: SlideBagSet, outputDirectory: URL, givenFolds: [SlideFold]? = nil,
+                log: @escaping (String) -> Void = { _ in }) {
         self.settings = settings
+        self.givenFolds = givenFolds
         self.data = data
         self.outputDirectory = outputDirectory
         self.log = log
     }
 
-    /// The folds this run will train: k-fold when `settings.folds ≥ 2`, else the labels' `split`
+    /// The folds this run will train: `givenFolds` when set, else k-fold when `settings.folds ≥ 2`, else the labels' `split`
     /// column when present, else one stratified hold-out split.
     public func plan() throws -> [SlideFold] {
+        if let givenFolds { return givenFolds }
         let labels = data.bags.labels
         if settings.folds >= 2 {
             return try SlideFoldPlan.kFold(labels: labels, folds: settings.folds,
@@ -71,7 +77,8 @@ public struct SlideTrainPipeline {
         let weights = settings.balanceClasses ? BagwiseTrainer.balancedWeights(labels: training.labels) : (negative: 1, positive: 1)
         var options = settings.training
         options.seed = settings.training.seed &+ UInt64(fold.number)
-        let trainer = BagwiseTrainer(options: options, negativeWeight: weights.negative, positiveWeight: weights.positive)
+        let trainer = BagwiseTrainer(options: options, negativeWeight: weights.negative, positiveWeight: weights.positive,
+                                     minimumEpochs: settings.minimumEpochs)
         let model = settings.model.makeModel(inputWidth: data.featureWidth, seed: options.seed)
         let history = try trainer.train(model, training: training, validation: validation) { record in
             var line = String(format: "fold %d epoch %d: training loss %.4f", fold.number, record.epoch, record.trainingLoss)

@@ -14,18 +14,22 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
     public var folds: Int
     /// Weight the loss by n / (2·n_class) so both classes count equally.
     public var balanceClasses: Bool
+    /// Early stopping never ends a fold before this epoch (CLAM's `stop_epoch`).
+    public var minimumEpochs: Int
 
     /// Defaults after CLAM's slide-level recipe: attention pooling (H = 128) into an MLP with 256
     /// hidden units and dropout 0.25; Adam, lr 2e-4, weight decay 1e-5, one bag per step, up to
-    /// 50 epochs with patience 20 (CLAM's) on 10 % validation slides; 5 folds; balanced class weights; seed 0.
+    /// 100 epochs, early stopping with patience 20 (CLAM's) after epoch 30 on 10 % validation slides;
+    /// 5 folds; balanced class weights; seed 0.
     public init(model: MILModelConfiguration = MILModelConfiguration(pooling: .attention, classifier: .mlp, attentionHidden: 128,
                                                                       classifierHidden: 256, dropout: 0.25),
-                training: MILTrainingOptions = MILTrainingOptions(optimizer: .adam, learningRate: 2e-4, weightDecay: 1e-5, epochs: 50,
+                training: MILTrainingOptions = MILTrainingOptions(optimizer: .adam, learningRate: 2e-4, weightDecay: 1e-5, epochs: 100,
                                                                   batchSize: 1, validationFraction: 0.1, patience: 20, seed: 0),
-                folds: Int = 5, balanceClasses: Bool = true) {
+                folds: Int = 5, balanceClasses: Bool = true, minimumEpochs: Int = 30) {
         self.model = model
         self.training = training
         self.folds = folds
         self.balanceClasses = balanceClasses
+        self.minimumEpochs = minimumEpochs
     }
 }

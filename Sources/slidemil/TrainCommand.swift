@@ -40,6 +40,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Cross-validation folds (1 = split column or one stratified hold-out split).")
     var folds: Int?
 
+    @Option(name: .long, help: "CLAM split file splits_<k>.csv (train,val,test columns of slide ids); one fold per file (repeatable).")
+    var splits: [String] = []
+
     @Option(name: .long, help: "Pooling head: attention, gated_attention, mean, max, softmax_mean, noisy_and.")
     var pooling: String?
 
@@ -78,7 +81,11 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("pass --labels (with --features) or --instances")
             }
             FileHandle.standardError.write(Data("\(data.ids.count) bags, \(data.featureWidth)-wide features, positive class '\(data.mapping.positive)'\n".utf8))
-            let pipeline = SlideTrainPipeline(settings: settings, data: data, outputDirectory: URL(fileURLWithPath: output)) { line in
+            let givenFolds = splits.isEmpty ? nil : try splits.enumerated().map { number, path in
+                try SlideFoldPlan.fromSplitFile(URL(fileURLWithPath: path), ids: data.ids, number: number + 1)
+            }
+            let pipeline = SlideTrainPipeline(settings: settings, data: data, outputDirectory: URL(fileURLWithPath: output),
+                                              givenFolds: givenFolds) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
             let summary = try pipeline.run()

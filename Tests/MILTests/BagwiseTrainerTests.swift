@@ -67,6 +67,18 @@ final class BagwiseTrainerTests: XCTestCase {
         }
     }
 
+    func testMinimumEpochsHoldsOffEarlyStopping() throws {
+        let training = bags([5, 5, 5, 5], labels: [true, false, true, false], seed: 50)
+        let validation = bags([5, 5], labels: [false, true], seed: 70)
+        let options = MILTrainingOptions(learningRate: 0.05, epochs: 12, batchSize: 2, patience: 1)
+        let model = { PoolingFixtures.configuration(.attention, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4) }
+        let eager = try BagwiseTrainer(options: options).train(model(), training: training, validation: validation)
+        let held = try BagwiseTrainer(options: options, minimumEpochs: 10).train(model(), training: training, validation: validation)
+        XCTAssertLessThan(eager.count, 10, "patience 1 stops this run early")
+        XCTAssertGreaterThanOrEqual(held.count, 10)
+        XCTAssertEqual(Array(held.prefix(eager.count)), eager, "same seed, same epochs until the eager run stopped")
+    }
+
     func testLoadStateRoundTripAndMismatch() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bagwise-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

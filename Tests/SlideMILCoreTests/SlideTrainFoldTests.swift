@@ -57,3 +57,29 @@ final class SlideTrainFoldTests: XCTestCase {
         XCTAssertThrowsError(try SlideLabelMapping.infer(classes: ["a", "b"], positive: "c"))
     }
 }
+
+/// CLAM's `splits_<k>.csv`: columns of slide ids of unequal length.
+final class SlideTrainSplitFileTests: XCTestCase {
+    private func write(_ text: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("splits-\(UUID().uuidString).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func testReadsCLAMSplitFile() throws {
+        let url = try write(",train,val,test\n0,s1,s4,s5\n1,s2,,\n2,s3,,\n")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let fold = try SlideFoldPlan.fromSplitFile(url, ids: ["s5", "s1", "s2", "s3", "s4"], number: 2)
+        XCTAssertEqual(fold, SlideFold(number: 2, training: [1, 2, 3], validation: [4], test: [0]))
+    }
+
+    func testUnknownOrRepeatedSlideIsNamed() throws {
+        for (text, fragment) in [("train,val,test\ns1,s9,\n", "'s9' is not in the labels"), ("train,val,test\ns1,s1,\n", "'s1' is listed twice")] {
+            let url = try write(text)
+            defer { try? FileManager.default.removeItem(at: url) }
+            XCTAssertThrowsError(try SlideFoldPlan.fromSplitFile(url, ids: ["s1", "s2"], number: 1)) { error in
+                XCTAssertTrue("\(error)".contains(fragment), "\(error)")
+            }
+        }
+    }
+}

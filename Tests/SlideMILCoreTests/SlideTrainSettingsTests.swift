@@ -14,6 +14,7 @@ final class SlideTrainSettingsTests: XCTestCase {
         XCTAssertEqual(try ConfigLoader.load(defaults: SlideTrainSettings(), file: shippedConfig), SlideTrainSettings())
         var altered = SlideTrainSettings()
         altered.folds = 2
+        altered.minimumEpochs = 1
         altered.balanceClasses = false
         altered.model.pooling = .max
         altered.model.noisyAndSlope = 1
