@@ -59,7 +59,16 @@ public struct BagwiseTrainer {
     /// - Throws: `BagBatchError` for an empty or malformed bag.
     public func train(_ model: MILModel, training: LabelledBags, validation: LabelledBags,
                       onEpoch: (BagwiseEpochRecord) -> Void = { _ in }) throws -> [BagwiseEpochRecord] {
-        precondition(training.count > 0, "no bags to train on")
+        let all = LabelledBags(features: training.features + validation.features, labels: training.labels + validation.labels)
+        return try train(model, on: all, training: Array(0..<training.count),
+                         validation: Array(training.count..<all.count), onEpoch: onEpoch)
+    }
+
+    /// Trains `model` in place on the bags of `bags` at `training`, early-stopping on those at
+    /// `validation`; bags are fetched one at a time, so a streaming collection keeps one bag in memory.
+    public func train(_ model: MILModel, on bags: some BagCollection, training: [Int], validation: [Int],
+                      onEpoch: (BagwiseEpochRecord) -> Void = { _ in }) throws -> [BagwiseEpochRecord] {
+        precondition(!training.isEmpty, "no bags to train on")
         var generator = SeededGenerator(seed: options.seed)
         let optimizer: any Optimizer
         switch options.optimizer {
@@ -73,18 +82,18 @@ public struct BagwiseTrainer {
         var best: (loss: Float, weights: [Tensor])?
         var epochsWithoutImprovement = 0
         for epoch in 1...max(1, options.epochs) {
-            let order = Array(0..<training.count).shuffled(using: &generator)
+            let order = training.shuffled(using: &generator)
             var weightedLoss = 0.0, totalWeight = 0.0
             for start in stride(from: 0, to: order.count, by: stepSize) {
                 let step = order[start..<min(start + stepSize, order.count)]
-                let stepWeight = step.reduce(Float(0)) { $0 + weight(training.labels[$1]) }
+                let stepWeight = step.reduce(Float(0)) { $0 + weight(bags.labels[$1]) }
                 optimizer.zeroGradients()
                 for index in step {
-                    let batch = try BagBatch(bags: [training.features[index]])
+                    let batch = try BagBatch(bags: [bags.bag(index)])
                     let logits = model.forward(batch, mode: .training).logits
-                    let target: Float = training.labels[index] ? 1 : 0
+                    let target: Float = bags.labels[index] ? 1 : 0
                     let loss = BinaryCrossEntropyWithLogits.loss(logits: logits, targets: Tensor(shape: [1], storage: [target]))
-                    let w = weight(training.labels[index])
+                    let w = weight(bags.labels[index])
                     model.backward(Tensor(shape: [1], storage: [loss.gradient.storage[0] * w / stepWeight]))
                     weightedLoss += Double(loss.value * w)
                     totalWeight += Double(w)
@@ -94,8 +103,8 @@ public struct BagwiseTrainer {
             }
             var record = BagwiseEpochRecord(epoch: epoch, trainingLoss: Float(weightedLoss / totalWeight),
                                             validationLoss: nil, validationAUC: nil, validationAccuracy: nil)
-            if validation.count > 0 {
-                let evaluation = try evaluate(model, on: validation)
+            if !validation.isEmpty {
+                let evaluation = try evaluate(model, on: bags, indices: validation)
                 record = BagwiseEpochRecord(epoch: epoch, trainingLoss: record.trainingLoss, validationLoss: evaluation.loss,
                                             validationAUC: evaluation.auc, validationAccuracy: evaluation.confusion.accuracy)
                 if best == nil || evaluation.loss < best!.loss {
@@ -116,18 +125,23 @@ public struct BagwiseTrainer {
     }
 
     /// Unweighted mean BCE, predictions and instance weights, one bag at a time in inference mode.
-    public func evaluate(_ model: MILModel, on bags: LabelledBags) throws -> MILEvaluation {
+    public func evaluate(_ model: MILModel, on bags: some BagCollection) throws -> MILEvaluation {
+        try evaluate(model, on: bags, indices: Array(0..<bags.count))
+    }
+
+    /// As `evaluate(_:on:)` over the bags at `indices`, in that order.
+    public func evaluate(_ model: MILModel, on bags: some BagCollection, indices: [Int]) throws -> MILEvaluation {
         var predictions: [BagPrediction] = []
         var lossTotal = 0.0
-        for index in 0..<bags.count {
-            let batch = try BagBatch(bags: [bags.features[index]])
+        for index in indices {
+            let batch = try BagBatch(bags: [bags.bag(index)])
             let (logits, weights) = model.forward(batch, mode: .inference)
             let target: Float = bags.labels[index] ? 1 : 0
             lossTotal += Double(BinaryCrossEntropyWithLogits.loss(logits: logits, targets: Tensor(shape: [1], storage: [target])).value)
             predictions.append(BagPrediction(probability: Sigmoid.logistic(logits.storage[0]), label: bags.labels[index],
                                              instanceWeights: batch.realValues(of: weights, bag: 0)))
         }
-        return MILEvaluation(loss: Float(lossTotal / Double(max(1, bags.count))), predictions: predictions)
+        return MILEvaluation(loss: Float(lossTotal / Double(max(1, indices.count))), predictions: predictions)
     }
 
     private func weight(_ label: Bool) -> Float { label ? positiveWeight : negativeWeight }

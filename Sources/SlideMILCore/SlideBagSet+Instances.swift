@@ -50,6 +50,6 @@ extension SlideBagSet {
         let width = featureColumns.count
         let features = order.map { Tensor(shape: [rows[$0]!.count / width, width], storage: rows[$0]!) }
         return SlideBagSet(ids: order, bags: LabelledBags(features: features, labels: order.map { labels[$0] == mapping.positive }),
-                           splits: order.map { _ in nil }, mapping: mapping)
+                           splits: order.map { _ in nil }, mapping: mapping, featureWidth: width)
     }
 }

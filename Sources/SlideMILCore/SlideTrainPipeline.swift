@@ -12,8 +12,9 @@ import Store
 /// validation and test bags); then `summary.json`, `summary.csv` (mean ± std across folds) and
 /// `curves.png`. Every file is written atomically.
 ///
-/// Memory: features of all bags are held once; training and evaluation run one bag at a time
-/// (`BagwiseTrainer`), so no padded [B, Nmax, D] tensor is built whatever the bag sizes.
+/// Memory: training and evaluation run one bag at a time (`BagwiseTrainer`), so no padded
+/// [B, Nmax, D] tensor is built whatever the bag sizes; features of all bags are held once, or,
+/// past `SlideBagSet.load`'s memory budget, re-read from disk one slide at a time.
 public struct SlideTrainPipeline {
     public var settings: SlideTrainSettings
     public var data: SlideBagSet
@@ -73,21 +74,21 @@ public struct SlideTrainPipeline {
     }
 
     private func train(_ fold: SlideFold) throws -> SlideFoldMetrics {
-        let training = data.bags.subset(fold.training), validation = data.bags.subset(fold.validation)
-        let weights = settings.balanceClasses ? BagwiseTrainer.balancedWeights(labels: training.labels) : (negative: 1, positive: 1)
+        let weights = settings.balanceClasses
+            ? BagwiseTrainer.balancedWeights(labels: fold.training.map { data.bags.labels[$0] }) : (negative: 1, positive: 1)
         var options = settings.training
         options.seed = settings.training.seed &+ UInt64(fold.number)
         let trainer = BagwiseTrainer(options: options, negativeWeight: weights.negative, positiveWeight: weights.positive,
                                      minimumEpochs: settings.minimumEpochs)
         let model = settings.model.makeModel(inputWidth: data.featureWidth, seed: options.seed)
-        let history = try trainer.train(model, training: training, validation: validation) { record in
+        let history = try trainer.train(model, on: data.bags, training: fold.training, validation: fold.validation) { record in
             var line = String(format: "fold %d epoch %d: training loss %.4f", fold.number, record.epoch, record.trainingLoss)
             if let loss = record.validationLoss { line += String(format: ", validation loss %.4f", loss) }
             if let auc = record.validationAUC { line += String(format: ", validation AUC %.4f", auc) }
             log(line)
         }
         let evaluatedIndices = fold.test.isEmpty ? fold.validation : fold.test
-        let evaluation = try trainer.evaluate(model, on: data.bags.subset(evaluatedIndices))
+        let evaluation = try trainer.evaluate(model, on: data.bags, indices: evaluatedIndices)
         let bestEpoch = fold.validation.isEmpty
             ? history.count
             : history.min { ($0.validationLoss ?? .infinity) < ($1.validationLoss ?? .infinity) }!.epoch
@@ -107,7 +108,7 @@ public struct SlideTrainPipeline {
     private func predictionsCSV(_ model: MILModel, trainer: BagwiseTrainer, fold: SlideFold) throws -> String {
         var lines = ["slide_id,label,probability,predicted_label,set"]
         for (set, indices) in [("validation", fold.validation), ("test", fold.test)] where !indices.isEmpty {
-            let evaluation = try trainer.evaluate(model, on: data.bags.subset(indices))
+            let evaluation = try trainer.evaluate(model, on: data.bags, indices: indices)
             for (index, prediction) in zip(indices, evaluation.predictions) {
                 lines.append([CSVField.escape(data.ids[index]), CSVField.escape(data.mapping.name(prediction.label)),
                               String(format: "%.6f", prediction.probability),

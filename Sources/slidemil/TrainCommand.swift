@@ -34,6 +34,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Columns of --instances that are neither id, label nor feature (repeatable).")
     var ignoreColumn: [String] = []
 
+    @Option(name: .long, help: "Feature files larger than this many GiB in total are re-read from disk each epoch instead of held in memory.")
+    var memoryBudgetGib: Double = 8
+
     @Option(name: .long, help: "Class name treated as positive (default: 1/tumor/positive if present, else the last in sorted order).")
     var positiveClass: String?
 
@@ -76,7 +79,8 @@ struct TrainCommand: ParsableCommand {
                                                      ignoredColumns: ignoreColumn, positiveClass: positiveClass)
             } else if let labels {
                 data = try SlideBagSet.load(labels: SlideLabelTable.read(from: URL(fileURLWithPath: labels)),
-                                            featuresFolder: URL(fileURLWithPath: features), positiveClass: positiveClass)
+                                            featuresFolder: URL(fileURLWithPath: features), positiveClass: positiveClass,
+                                            memoryBudget: Int(memoryBudgetGib * Double(1 << 30)))
             } else {
                 throw ValidationError("pass --labels (with --features) or --instances")
             }

@@ -18,9 +18,9 @@ final class SlideTrainInstancesTests: XCTestCase {
         let data = try SlideBagSet.loadInstances(csv: url, ignoredColumns: ["name"], positiveClass: "pos")
         XCTAssertEqual(data.ids, ["b", "a"])
         XCTAssertEqual(data.bags.labels, [true, false])
-        XCTAssertEqual(data.bags.features[0].shape, [2, 2])
-        XCTAssertEqual(data.bags.features[0].storage, [1, 2, 5, 6])
-        XCTAssertEqual(data.bags.features[1].storage, [3, 4])
+        XCTAssertEqual(try data.bags.bag(0).shape, [2, 2])
+        XCTAssertEqual(try data.bags.bag(0).storage, [1, 2, 5, 6])
+        XCTAssertEqual(try data.bags.bag(1).storage, [3, 4])
     }
 
     func testMalformedInstances() throws {

@@ -43,7 +43,7 @@ final class SlideTrainPipelineTests: XCTestCase {
             XCTAssertEqual(card.inputWidth, 12)
             let folds = try JSONDecoder().decode([SlideFold].self, from: Data(contentsOf: run.appendingPathComponent("folds.json")))
             for index in folds[fold - 1].test where data.bags.labels[index] {
-                let output = model.predict(try BagBatch(bags: [data.bags.features[index]]))[0]
+                let output = model.predict(try BagBatch(bags: [try data.bags.bag(index)]))[0]
                 let top = output.instanceWeights.indices.max { output.instanceWeights[$0] < output.instanceWeights[$1] }!
                 positives += 1
                 if slides.tumourRows[data.ids[index]]!.contains(top) { hits += 1 }
@@ -76,6 +76,33 @@ final class SlideTrainPipelineTests: XCTestCase {
         XCTAssertEqual(first, second)
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("a/fold-1/model.safetensors")),
                        try Data(contentsOf: folder.appendingPathComponent("b/fold-1/model.safetensors")))
+    }
+
+    /// Past the memory budget bags are re-read from disk per use; training must not change.
+    func testStreamingFromDiskTrainsTheSameModel() throws {
+        let folder = try SyntheticSlides.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let slides = try SyntheticSlides.make(in: folder, negatives: 6, positives: 6)
+        let inMemory = try SlideBagSet.load(labels: slides.table, featuresFolder: slides.folder, positiveClass: nil)
+        let streamed = try SlideBagSet.load(labels: slides.table, featuresFolder: slides.folder, positiveClass: nil, memoryBudget: 0)
+        XCTAssertTrue(inMemory.bags is LabelledBags)
+        XCTAssertTrue(streamed.bags is FeatureFileBags)
+        XCTAssertEqual(streamed.featureWidth, 12)
+        var settings = Self.smallSettings(folds: 2)
+        settings.training.epochs = 3
+        let a = try SlideTrainPipeline(settings: settings, data: inMemory, outputDirectory: folder.appendingPathComponent("a")).run()
+        let b = try SlideTrainPipeline(settings: settings, data: streamed, outputDirectory: folder.appendingPathComponent("b")).run()
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("a/fold-2/model.safetensors")),
+                       try Data(contentsOf: folder.appendingPathComponent("b/fold-2/model.safetensors")))
+        // A file that goes bad between the check and its use is still reported by slide.
+        var values = [Float](repeating: 1, count: 2 * 12)
+        values[13] = .nan
+        try FileManager.default.removeItem(at: slides.featureURL("slide_003"))
+        try SyntheticSlides.write(features: values, width: 12, to: slides.featureURL("slide_003"))
+        XCTAssertThrowsError(try streamed.bags.bag(3)) { error in
+            XCTAssertEqual(error as? SlideTrainError, .nonFinite(slide: "slide_003", row: 1))
+        }
     }
 
     func testBadTrainingInputsNameTheSlide() throws {
