@@ -24,6 +24,7 @@ public struct FeatureFileBags: BagCollection, Sendable {
         self.width = width
     }
 
+    /// Number of slides.
     public var count: Int { ids.count }
 
     /// Reads and checks the feature file of bag `index`.

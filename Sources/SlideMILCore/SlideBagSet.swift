@@ -14,6 +14,8 @@ public struct SlideBagSet: Sendable {
     public var bags: any BagCollection
     /// Split names from a labels `split` column (`train`, `val`, `test`), nil when absent.
     public var splits: [String?]
+    /// Predefined fold names from a labels `fold` column, nil when absent (set by the caller).
+    public var foldNames: [String?] = []
     /// How class names map to the binary labels.
     public var mapping: SlideLabelMapping
 

@@ -50,6 +50,26 @@ public enum SlideFoldPlan {
         }
     }
 
+    /// Predefined cross-validation folds from a `fold` column (any names, e.g. 0-4): fold i tests
+    /// the bags named by the i-th distinct value in sorted order (numerically when all are integers)
+    /// and trains on the rest, of which a stratified `validationFraction` validates. Bags without a
+    /// value are never tested (they train or validate).
+    /// - Throws: `SlideTrainError.tooFewSlides` with fewer than two distinct values.
+    public static func fromFoldColumn(_ values: [String?], labels: [Bool], validationFraction: Double, seed: UInt64) throws -> [SlideFold] {
+        let names = Set(values.compactMap { $0 })
+        let ordered = names.allSatisfy { Int($0) != nil } ? names.sorted { Int($0)! < Int($1)! } : names.sorted()
+        guard ordered.count >= 2 else {
+            throw SlideTrainError.tooFewSlides(problem: "the fold column names \(ordered.count) fold(s); cross-validation needs 2 or more")
+        }
+        var generator = SeededGenerator(seed: seed)
+        return ordered.enumerated().map { number, name in
+            let test = values.indices.filter { values[$0] == name }
+            let rest = values.indices.filter { values[$0] != name }
+            let (training, validation) = stratifiedSplit(rest, labels: labels, fraction: validationFraction, generator: &generator)
+            return SlideFold(number: number + 1, training: training, validation: validation, test: test)
+        }
+    }
+
     /// One fold from a `split` column: `train` rows train, `val`/`validation` rows validate, `test`
     /// rows are held out. Rows with another or no split name are ignored.
     /// - Throws: `SlideTrainError.tooFewSlides` without training bags.

@@ -35,16 +35,20 @@ public struct SlideTrainPipeline {
         self.log = log
     }
 
-    /// The folds this run will train: `givenFolds` when set, else k-fold when `settings.folds ≥ 2`, else the labels' `split`
-    /// column when present, else one stratified hold-out split.
+    /// The folds this run will train, first that applies: `givenFolds`; the labels' `fold` column;
+    /// their `split` column; stratified k-fold when `settings.folds ≥ 2`; one stratified hold-out split.
     public func plan() throws -> [SlideFold] {
         if let givenFolds { return givenFolds }
         let labels = data.bags.labels
+        if data.foldNames.contains(where: { $0 != nil }) {
+            return try SlideFoldPlan.fromFoldColumn(data.foldNames, labels: labels, validationFraction: settings.training.validationFraction,
+                                                    seed: settings.training.seed)
+        }
+        if data.splits.contains(where: { $0 != nil }) { return [try SlideFoldPlan.fromSplitColumn(data.splits)] }
         if settings.folds >= 2 {
             return try SlideFoldPlan.kFold(labels: labels, folds: settings.folds,
                                            validationFraction: settings.training.validationFraction, seed: settings.training.seed)
         }
-        if data.splits.contains(where: { $0 != nil }) { return [try SlideFoldPlan.fromSplitColumn(data.splits)] }
         let fold = SlideFoldPlan.holdOut(labels: labels, validationFraction: settings.training.validationFraction, seed: settings.training.seed)
         guard !fold.validation.isEmpty else {
             throw SlideTrainError.tooFewSlides(problem: "no bag left for validation; raise training.validationFraction")

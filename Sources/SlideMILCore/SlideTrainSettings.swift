@@ -9,8 +9,8 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
     /// accumulated per step (each bag is its own forward pass, never padded);
     /// `validationFraction` is the share of each fold's training slides used for early stopping.
     public var training: MILTrainingOptions
-    /// Cross-validation folds; 1 = one stratified train/validation split, or the labels file's
-    /// `split` column when it has one.
+    /// Cross-validation folds; 1 = one stratified train/validation split. Not used when the labels
+    /// file has a `fold` or `split` column: those define the folds.
     public var folds: Int
     /// Weight the loss by n / (2·n_class) so both classes count equally.
     public var balanceClasses: Bool

@@ -8,7 +8,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train an attention-MIL slide classifier on feature files (or an instances CSV), with cross-validation.",
         discussion: """
-        Labels: a CSV with slide_id,label[,split] (CLAM's case_id,slide_id,label also works); features: \
+        Labels: a CSV with slide_id,label[,split][,fold] (CLAM's case_id,slide_id,label also works); features: \
         <features>/<slide_id>.h5 from slidemil extract, CLAM or TRIDENT. Or --instances FILE.csv with one \
         instance per row (bag_id, label, feature columns) for classic MIL sets such as Musk. \
         Without --config the defaults of configs/slide-mil.yaml are used. The run folder gets \
@@ -78,9 +78,14 @@ struct TrainCommand: ParsableCommand {
                 data = try SlideBagSet.loadInstances(csv: URL(fileURLWithPath: instances), bagColumn: bagColumn, labelColumn: labelColumn,
                                                      ignoredColumns: ignoreColumn, positiveClass: positiveClass)
             } else if let labels {
-                data = try SlideBagSet.load(labels: SlideLabelTable.read(from: URL(fileURLWithPath: labels)),
-                                            featuresFolder: URL(fileURLWithPath: features), positiveClass: positiveClass,
-                                            memoryBudget: Int(memoryBudgetGib * Double(1 << 30)))
+                let csv = try CSVTable.read(from: URL(fileURLWithPath: labels))
+                var slides = try SlideBagSet.load(labels: SlideLabelTable.parse(csv, source: labels),
+                                                  featuresFolder: URL(fileURLWithPath: features), positiveClass: positiveClass,
+                                                  memoryBudget: Int(memoryBudgetGib * Double(1 << 30)))
+                if let column = csv.column("fold") {
+                    slides.foldNames = csv.rows.map { $0[column].trimmingCharacters(in: .whitespaces) }.map { $0.isEmpty ? nil : $0 }
+                }
+                data = slides
             } else {
                 throw ValidationError("pass --labels (with --features) or --instances")
             }

@@ -83,3 +83,19 @@ final class SlideTrainSplitFileTests: XCTestCase {
         }
     }
 }
+
+/// Predefined folds from a labels `fold` column.
+final class SlideTrainFoldColumnTests: XCTestCase {
+    func testFoldColumnDefinesTestFolds() throws {
+        let values: [String?] = ["10", "2", "2", "10", nil, "2", "10", "0", "0"]
+        let labels = [true, false, true, false, true, false, true, false, true]
+        let folds = try SlideFoldPlan.fromFoldColumn(values, labels: labels, validationFraction: 0.2, seed: 1)
+        XCTAssertEqual(folds.map(\.test), [[7, 8], [1, 2, 5], [0, 3, 6]], "numeric order 0, 2, 10")
+        for fold in folds {
+            XCTAssertEqual(Set(fold.training).union(fold.validation).union(fold.test).count, 9)
+            XCTAssertTrue(fold.training.contains(4) || fold.validation.contains(4), "bags without a fold are never tested")
+            XCTAssertFalse(fold.test.contains(4))
+        }
+        XCTAssertThrowsError(try SlideFoldPlan.fromFoldColumn(["a", "a", nil], labels: [true, false, true], validationFraction: 0, seed: 0))
+    }
+}
