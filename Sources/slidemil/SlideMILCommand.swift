@@ -18,6 +18,8 @@ struct SlideMILCommand: ParsableCommand {
             ExtractCommand.self,
             HeatmapCommand.self,
             MNISTCommand.self,
+            TrainCommand.self,
+            PredictCommand.self,
             BenchCommand.self,
             DoctorCommand.self,
         ]

@@ -1,0 +1,89 @@
+import Foundation
+import MIL
+import Store
+
+/// One slide's prediction.
+public struct SlidePrediction: Equatable, Sendable {
+    public var slideID: String
+    /// P(positive class).
+    public var probability: Float
+    /// Class name at threshold 0.5.
+    public var predictedLabel: String
+    /// Number of tiles (instances) in the bag.
+    public var tileCount: Int
+    /// The pooling's weight of each tile, in the feature file's row order (sums to 1).
+    public var attention: [Float]
+    /// Level-0 tile corners from the feature file, row-aligned with `attention` (may be empty).
+    public var coordinates: [PatchCoordinate]
+}
+
+/// `slidemil predict`: applies a trained model to feature files.
+///
+/// Writes `predictions.csv` (`slide_id,probability,predicted_label,tiles`) and, per slide,
+/// `attention/<slide_id>.h5` with `coords` int64 (N, 2) (level-0 corners copied from the feature
+/// file) and `attention` float32 (N) in the same row order: the layout the heatmap command reads.
+/// Feature files are never modified. Every slide is read and checked before anything is written,
+/// so a bad slide (wrong width, no tile, NaN) stops the run with no output; each file is
+/// written atomically.
+public struct SlidePredictPipeline {
+    public var model: MILModel
+    public var card: SlideModelCard
+
+    /// A pipeline for a loaded model (see `SlideModelFiles.load`).
+    public init(model: MILModel, card: SlideModelCard) {
+        self.model = model
+        self.card = card
+    }
+
+    /// Slide ids of the feature files in `folder` (`*.h5`, hidden temporary files skipped), sorted.
+    public static func slideIDs(in folder: URL) throws -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            throw StoreError.cannotOpen(path: folder.path, reason: error.localizedDescription)
+        }
+        let ids = names.filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.map { String($0.dropLast(3)) }.sorted()
+        guard !ids.isEmpty else { throw SlideTrainError.noFeatureFiles(folder: folder.path) }
+        return ids
+    }
+
+    /// Predicts every slide of `slideIDs` from `<featuresFolder>/<slide_id>.h5`.
+    /// - Throws: `SlideTrainError` naming the first slide that is missing, empty, non-finite or of
+    ///   the wrong width for the model.
+    public func predict(slideIDs: [String], featuresFolder: URL) throws -> [SlidePrediction] {
+        try slideIDs.map { slide in
+            let url = featuresFolder.appendingPathComponent(slide + ".h5")
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw SlideTrainError.missingFeatures(slide: slide, path: url.path)
+            }
+            let file = try FeatureFile.read(from: url)
+            let bag = try SlideBagSet.checkedBag(file, slide: slide, expectedWidth: card.inputWidth, reference: "the model")
+            let output = model.predict(try BagBatch(bags: [bag]))[0]
+            return SlidePrediction(slideID: slide, probability: output.probability,
+                                   predictedLabel: card.labels.name(output.probability >= 0.5), tileCount: file.count,
+                                   attention: output.instanceWeights, coordinates: file.coordinates)
+        }
+    }
+
+    /// Writes `predictions.csv` and `attention/<slide_id>.h5` into `outputFolder`.
+    public static func write(_ predictions: [SlidePrediction], to outputFolder: URL) throws {
+        for prediction in predictions {
+            let url = outputFolder.appendingPathComponent("attention").appendingPathComponent(prediction.slideID + ".h5")
+            try AtomicFile.write(to: url) { temporary in
+                let file = try HDF5File.create(at: temporary)
+                defer { file.close() }
+                if !prediction.coordinates.isEmpty {
+                    let flat = prediction.coordinates.flatMap { [Int64($0.x), Int64($0.y)] }
+                    try file.createDataset("coords", values: flat, shape: [prediction.coordinates.count, 2])
+                }
+                try file.createDataset("attention", values: prediction.attention, shape: [prediction.attention.count])
+            }
+        }
+        var lines = ["slide_id,probability,predicted_label,tiles"]
+        for prediction in predictions {
+            lines.append("\(CSVField.escape(prediction.slideID)),\(String(format: "%.6f", prediction.probability)),\(CSVField.escape(prediction.predictedLabel)),\(prediction.tileCount)")
+        }
+        try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: outputFolder.appendingPathComponent("predictions.csv"))
+    }
+}

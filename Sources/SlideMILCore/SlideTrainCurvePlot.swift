@@ -1,0 +1,63 @@
+import Heatmap
+import MIL
+
+/// Draws the training curves of every fold into one RGB image: on the left panel the training
+/// (solid) and validation (dotted) loss against the epoch, scaled to the largest loss; on the
+/// right panel the validation AUC on a fixed 0-1 axis. Each fold gets its own colour.
+enum SlideTrainCurvePlot {
+    static let panelWidth = 320, height = 240, margin = 16
+
+    static let palette: [[UInt8]] = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
+                                     [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]]
+
+    static func render(_ folds: [SlideFoldMetrics]) -> RasterImage {
+        var image = RasterImage(width: 2 * panelWidth, height: height, format: .rgb, fill: [255, 255, 255])
+        let epochs = max(2, folds.map(\.epochs.count).max() ?? 2)
+        let losses = folds.flatMap { $0.epochs.flatMap { [$0.trainingLoss] + ($0.validationLoss.map { [$0] } ?? []) } }
+        let lossTop = Double(max(losses.filter(\.isFinite).max() ?? 1, 1e-6))
+        for panel in 0..<2 {
+            let left = panel * panelWidth + margin, right = (panel + 1) * panelWidth - margin
+            line(&image, left, height - margin, right, height - margin, [0, 0, 0], dotted: false)
+            line(&image, left, margin, left, height - margin, [0, 0, 0], dotted: false)
+        }
+        func point(panel: Int, epoch: Int, fraction: Double) -> (Int, Int) {
+            let left = panel * panelWidth + margin, span = panelWidth - 2 * margin
+            let x = left + Int(Double(span) * Double(epoch - 1) / Double(epochs - 1))
+            let y = height - margin - Int(Double(height - 2 * margin) * min(max(fraction, 0), 1))
+            return (x, y)
+        }
+        for (index, fold) in folds.enumerated() {
+            let colour = palette[index % palette.count]
+            let series: [(panel: Int, dotted: Bool, values: [Double?])] = [
+                (0, false, fold.epochs.map { Double($0.trainingLoss) / lossTop }),
+                (0, true, fold.epochs.map { $0.validationLoss.map { Double($0) / lossTop } }),
+                (1, false, fold.epochs.map(\.validationAUC)),
+            ]
+            for curve in series {
+                for (i, pair) in zip(curve.values, curve.values.dropFirst()).enumerated() {
+                    guard let a = pair.0, let b = pair.1, a.isFinite, b.isFinite else { continue }
+                    let p = point(panel: curve.panel, epoch: i + 1, fraction: a), q = point(panel: curve.panel, epoch: i + 2, fraction: b)
+                    line(&image, p.0, p.1, q.0, q.1, colour, dotted: curve.dotted)
+                }
+            }
+        }
+        return image
+    }
+
+    /// Bresenham's line; a dotted line skips every other run of three pixels.
+    static func line(_ image: inout RasterImage, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ colour: [UInt8], dotted: Bool) {
+        var x = x0, y = y0, step = 0
+        let dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
+        var error = dx + dy
+        while true {
+            if (!dotted || (step / 3) % 2 == 0), x >= 0, y >= 0, x < image.width, y < image.height {
+                image[x, y] = colour[...]
+            }
+            if x == x1 && y == y1 { break }
+            let doubled = 2 * error
+            if doubled >= dy { error += dy; x += sx }
+            if doubled <= dx { error += dx; y += sy }
+            step += 1
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import MIL
+import NN
+import Tensor
+import XCTest
+
+final class BagwiseTrainerTests: XCTestCase {
+    private func bags(_ sizes: [Int], labels: [Bool], seed: UInt64) -> LabelledBags {
+        LabelledBags(features: sizes.enumerated().map { PoolingFixtures.randomMatrix(rows: $1, columns: PoolingFixtures.width, seed: seed + UInt64($0)) },
+                     labels: labels)
+    }
+
+    private func oneStep(_ kind: PoolingKind, _ data: LabelledBags, negative: Float = 1, positive: Float = 1) throws -> [Tensor] {
+        let model = PoolingFixtures.configuration(kind, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4)
+        let options = MILTrainingOptions(optimizer: .sgd, learningRate: 0.1, momentum: 0, weightDecay: 0, epochs: 1,
+                                         batchSize: data.count, validationFraction: 0, patience: 0)
+        _ = try BagwiseTrainer(options: options, negativeWeight: negative, positiveWeight: positive)
+            .train(model, training: data, validation: LabelledBags(features: [], labels: []))
+        return model.parameters.map(\.value)
+    }
+
+    private func assertClose(_ a: [Tensor], _ b: [Tensor], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, file: file, line: line)
+        for (x, y) in zip(a, b) {
+            XCTAssertEqual(x.shape, y.shape, file: file, line: line)
+            for (u, v) in zip(x.storage, y.storage) { XCTAssertEqual(u, v, accuracy: 1e-5, file: file, line: line) }
+        }
+    }
+
+    /// Accumulating one bag at a time must equal one padded, masked batch of MILTrainer.
+    func testAccumulatedStepEqualsPaddedBatchStep() throws {
+        let data = bags([3, 7, 1, 5], labels: [true, false, false, true], seed: 10)
+        for kind in [PoolingKind.attention, .gatedAttention, .mean, .max] {
+            let padded = PoolingFixtures.configuration(kind, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4)
+            let options = MILTrainingOptions(optimizer: .sgd, learningRate: 0.1, momentum: 0, weightDecay: 0, epochs: 1,
+                                             batchSize: data.count, validationFraction: 0, patience: 0)
+            _ = try MILTrainer(options: options).train(padded, on: data)
+            assertClose(try oneStep(kind, data), padded.parameters.map(\.value))
+        }
+    }
+
+    /// A class weight of 3 counts each positive bag as three copies of it.
+    func testClassWeightEqualsRepeatingTheClass() throws {
+        let data = bags([4, 2, 6], labels: [true, false, false], seed: 30)
+        let repeated = data.subset([0, 0, 0, 1, 2])
+        assertClose(try oneStep(.attention, data, positive: 3), try oneStep(.attention, repeated))
+        assertClose(try oneStep(.attention, data, negative: 2, positive: 2), try oneStep(.attention, data))
+    }
+
+    func testBalancedWeights() {
+        let weights = BagwiseTrainer.balancedWeights(labels: [true, false, false, false])
+        XCTAssertEqual(weights.positive, 2)
+        XCTAssertEqual(weights.negative, 4.0 / 6.0, accuracy: 1e-6)
+        XCTAssertEqual(BagwiseTrainer.balancedWeights(labels: [true, true]).positive, 1)
+    }
+
+    func testEarlyStoppingRestoresTheBestEpoch() throws {
+        let training = bags([5, 5, 5, 5], labels: [true, false, true, false], seed: 50)
+        let validation = bags([5, 5], labels: [false, true], seed: 70)
+        let model = PoolingFixtures.configuration(.attention, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4)
+        let trainer = BagwiseTrainer(options: MILTrainingOptions(learningRate: 0.05, epochs: 30, batchSize: 2, patience: 3))
+        let history = try trainer.train(model, training: training, validation: validation)
+        let best = history.compactMap(\.validationLoss).min()!
+        XCTAssertEqual(try trainer.evaluate(model, on: validation).loss, best, accuracy: 1e-5)
+        if history.count < 30 {
+            XCTAssertEqual(history.suffix(3).allSatisfy { $0.validationLoss! > best }, true, "stopped after 3 epochs without improvement")
+        }
+    }
+
+    func testMinimumEpochsHoldsOffEarlyStopping() throws {
+        let training = bags([5, 5, 5, 5], labels: [true, false, true, false], seed: 50)
+        let validation = bags([5, 5], labels: [false, true], seed: 70)
+        let options = MILTrainingOptions(learningRate: 0.05, epochs: 12, batchSize: 2, patience: 1)
+        let model = { PoolingFixtures.configuration(.attention, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4) }
+        let eager = try BagwiseTrainer(options: options).train(model(), training: training, validation: validation)
+        let held = try BagwiseTrainer(options: options, minimumEpochs: 10).train(model(), training: training, validation: validation)
+        XCTAssertLessThan(eager.count, 10, "patience 1 stops this run early")
+        XCTAssertGreaterThanOrEqual(held.count, 10)
+        XCTAssertEqual(Array(held.prefix(eager.count)), eager, "same seed, same epochs until the eager run stopped")
+    }
+
+    func testLoadStateRoundTripAndMismatch() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bagwise-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("m.safetensors")
+        let configuration = PoolingFixtures.configuration(.gatedAttention, classifier: .mlp)
+        let trained = configuration.makeModel(inputWidth: 4, seed: 1)
+        try SafeTensorsArchive.write(trained.stateDictionary(), to: url)
+        let fresh = configuration.makeModel(inputWidth: 4, seed: 2)
+        XCTAssertNotEqual(fresh.parameters.first!.value, trained.parameters.first!.value)
+        try fresh.loadState(contentsOf: url)
+        XCTAssertEqual(fresh.stateDictionary(), trained.stateDictionary())
+        let wider = configuration.makeModel(inputWidth: 5, seed: 2)
+        let before = wider.stateDictionary()
+        XCTAssertThrowsError(try wider.loadState(contentsOf: url)) { XCTAssertTrue($0 is StateDictionaryError) }
+        XCTAssertEqual(wider.stateDictionary(), before, "a failed load leaves the model unchanged")
+        XCTAssertThrowsError(try PoolingFixtures.configuration(.mean, classifier: .mlp).makeModel(inputWidth: 4, seed: 0).loadState(contentsOf: url))
+    }
+}
