@@ -16,10 +16,10 @@ struct SlideMILCommand: ParsableCommand {
             SlideInfoCommand.self,
             TileCommand.self,
             ExtractCommand.self,
-            HeatmapCommand.self,
-            MNISTCommand.self,
             TrainCommand.self,
             PredictCommand.self,
+            HeatmapCommand.self,
+            MNISTCommand.self,
             BenchCommand.self,
             DoctorCommand.self,
         ]
