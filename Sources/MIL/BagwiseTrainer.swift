@@ -70,17 +70,10 @@ public struct BagwiseTrainer {
                       onEpoch: (BagwiseEpochRecord) -> Void = { _ in }) throws -> [BagwiseEpochRecord] {
         precondition(!training.isEmpty, "no bags to train on")
         var generator = SeededGenerator(seed: options.seed)
-        let optimizer: any Optimizer
-        switch options.optimizer {
-        case .sgd:
-            optimizer = SGD(parameters: model.parameters, learningRate: options.learningRate, momentum: options.momentum, weightDecay: options.weightDecay)
-        case .adam:
-            optimizer = Adam(parameters: model.parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
-        }
+        let optimizer = options.makeOptimizer(for: model.parameters)
         let stepSize = max(1, options.batchSize)
         var history: [BagwiseEpochRecord] = []
-        var best: (loss: Float, weights: [Tensor])?
-        var epochsWithoutImprovement = 0
+        var stopping = EarlyStopping(patience: options.patience, minimumEpochs: minimumEpochs)
         for epoch in 1...max(1, options.epochs) {
             let order = training.shuffled(using: &generator)
             var weightedLoss = 0.0, totalWeight = 0.0
@@ -107,20 +100,13 @@ public struct BagwiseTrainer {
                 let evaluation = try evaluate(model, on: bags, indices: validation)
                 record = BagwiseEpochRecord(epoch: epoch, trainingLoss: record.trainingLoss, validationLoss: evaluation.loss,
                                             validationAUC: evaluation.auc, validationAccuracy: evaluation.confusion.accuracy)
-                if best == nil || evaluation.loss < best!.loss {
-                    best = (evaluation.loss, model.parameters.map(\.value))
-                    epochsWithoutImprovement = 0
-                } else {
-                    epochsWithoutImprovement += 1
-                }
+                stopping.record(validationLoss: evaluation.loss, parameters: model.parameters)
             }
             history.append(record)
             onEpoch(record)
-            if options.patience > 0 && epochsWithoutImprovement >= options.patience && epoch >= minimumEpochs { break }
+            if stopping.shouldStop(after: epoch) { break }
         }
-        if let best {
-            for (parameter, value) in zip(model.parameters, best.weights) { parameter.value = value }
-        }
+        stopping.restoreBest(into: model.parameters)
         return history
     }
 

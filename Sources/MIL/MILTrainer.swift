@@ -23,17 +23,10 @@ public struct MILTrainer {
         let validation = bags.subset(Array(order.prefix(validationCount)))
         let training = bags.subset(Array(order.dropFirst(validationCount)))
 
-        let optimizer: any Optimizer
-        switch options.optimizer {
-        case .sgd:
-            optimizer = SGD(parameters: model.parameters, learningRate: options.learningRate, momentum: options.momentum, weightDecay: options.weightDecay)
-        case .adam:
-            optimizer = Adam(parameters: model.parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
-        }
+        let optimizer = options.makeOptimizer(for: model.parameters)
 
         var history: [MILEpochRecord] = []
-        var best: (loss: Float, weights: [Tensor])?
-        var epochsWithoutImprovement = 0
+        var stopping = EarlyStopping(patience: options.patience)
         for epoch in 1...max(1, options.epochs) {
             let shuffled = Array(0..<training.count).shuffled(using: &generator)
             var lossTotal: Double = 0
@@ -53,20 +46,13 @@ public struct MILTrainer {
                 let evaluation = try evaluate(model, on: validation)
                 record = MILEpochRecord(epoch: epoch, trainingLoss: record.trainingLoss, validationLoss: evaluation.loss,
                                         validationAccuracy: evaluation.confusion.accuracy)
-                if best == nil || evaluation.loss < best!.loss {
-                    best = (evaluation.loss, model.parameters.map(\.value))
-                    epochsWithoutImprovement = 0
-                } else {
-                    epochsWithoutImprovement += 1
-                }
+                stopping.record(validationLoss: evaluation.loss, parameters: model.parameters)
             }
             history.append(record)
             onEpoch(record)
-            if options.patience > 0 && epochsWithoutImprovement >= options.patience { break }
+            if stopping.shouldStop(after: epoch) { break }
         }
-        if let best {
-            for (parameter, value) in zip(model.parameters, best.weights) { parameter.value = value }
-        }
+        stopping.restoreBest(into: model.parameters)
         return history
     }
 
