@@ -37,7 +37,7 @@ public final class FoldedResNet {
     private var workspaceKey: [Int] = []
 
     /// Folds `model` (its current weights and running statistics).
-    public init(_ model: ResNet, workers: Int = ParallelFor.workerCount, threading: InferenceThreading = .blasThreads,
+    public init(_ model: ResNet, workers: Int = ParallelFor.workerCount, threading: InferenceThreading = .splitBatch,
                 microBatch: Int = 1) {
         configuration = model.configuration
         self.workers = max(1, workers)

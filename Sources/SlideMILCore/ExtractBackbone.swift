@@ -55,6 +55,6 @@ public struct ExtractModel {
 
     /// The inference fast path on `workers` cores (one instance per thread: not thread-safe).
     public func folded(workers: Int) -> FoldedResNet {
-        FoldedResNet(network, workers: workers, threading: .blasThreads, microBatch: 1)
+        FoldedResNet(network, workers: workers, threading: .splitBatch, microBatch: 1)
     }
 }
