@@ -24,14 +24,14 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
         public var seed: UInt64 = 1
         /// Width of conv1/layer1; features are 8× this wide (64 gives torchvision's 512).
         public var baseWidth = 16
-        public var epochs = 2
+        public var epochs = 3
         public var batchSize = 256
         public var optimizer = MILTrainingOptions.OptimizerKind.adam
         public var learningRate: Float = 1e-3
         /// SGD momentum (ignored by Adam).
         public var momentum: Float = 0.9
         /// MNIST training images used for pretraining (0 = all not held out), drawn at random.
-        public var trainingImages = 20000
+        public var trainingImages = 30000
         /// MNIST training images held out to report validation accuracy.
         public var validationImages = 2000
         /// Images per batch when extracting features (memory only; results do not depend on it).
