@@ -10,7 +10,7 @@ public struct Level0Point: Hashable, Sendable, Codable {
 }
 
 /// One level of a slide's pyramid.
-public struct SlideLevel: Equatable, Sendable {
+public struct SlideLevel: Equatable, Sendable, Codable {
     public let width: Int
     public let height: Int
     /// Level-0 pixels per pixel of this level (1 for level 0).

@@ -67,11 +67,7 @@ public struct ExtractSettings: Sendable, Equatable {
             "backbone=\(backboneName)", "weights=\(weightsChecksum ?? "random\(seed)")", "input=\(inputSize)",
             "norm=\(normalizationName)", "max=\(maxTiles.map(String.init) ?? "-")",
         ].joined(separator: ";")
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in canonical.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
+        let hash = SettingsFingerprint.fnv1a(canonical)
         return String(hash, radix: 16)
     }
 }

@@ -22,11 +22,7 @@ struct MNISTFeatureCache {
             let testPool: Int
         }
         let text = try ConfigLoader.yaml(Inputs(pretraining: pretraining, trainingPool: trainingPool, testPool: testPool))
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
+        let hash = SettingsFingerprint.fnv1a(text)
         return String(format: "%016llx", hash)
     }
 

@@ -3,18 +3,8 @@ import SlideIO
 
 /// What `slidemil slide-info` prints about a slide: format, pyramid, resolution and extras.
 public struct SlideInfoReport: Codable, Sendable, Equatable {
-    /// One pyramid level.
-    public struct Level: Codable, Sendable, Equatable {
-        public let width: Int
-        public let height: Int
-        public let downsample: Double
-
-        public init(width: Int, height: Int, downsample: Double) {
-            self.width = width
-            self.height = height
-            self.downsample = downsample
-        }
-    }
+    /// One pyramid level (SlideIO's own description, which encodes as width, height, downsample).
+    public typealias Level = SlideLevel
 
     /// One associated image and its size.
     public struct AssociatedImage: Codable, Sendable, Equatable {
@@ -41,7 +31,7 @@ public struct SlideInfoReport: Codable, Sendable, Equatable {
         let slide = try OpenSlideSlide(path: path, mppOverride: mpp.map { MicronsPerPixel(x: $0, y: $0) }, maximumIdleHandles: 1)
         self.path = path
         vendor = slide.vendor
-        levels = slide.levels.map { Level(width: $0.width, height: $0.height, downsample: $0.downsample) }
+        levels = slide.levels
         micronsPerPixelX = slide.micronsPerPixel?.x
         micronsPerPixelY = slide.micronsPerPixel?.y
         micronsPerPixelSource = slide.resolutionSource.rawValue

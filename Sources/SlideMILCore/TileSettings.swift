@@ -40,11 +40,7 @@ public struct TileSettings: Sendable, Equatable {
             "refmpp=\(s.referenceMicronsPerPixel)", "mpp=\(mppOverride.map { "\($0)" } ?? "-")", "export=\(exportTiles)", "verify=\(verifyTiles)",
             "policy=\(badTilePolicy)",
         ].joined(separator: ";")
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in canonical.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
+        let hash = SettingsFingerprint.fnv1a(canonical)
         return String(hash, radix: 16)
     }
 }
