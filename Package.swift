@@ -68,6 +68,9 @@ let package = Package(
         .testTarget(name: "HeatmapTests", dependencies: ["Heatmap"]),
         .testTarget(name: "MNISTBagsTests", dependencies: ["MNISTBags"]),
         .testTarget(name: "SlideMILCoreTests", dependencies: ["SlideMILCore"]),
+        // Runs the built `slidemil` (no module dependency: it tests the executable, e.g. that
+        // docs/cli.md equals `slidemil help-markdown`).
+        .testTarget(name: "SlideMILCLITests"),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,6 +4,14 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure SlideMIL's speed on this machine.",
+        discussion: """
+        Build with -c release before measuring: debug builds are 10-100 times slower. \
+        docs/benchmarks.md lists the figures measured so far and the commands behind them.
+
+        Examples:
+          slidemil bench engine --repetitions 2
+          slidemil bench extract bench-work --sides 10000,40000 --max-tiles 128
+        """,
         subcommands: [BenchEngineCommand.self, BenchExtractCommand.self]
     )
 }

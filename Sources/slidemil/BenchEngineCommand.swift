@@ -5,16 +5,24 @@ struct BenchEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "Benchmark the CNN engine: sgemm peak, ResNet-18/50 inference, MNIST training, and peers.",
-        discussion: "Build with -c release. Peers (PyTorch, onnxruntime) run through scripts/bench-peers.py when python3 has them."
+        discussion: """
+        Build with -c release. Peers (PyTorch, onnxruntime) run through scripts/bench-peers.py when \
+        python3 has them. Weights are random and seeded (speed does not depend on them); each figure \
+        is the fastest of its repetitions after one warm-up.
+
+        Examples:
+          slidemil bench engine
+          slidemil bench engine --threads 8 --no-peers
+        """
     )
 
-    @Option(help: "Threads for OpenBLAS, the engine and the peers (default 2).")
+    @Option(help: "Threads for OpenBLAS, the engine and the peers.")
     var threads = 2
 
-    @Option(help: "Timed repetitions of each batch-32 forward; batch-1 runs use 4x as many (default 2).")
+    @Option(help: "Timed repetitions of each batch-32 forward; batch-1 runs use 4x as many.")
     var repetitions = 2
 
-    @Option(help: "Peer benchmark script, relative to the working directory (default scripts/bench-peers.py).")
+    @Option(help: "Peer benchmark script, relative to the working directory.")
     var peersScript = "scripts/bench-peers.py"
 
     @Flag(help: "Skip the PyTorch/onnxruntime comparison.")

@@ -6,7 +6,15 @@ struct BenchExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Benchmark feature extraction: end-to-end tiles/s against pure CNN forward, and peak RSS vs slide size.",
-        discussion: "Build with -c release. Writes synthetic slides into WORK (kept for reruns; a 40k x 40k slide is about 0.2 GB)."
+        discussion: """
+        Build with -c release. Writes synthetic slides into WORK (kept for reruns; a 40k x 40k slide \
+        is about 0.2 GB), gives each a patch file of --max-tiles 256 px patches spread over the whole \
+        slide, and extracts them: tiles/s end to end against the backbone's pure forward rate, and \
+        peak resident memory per slide size (the same tile count on every size).
+
+        Example:
+          slidemil bench extract bench-work --sides 10000,40000,100000 --threads 2
+        """
     )
 
     @Argument(help: "Work folder for the synthetic slides, patch and feature files.")
@@ -21,7 +29,7 @@ struct BenchExtractCommand: ParsableCommand {
     @Option(help: "CNN threads.")
     var threads = 2
 
-    @Option(help: "Backbone (resnet50-trunc, resnet50, resnet34, resnet18).")
+    @Option(help: "Backbone: resnet50-trunc, resnet50, resnet34, resnet18.")
     var backbone = "resnet50-trunc"
 
     @Option(name: .customLong("input-size"), help: "CNN input side in px.")

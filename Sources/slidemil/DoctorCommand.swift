@@ -6,7 +6,14 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Print the versions of the native libraries SlideMIL is linked against.",
-        discussion: "Exits with status 1 when a library cannot report a well-formed version."
+        discussion: """
+        Lists OpenSlide, libtiff, libpng, OpenBLAS (with the CPU kernels in use), HDF5 and zlib as \
+        loaded at run time. Exits with status 1 when a library cannot report a well-formed version: \
+        run it first when a build works but a command fails to open slides or write files.
+
+        Example:
+          slidemil doctor
+        """
     )
 
     func run() throws {

@@ -16,6 +16,16 @@ struct ExtractCommand: ParsableCommand {
         failed row in OUTPUT/process_list_extract.csv and the batch goes on. Exit status 1 when any \
         slide failed. Memory: about (queue-depth + 1) x batch-size tiles plus the CNN's workspace, \
         whatever the slide size.
+
+        Weights are a safetensors file with torchvision's state_dict names (conv1.weight, \
+        layer1.0.bn1.running_mean, ...); a full ImageNet ResNet-50 file also serves resnet50-trunc \
+        (layer4 and fc are skipped). docs/getting-started.md shows how to convert torchvision's.
+
+        Examples:
+          slidemil extract slides/ --output runs/study --weights resnet50.safetensors
+          slidemil extract slides/ --output runs/study --weights resnet18.safetensors --backbone resnet18
+          slidemil extract slides/ -o runs/clam --patches clam_run/patches --weights resnet50.safetensors
+          slidemil extract slides-sample --output runs/sample --weights none --base-width 16   # demo only
         """
     )
 
@@ -28,63 +38,30 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "Folder of patch files <slide_id>.h5 (default OUTPUT/patches).")
     var patches: String?
 
-    @Option(help: "Backbone: resnet50-trunc (CLAM's 1024-wide default), resnet50, resnet34, resnet18.")
-    var backbone = "resnet50-trunc"
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
 
-    @Option(help: "Safetensors weights with torchvision names, or 'none' for a seeded random initialisation (demos and tests only).")
-    var weights: String
-
-    @Option(help: "Seed of the random initialisation with --weights none.")
-    var seed: UInt64 = 0
-
-    @Option(name: .customLong("base-width"), help: "Backbone base width (64 = torchvision; smaller for quick demos with --weights none).")
-    var baseWidth = 64
-
-    @Option(name: .customLong("input-size"), help: "Side in px of the images fed to the CNN; patches are resized to it.")
-    var inputSize = 224
-
-    @Option(name: .customLong("tile-size"), help: "Expected patch side at the target resolution; a patch file that disagrees fails the slide.")
-    var tileSize: Int?
-
-    @Option(help: "Normalisation mean R,G,B on the 0...1 scale (default ImageNet's).")
-    var mean: String?
-
-    @Option(help: "Normalisation std R,G,B (default ImageNet's).")
-    var std: String?
-
-    @Option(name: .customLong("batch-size"), help: "Tiles per CNN batch.")
-    var batchSize = 32
-
-    @Option(help: "Tile reader threads.")
-    var readers = 2
-
-    @Option(name: .customLong("queue-depth"), help: "Batches read ahead of the CNN.")
-    var queueDepth = 2
-
-    @Option(help: "Cores for the CNN (default: all).")
-    var threads: Int?
-
-    @Option(name: .customLong("max-tiles"), help: "Process at most this many patches per slide (benchmarks).")
-    var maxTiles: Int?
+    @OptionGroup(title: "Speed and memory")
+    var throughput: ThroughputOptions
 
     func settings() throws -> ExtractSettings {
         var settings = ExtractSettings()
-        guard let chosen = ExtractBackbone(rawValue: backbone) else {
+        guard let chosen = ExtractBackbone(rawValue: model.backbone) else {
             throw ValidationError("--backbone must be one of \(ExtractBackbone.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         settings.backbone = chosen
-        settings.weights = weights == "none" ? nil : weights
-        settings.seed = seed
-        settings.baseWidth = baseWidth
-        settings.inputSize = inputSize
-        settings.tileSize = tileSize
-        if let mean { settings.mean = try Self.triple(mean, name: "--mean") }
-        if let std { settings.std = try Self.triple(std, name: "--std") }
-        settings.batchSize = batchSize
-        settings.readers = readers
-        settings.queueDepth = queueDepth
-        if let threads { settings.workers = threads }
-        settings.maxTiles = maxTiles
+        settings.weights = model.weights == "none" ? nil : model.weights
+        settings.seed = model.seed
+        settings.baseWidth = model.baseWidth
+        settings.inputSize = model.inputSize
+        settings.tileSize = model.tileSize
+        if let mean = model.mean { settings.mean = try Self.triple(mean, name: "--mean") }
+        if let std = model.std { settings.std = try Self.triple(std, name: "--std") }
+        settings.batchSize = throughput.batchSize
+        settings.readers = throughput.readers
+        settings.queueDepth = throughput.queueDepth
+        if let threads = throughput.threads { settings.workers = threads }
+        settings.maxTiles = throughput.maxTiles
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
     }

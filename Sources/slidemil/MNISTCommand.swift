@@ -9,7 +9,14 @@ struct MNISTCommand: ParsableCommand {
         discussion: """
         Without --config the built-in defaults are used; they equal configs/mnist-bags.yaml. \
         Re-running into the same --output folder reuses its CNN features when the pretraining \
-        settings and bag pools are unchanged, so only the MIL part runs again.
+        settings and bag pools are unchanged, so only the MIL part runs again. The run folder gets \
+        cnn.safetensors, features.safetensors, mil.safetensors, config.yaml, metrics.json, \
+        predictions.csv and attention.png; docs/mnist-bags.md describes them and the results.
+
+        Examples:
+          slidemil mnist                                   # the defaults, a few minutes on 2 cores
+          slidemil mnist --set model.pooling=gated_attention --set bags.targetDigit=9
+          slidemil mnist --config my-bags.yaml --output runs/my-bags
         """
     )
 

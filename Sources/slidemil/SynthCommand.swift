@@ -8,7 +8,13 @@ struct SynthCommand: ParsableCommand {
         discussion: """
         Single mode writes OUTPUT (a .tif) and OUTPUT's stem + .json. With --batch N, OUTPUT is a \
         folder that receives synthetic_<i>.tif, their JSONs and labels.csv (slide_id,label); \
-        even-numbered slides get --tumors tumour regions, odd-numbered ones none.
+        even-numbered slides get --tumors tumour regions, odd-numbered ones none. The JSON holds the \
+        ground truth in level-0 px: tissue and tumour regions and their bounding boxes.
+
+        Examples:
+          slidemil synth slide.tif                                    # 6000 x 4000 px, one tumour
+          slidemil synth normal.tif --tumors 0 --seed 7
+          slidemil synth slides-sample --batch 6 --width 4000 --height 3000 --quality 80 --seed 1
         """
     )
 
