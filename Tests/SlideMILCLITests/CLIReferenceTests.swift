@@ -53,7 +53,7 @@ final class CLIReferenceTests: XCTestCase {
         let committed = try String(contentsOf: Self.repository.appendingPathComponent("docs/cli.md"), encoding: .utf8)
         guard committed != generated.output else { return }
         let old = committed.components(separatedBy: "\n"), new = generated.output.components(separatedBy: "\n")
-        let line = zip(old, new).firstIndex { $0 != $1 } ?? min(old.count, new.count)
+        let line = (0..<min(old.count, new.count)).first { old[$0] != new[$0] } ?? min(old.count, new.count)
         let shown = { (lines: [String]) in line < lines.count ? lines[line] : "(end of file)" }
         XCTFail("""
             docs/cli.md is stale: run `.build/release/slidemil help-markdown > docs/cli.md`
