@@ -41,7 +41,7 @@ struct HelpMarkdownCommand: ParsableCommand {
         for (path, command) in commands {
             let name = (["slidemil"] + path).joined(separator: " ")
             let abstract = command.configuration.abstract
-            page += "- [`\(name)`](#\(anchor(name)))\(abstract.isEmpty ? "" : ": \(abstract)")\n"
+            page += "- [`\(name)`](#\(anchor(name)))\(abstract.isEmpty ? "" : ": \(escaped(abstract))")\n"
         }
         for (path, command) in commands {
             let name = (["slidemil"] + path).joined(separator: " ")
@@ -67,6 +67,17 @@ struct HelpMarkdownCommand: ParsableCommand {
             if character == " " { return "-" }
             return character.isLetter || character.isNumber || character == "-" || character == "_" ? character : nil
         })
+    }
+
+    /// `text` as literal Markdown: characters that would start emphasis, links, code or HTML
+    /// (`<id>` would vanish as an unknown tag) are backslash-escaped.
+    private static func escaped(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            if "\\`*_[]<>".contains(character) { result.append("\\") }
+            result.append(character)
+        }
+        return result
     }
 
     /// The help screen without trailing spaces on any line or blank lines at the end, so editors
