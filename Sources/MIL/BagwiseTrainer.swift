@@ -5,7 +5,8 @@ import Tensor
 /// One epoch of `BagwiseTrainer`: training loss and, with validation bags, validation measures.
 public struct BagwiseEpochRecord: Codable, Equatable, Sendable {
     public let epoch: Int
-    /// Class-weighted mean BCE over the epoch's training bags (without the elastic-net term).
+    /// Class-weighted mean loss over the epoch's training bags: BCE, plus the instance-clustering
+    /// term when enabled (without the elastic-net term).
     public let trainingLoss: Float
     /// Unweighted mean BCE over the validation bags; nil without validation bags.
     public let validationLoss: Float?
@@ -13,6 +14,41 @@ public struct BagwiseEpochRecord: Codable, Equatable, Sendable {
     public let validationAUC: Double?
     /// Accuracy at threshold 0.5 on the validation bags.
     public let validationAccuracy: Double?
+}
+
+/// How each epoch orders the training bags.
+public enum BagSampling: String, Codable, CaseIterable, Sendable {
+    /// Every training bag once, in a seeded random order.
+    case shuffle
+    /// As many draws as training bags, with replacement, each class drawn with equal
+    /// probability (CLAM's weighted sampler): minority-class bags are seen more often.
+    case balanced
+
+    /// The bags of one epoch: a permutation of `training`, or with `.balanced` as many draws
+    /// with replacement where each class present has probability 1/2 (uniform within a class;
+    /// with one class only, a permutation).
+    public func epoch(_ training: [Int], labels: [Bool], using generator: inout SeededGenerator) -> [Int] {
+        let positives = training.filter { labels[$0] }, negatives = training.filter { !labels[$0] }
+        guard self == .balanced, !positives.isEmpty, !negatives.isEmpty else { return training.shuffled(using: &generator) }
+        return training.indices.map { _ in
+            let pool = Bool.random(using: &generator) ? positives : negatives
+            return pool[Int.random(in: 0..<pool.count, using: &generator)]
+        }
+    }
+}
+
+/// The CLAM-SB instance-clustering term of the loss: (1 − weight)·bag BCE + weight·instance loss.
+public struct InstanceLossOptions: Codable, Equatable, Sendable {
+    /// Share of the instance loss in the total, 0 (off) ..< 1; CLAM uses 0.3.
+    public var weight: Float
+    /// Instances pseudo-labelled per side (most and least attended), CLAM's `k_sample` 8.
+    public var topK: Int
+
+    /// Defaults: off (weight 0), k = 8.
+    public init(weight: Float = 0, topK: Int = 8) {
+        self.weight = weight
+        self.topK = topK
+    }
 }
 
 /// Trains a `MILModel` one bag at a time, for bags too large to pad into one batch.
@@ -23,6 +59,8 @@ public struct BagwiseEpochRecord: Codable, Equatable, Sendable {
 /// that size without its O(B·Nmax·D) tensor. The loss is BCE on the logit with per-class
 /// weights (normalised by the step's total weight), so unbalanced labels can count equally.
 /// Early stopping watches the validation loss; the weights of the best epoch are restored.
+/// A model with `FeatureStandardization` has it fitted on the training bags first. With
+/// `instanceLoss.weight` > 0 the model's instance classifiers add CLAM's clustering loss.
 /// Shuffling and dropout are seeded: the same inputs and options give the same model.
 /// `options.validationFraction` is ignored: callers pass explicit validation bags.
 public struct BagwiseTrainer {
@@ -34,15 +72,23 @@ public struct BagwiseTrainer {
     /// Early stopping never ends training before this epoch (CLAM's `stop_epoch`); the best
     /// epoch is still restored.
     public var minimumEpochs: Int
+    /// How each epoch draws its bags.
+    public var sampling: BagSampling
+    /// The instance-clustering term (off by default).
+    public var instanceLoss: InstanceLossOptions
 
     /// A trainer; weights of 1 give the plain mean BCE; `minimumEpochs` 0 lets early stopping
     /// end training at any epoch.
-    public init(options: MILTrainingOptions, negativeWeight: Float = 1, positiveWeight: Float = 1, minimumEpochs: Int = 0) {
+    public init(options: MILTrainingOptions, negativeWeight: Float = 1, positiveWeight: Float = 1, minimumEpochs: Int = 0,
+                sampling: BagSampling = .shuffle, instanceLoss: InstanceLossOptions = InstanceLossOptions()) {
         precondition(negativeWeight > 0 && positiveWeight > 0, "class weights must be positive")
+        precondition(instanceLoss.weight >= 0 && instanceLoss.weight < 1, "instance loss weight must be in [0, 1)")
         self.options = options
         self.negativeWeight = negativeWeight
         self.positiveWeight = positiveWeight
         self.minimumEpochs = minimumEpochs
+        self.sampling = sampling
+        self.instanceLoss = instanceLoss
     }
 
     /// Weights n / (2·n_class), which make both classes contribute equally to the loss (as
@@ -69,13 +115,15 @@ public struct BagwiseTrainer {
     public func train(_ model: MILModel, on bags: some BagCollection, training: [Int], validation: [Int],
                       onEpoch: (BagwiseEpochRecord) -> Void = { _ in }) throws -> [BagwiseEpochRecord] {
         precondition(!training.isEmpty, "no bags to train on")
+        precondition(instanceLoss.weight == 0 || model.instanceClustering != nil, "instance loss needs a model with instance classifiers")
+        try model.fitStandardization(on: bags, indices: training)
         var generator = SeededGenerator(seed: options.seed)
         let optimizer = options.makeOptimizer(for: model.parameters)
         let stepSize = max(1, options.batchSize)
         var history: [BagwiseEpochRecord] = []
         var stopping = EarlyStopping(patience: options.patience, minimumEpochs: minimumEpochs)
         for epoch in 1...max(1, options.epochs) {
-            let order = training.shuffled(using: &generator)
+            let order = sampling.epoch(training, labels: bags.labels, using: &generator)
             var weightedLoss = 0.0, totalWeight = 0.0
             for start in stride(from: 0, to: order.count, by: stepSize) {
                 let step = order[start..<min(start + stepSize, order.count)]
@@ -83,12 +131,22 @@ public struct BagwiseTrainer {
                 optimizer.zeroGradients()
                 for index in step {
                     let batch = try BagBatch(bags: [bags.bag(index)])
-                    let logits = model.forward(batch, mode: .training).logits
+                    let (logits, instanceWeights) = model.forward(batch, mode: .training)
                     let target: Float = bags.labels[index] ? 1 : 0
                     let loss = BinaryCrossEntropyWithLogits.loss(logits: logits, targets: Tensor(shape: [1], storage: [target]))
                     let w = weight(bags.labels[index])
-                    model.backward(Tensor(shape: [1], storage: [loss.gradient.storage[0] * w / stepWeight]))
-                    weightedLoss += Double(loss.value * w)
+                    let bagShare = 1 - instanceLoss.weight
+                    var instanceGradient: Tensor?
+                    var total = loss.value * bagShare
+                    if instanceLoss.weight > 0 {
+                        let clustering = model.instanceClusteringLoss(labels: [bags.labels[index]], instanceWeights: instanceWeights,
+                                                                      k: instanceLoss.topK, gradientScale: instanceLoss.weight * w / stepWeight)
+                        instanceGradient = clustering.pooledInputGradient
+                        total += clustering.value * instanceLoss.weight
+                    }
+                    model.backward(Tensor(shape: [1], storage: [loss.gradient.storage[0] * bagShare * w / stepWeight]),
+                                   pooledInputGradient: instanceGradient)
+                    weightedLoss += Double(total * w)
                     totalWeight += Double(w)
                 }
                 options.elasticNet.apply(to: model.parameters)

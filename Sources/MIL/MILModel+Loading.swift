@@ -3,12 +3,14 @@ import NN
 import Tensor
 
 extension MILModel {
-    /// Every parameter name with its shape: what a saved state dictionary must hold exactly.
+    /// Every parameter and buffer name with its shape: what a saved state dictionary must hold exactly.
     public var parameterShapes: [String: [Int]] {
-        Dictionary(uniqueKeysWithValues: namedParameters.map { ($0.name, $0.parameter.value.shape) })
+        var shapes = Dictionary(uniqueKeysWithValues: namedParameters.map { ($0.name, $0.parameter.value.shape) })
+        for (name, buffer) in namedBuffers { shapes[name] = buffer.value.shape }
+        return shapes
     }
 
-    /// Replaces the weights with those of a safetensors file written from `stateDictionary()`.
+    /// Replaces the weights (and buffers) with those of a safetensors file written from `stateDictionary()`.
     /// - Throws: `StateDictionaryError.mismatch` (listing every missing, unexpected or mis-shaped
     ///   tensor) when the file belongs to another architecture or input width; the model is
     ///   unchanged then. `SafeTensorsError` for an unreadable file.
@@ -16,6 +18,9 @@ extension MILModel {
         let state = try StateDictionary(contentsOf: url, expected: parameterShapes)
         for (name, parameter) in namedParameters {
             parameter.value = state[name]!
+        }
+        for (name, buffer) in namedBuffers {
+            buffer.value = state[name]!
         }
     }
 }

@@ -22,6 +22,7 @@ public struct MILTrainer {
         let validationCount = min(bags.count - 1, Int((Double(bags.count) * options.validationFraction).rounded()))
         let validation = bags.subset(Array(order.prefix(validationCount)))
         let training = bags.subset(Array(order.dropFirst(validationCount)))
+        try model.fitStandardization(on: training, indices: Array(0..<training.count))
 
         let optimizer = options.makeOptimizer(for: model.parameters)
 

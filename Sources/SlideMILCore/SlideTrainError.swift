@@ -20,6 +20,8 @@ public enum SlideTrainError: Error, CustomStringConvertible, Equatable {
     case malformedInstances(path: String, line: Int, problem: String)
     /// A model folder lacks its files or has an unreadable description.
     case badModel(path: String, problem: String)
+    /// The training settings contradict each other.
+    case invalidSettings(problem: String)
 
     /// One line naming the slide or file and the problem.
     public var description: String {
@@ -38,6 +40,8 @@ public enum SlideTrainError: Error, CustomStringConvertible, Equatable {
             return "labels name \(classes.count) classes \(classes); training needs exactly two"
         case let .tooFewSlides(problem):
             return "too few slides: \(problem)"
+        case let .invalidSettings(problem):
+            return "invalid training settings: \(problem)"
         case let .noFeatureFiles(folder):
             return "\(folder): no .h5 feature file to predict on"
         case let .malformedInstances(path, line, problem):

@@ -58,6 +58,7 @@ public struct SlideTrainPipeline {
 
     /// Trains every fold, writes the run folder and returns the summary.
     public func run() throws -> SlideTrainSummary {
+        try settings.validate()
         let folds = try plan()
         do {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
@@ -78,13 +79,14 @@ public struct SlideTrainPipeline {
     }
 
     private func train(_ fold: SlideFold) throws -> SlideFoldMetrics {
-        let weights = settings.balanceClasses
+        let weights = settings.classBalance == .lossWeights
             ? BagwiseTrainer.balancedWeights(labels: fold.training.map { data.bags.labels[$0] }) : (negative: 1, positive: 1)
         var options = settings.training
         options.seed = settings.training.seed &+ UInt64(fold.number)
         let trainer = BagwiseTrainer(options: options, negativeWeight: weights.negative, positiveWeight: weights.positive,
-                                     minimumEpochs: settings.minimumEpochs)
-        let model = settings.model.makeModel(inputWidth: data.featureWidth, seed: options.seed)
+                                     minimumEpochs: settings.minimumEpochs, sampling: settings.classBalance == .sampling ? .balanced : .shuffle,
+                                     instanceLoss: settings.instanceLoss)
+        let model = settings.architecture.makeModel(inputWidth: data.featureWidth, seed: options.seed)
         let history = try trainer.train(model, on: data.bags, training: fold.training, validation: fold.validation) { record in
             var line = String(format: "fold %d epoch %d: training loss %.4f", fold.number, record.epoch, record.trainingLoss)
             if let loss = record.validationLoss { line += String(format: ", validation loss %.4f", loss) }
@@ -102,7 +104,7 @@ public struct SlideTrainPipeline {
             auc: evaluation.auc, accuracy: evaluation.confusion.accuracy, balancedAccuracy: evaluation.confusion.balancedAccuracy,
             loss: evaluation.loss, bestEpoch: bestEpoch, epochs: history)
         let folder = outputDirectory.appendingPathComponent("fold-\(fold.number)")
-        try SlideModelFiles.save(model, card: SlideModelCard(inputWidth: data.featureWidth, model: settings.model,
+        try SlideModelFiles.save(model, card: SlideModelCard(inputWidth: data.featureWidth, model: settings.architecture,
                                                               labels: data.mapping, fold: fold.number), to: folder)
         try AtomicFile.write(try JSONOutput.encode(metrics), to: folder.appendingPathComponent("metrics.json"))
         try AtomicFile.write(Data(try predictionsCSV(model, trainer: trainer, fold: fold).utf8), to: folder.appendingPathComponent("predictions.csv"))

@@ -1,9 +1,20 @@
 import MIL
 
+/// How training counters unbalanced labels.
+public enum ClassBalance: String, Codable, CaseIterable, Sendable {
+    /// Weight each bag's loss by n / (2·n_class), so both classes count equally.
+    case lossWeights = "loss_weights"
+    /// Draw the bags of each epoch with equal class probability (CLAM's weighted sampler).
+    case sampling
+    /// Neither: plain shuffled epochs and unweighted loss.
+    case none
+}
+
 /// Settings of `slidemil train`; defaults equal `configs/slide-mil.yaml` and can be overridden by
 /// a YAML file and `--set key=value` (see `ConfigLoader`).
 public struct SlideTrainSettings: Codable, Equatable, Sendable {
-    /// Architecture: pooling head (attention by default), classifier and widths.
+    /// Architecture: standardisation, optional instance embedding, pooling head (attention by
+    /// default), classifier and widths.
     public var model: MILModelConfiguration
     /// Optimiser, epochs, patience and seed. `batchSize` is the number of bags whose gradients are
     /// accumulated per step (each bag is its own forward pass, never padded);
@@ -12,24 +23,49 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
     /// Cross-validation folds; 1 = one stratified train/validation split. Not used when the labels
     /// file has a `fold` or `split` column: those define the folds.
     public var folds: Int
-    /// Weight the loss by n / (2·n_class) so both classes count equally.
-    public var balanceClasses: Bool
+    /// Loss weights, balanced sampling or nothing for unbalanced labels.
+    public var classBalance: ClassBalance
+    /// CLAM-SB's instance-clustering loss; its weight > 0 needs `model.embeddingWidth` > 0 and
+    /// attention pooling, and adds instance classifiers to the model.
+    public var instanceLoss: InstanceLossOptions
     /// Early stopping never ends a fold before this epoch (CLAM's `stop_epoch`).
     public var minimumEpochs: Int
 
-    /// Defaults after CLAM's slide-level recipe: attention pooling (H = 128) into an MLP with 256
-    /// hidden units and dropout 0.25; Adam, lr 2e-4, weight decay 1e-5, one bag per step, up to
-    /// 100 epochs, early stopping with patience 20 (CLAM's) after epoch 30 on 10 % validation slides;
-    /// 5 folds; balanced class weights; seed 0.
+    /// Defaults after CLAM's slide-level recipe: features standardised on the training slides,
+    /// attention pooling (H = 128) into an MLP with 256 hidden units and dropout 0.25; Adam,
+    /// lr 2e-4, weight decay 1e-5, one bag per step, up to 100 epochs, early stopping with
+    /// patience 20 (CLAM's) after epoch 30 on 10 % validation slides; 5 folds; class-balanced
+    /// loss weights; no instance loss; seed 0.
     public init(model: MILModelConfiguration = MILModelConfiguration(pooling: .attention, classifier: .mlp, attentionHidden: 128,
-                                                                      classifierHidden: 256, dropout: 0.25),
+                                                                      classifierHidden: 256, dropout: 0.25, standardizeFeatures: true),
                 training: MILTrainingOptions = MILTrainingOptions(optimizer: .adam, learningRate: 2e-4, weightDecay: 1e-5, epochs: 100,
                                                                   batchSize: 1, validationFraction: 0.1, patience: 20, seed: 0),
-                folds: Int = 5, balanceClasses: Bool = true, minimumEpochs: Int = 30) {
+                folds: Int = 5, classBalance: ClassBalance = .lossWeights, instanceLoss: InstanceLossOptions = InstanceLossOptions(),
+                minimumEpochs: Int = 30) {
         self.model = model
         self.training = training
         self.folds = folds
-        self.balanceClasses = balanceClasses
+        self.classBalance = classBalance
+        self.instanceLoss = instanceLoss
         self.minimumEpochs = minimumEpochs
+    }
+
+    /// The architecture actually built: `model` with instance classifiers when the instance loss is on.
+    public var architecture: MILModelConfiguration {
+        var architecture = model
+        architecture.instanceClassifiers = model.instanceClassifiers || instanceLoss.weight > 0
+        return architecture
+    }
+
+    /// - Throws: `SlideTrainError.invalidSettings` naming the first contradiction.
+    public func validate() throws {
+        if folds < 1 { throw SlideTrainError.invalidSettings(problem: "folds must be 1 or more, got \(folds)") }
+        if !(instanceLoss.weight >= 0 && instanceLoss.weight < 1) {
+            throw SlideTrainError.invalidSettings(problem: "instanceLoss.weight must be in [0, 1), got \(instanceLoss.weight)")
+        }
+        if instanceLoss.topK < 1 { throw SlideTrainError.invalidSettings(problem: "instanceLoss.topK must be 1 or more, got \(instanceLoss.topK)") }
+        if let problem = architecture.problem {
+            throw SlideTrainError.invalidSettings(problem: instanceLoss.weight > 0 ? "instanceLoss.weight > 0: " + problem : problem)
+        }
     }
 }

@@ -14,7 +14,7 @@ final class SlideTrainPipelineTests: XCTestCase {
             model: MILModelConfiguration(pooling: pooling, classifier: .mlp, attentionHidden: 16, classifierHidden: 32, dropout: 0),
             training: MILTrainingOptions(optimizer: .adam, learningRate: 2e-3, weightDecay: 1e-5, epochs: 25, batchSize: 4,
                                          validationFraction: 0.2, patience: 8, seed: 5),
-            folds: folds, balanceClasses: true, minimumEpochs: 0)
+            folds: folds, classBalance: .lossWeights, minimumEpochs: 0)
     }
 
     func testCrossValidatedTrainingSeparatesHeldOutSlidesAndAttendsToTumourTiles() throws {

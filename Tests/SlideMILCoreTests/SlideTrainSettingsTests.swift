@@ -15,7 +15,10 @@ final class SlideTrainSettingsTests: XCTestCase {
         var altered = SlideTrainSettings()
         altered.folds = 2
         altered.minimumEpochs = 1
-        altered.balanceClasses = false
+        altered.classBalance = .none
+        altered.instanceLoss.topK = 3
+        altered.model.standardizeFeatures = false
+        altered.model.embeddingWidth = 5
         altered.model.pooling = .max
         altered.model.noisyAndSlope = 1
         altered.training.learningRate = 1
