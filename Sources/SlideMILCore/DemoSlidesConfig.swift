@@ -1,15 +1,15 @@
 /// The synthetic slides of `slidemil demo` (what `slidemil synth --batch` takes). Even-numbered
 /// slides get `tumors` tumour regions and the label `tumor`, odd-numbered ones are `normal`.
 public struct DemoSlidesConfig: Codable, Equatable, Sendable {
-    /// Number of slides, half of them tumour slides (default 24).
-    public var count = 24
+    /// Number of slides, half of them tumour slides (default 40).
+    public var count = 40
     /// Level-0 width and height in px (default 4000 x 3000).
     public var width = 4000
     public var height = 3000
     /// Level-0 µm/px (default 0.25, a 40x scan).
     public var mpp = 0.25
-    /// Tumour regions per tumour slide (default 2).
-    public var tumors = 2
+    /// Tumour regions per tumour slide (default 3).
+    public var tumors = 3
     /// Seed of the first slide; slide i uses seed + i (default 100).
     public var seed: UInt64 = 100
     /// JPEG quality of the tiles, 1...100 (default 90).

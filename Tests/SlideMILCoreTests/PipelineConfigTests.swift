@@ -12,7 +12,7 @@ final class PipelineConfigTests: XCTestCase {
     func testDemoYAMLEqualsTheBuiltInDemo() throws {
         let loaded = try DemoConfig.load(file: configs.appendingPathComponent("demo.yaml"))
         XCTAssertEqual(loaded, DemoConfig())
-        XCTAssertEqual(loaded.slides.count, 24)
+        XCTAssertEqual(loaded.slides.count, 40)
         XCTAssertEqual(loaded.tile.tileSize, 128)
         XCTAssertEqual(try loaded.extract.settings(tileSize: loaded.tile.tileSize).backboneName, "resnet18-w8")
         XCTAssertNoThrow(try loaded.pipeline.validate())
