@@ -43,6 +43,8 @@ public struct PipelineRun {
         let tileSettings = try config.tile.settings()
         let extractSettings = try config.extract.settings(tileSize: config.tile.tileSize)
         let heatmapSettings = try config.heatmap.settings()
+        // Weights load before any work, so a missing or mismatched file stops the run at once.
+        let extractModel = try ExtractModel(settings: extractSettings)
         let table = try SlideLabelTable.read(from: URL(fileURLWithPath: labels))
         let inputs = try labelledInputs(table)
         let split = try PipelineHoldOut.split(table, fraction: config.predict.heldOutFraction, seed: config.predict.seed, source: labels)
@@ -62,8 +64,9 @@ public struct PipelineRun {
             }
         }
 
-        log("extract: \(tiles) tiles into \(layout.features)")
-        let extracted = try ExtractPipeline.run(inputs, output: URL(fileURLWithPath: layout.root), model: ExtractModel(settings: extractSettings),
+        log("extract: \(tiles) tiles into \(layout.features)"
+            + (extractModel.isRandom ? " (\(extractModel.weightsLabel) backbone: features of random filters, for demos and tests)" : ""))
+        let extracted = try ExtractPipeline.run(inputs, output: URL(fileURLWithPath: layout.root), model: extractModel,
                                                 settings: extractSettings, showProgress: showProgress)
         try check(zip(inputs, extracted).compactMap { input, outcome in
             if case let .failed(reason) = outcome { return (input.slideID, reason) } else { return nil }
