@@ -6,12 +6,15 @@ import MIL
 /// run (keys as in `MNISTBagsConfig`). The defaults equal `configs/demo.yaml`; `smallest` is the
 /// setting the tests run.
 public struct DemoConfig: Codable, Equatable, Sendable {
+    /// The synthetic slides.
     public var slides: DemoSlidesConfig
+    /// Pipeline sections, as in `PipelineConfig`.
     public var tile: PipelineTileConfig
     public var extract: PipelineExtractConfig
     public var train: SlideTrainSettings
     public var predict: PipelinePredictConfig
     public var heatmap: PipelineHeatmapConfig
+    /// The MNIST-bags run, as in `configs/mnist-bags.yaml`.
     public var mnist: MNISTBagsConfig
 
     /// The default demo, about a minute and a half on two cores: 40 synthetic 4000 x 3000 px
@@ -50,7 +53,8 @@ public struct DemoConfig: Codable, Equatable, Sendable {
         mnist.training.epochs = 20
     }
 
-    /// The quickest run that still passes through every stage (the end-to-end test's setting):
+    /// The quickest run that still passes through every stage (the end-to-end test's setting,
+    /// seconds in release mode):
     /// 6 slides of 2000 x 1500 px, 2 folds of at most 8 epochs, 2 slides held out, 512 px
     /// heatmaps, MNIST pretraining on 1,000 images with 60 training bags.
     public static var smallest: DemoConfig {

@@ -2,13 +2,15 @@ import Foundation
 
 /// What `slidemil demo` did: the pipeline's report, the MNIST-bags metrics, and the commands.
 public struct DemoReport: Sendable {
-    /// The slides used and whether they were already there.
+    /// The slides used.
     public var slides: DemoSlidesConfig
+    /// Whether they were already there from an earlier run.
     public var slidesReused: Bool
     /// The slide pipeline's report (tiles, cross-validation, held-out AUC, heatmaps).
     public var pipeline: PipelineReport
-    /// The MNIST-bags run's metrics and run folder.
+    /// The MNIST-bags run's metrics.
     public var mnist: MNISTBagsMetrics
+    /// The MNIST-bags run folder.
     public var mnistFolder: String
     /// Wall time of the whole demo in seconds.
     public var seconds: Double

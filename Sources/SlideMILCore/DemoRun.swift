@@ -10,7 +10,9 @@ import Store
 /// When the slides are written afresh, earlier tiles, features, models, predictions and heatmaps
 /// in the folder are removed first, since they belong to other slides of the same names.
 public struct DemoRun {
+    /// What the demo does.
     public var config: DemoConfig
+    /// Where it writes (slides under `slides/`, the rest as the pipeline's).
     public var layout: PipelineLayout
     /// Draw progress lines on standard error.
     public var showProgress: Bool

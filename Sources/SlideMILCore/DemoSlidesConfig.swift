@@ -3,8 +3,9 @@
 public struct DemoSlidesConfig: Codable, Equatable, Sendable {
     /// Number of slides, half of them tumour slides (default 40).
     public var count = 40
-    /// Level-0 width and height in px (default 4000 x 3000).
+    /// Level-0 width in px (default 4000).
     public var width = 4000
+    /// Level-0 height in px (default 3000).
     public var height = 3000
     /// Level-0 µm/px (default 0.25, a 40x scan).
     public var mpp = 0.25

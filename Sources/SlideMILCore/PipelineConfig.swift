@@ -8,10 +8,15 @@ import Foundation
 /// (`slidemil extract`), `train` (`slidemil train`'s config, `configs/slide-mil.yaml`),
 /// `predict` (held-out slides and the model that predicts them) and `heatmap` (`slidemil heatmap`).
 public struct PipelineConfig: Codable, Equatable, Sendable {
+    /// Tissue segmentation and tiling.
     public var tile: PipelineTileConfig
+    /// The CNN and its weights.
     public var extract: PipelineExtractConfig
+    /// Attention-MIL training with cross-validation (`configs/slide-mil.yaml`'s keys).
     public var train: SlideTrainSettings
+    /// Held-out slides and the model that predicts them.
     public var predict: PipelinePredictConfig
+    /// Heatmaps and example tiles of the predicted slides.
     public var heatmap: PipelineHeatmapConfig
 
     /// Defaults: each command's own defaults (extraction with `weights: none`), a quarter of the

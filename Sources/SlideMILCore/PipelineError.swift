@@ -9,6 +9,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     /// A stage failed for some slides; later stages would miss them, so the run stops.
     case stageFailed(stage: String, failures: [String: String], processList: String)
 
+    /// One line naming the setting, file or slide and the problem.
     public var description: String {
         switch self {
         case let .invalidSetting(key, problem):

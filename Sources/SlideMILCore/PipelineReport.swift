@@ -4,6 +4,7 @@ import Foundation
 public struct PipelineReport: Sendable {
     /// A held-out slide's prediction next to its true label.
     public struct HeldOutPrediction: Equatable, Sendable {
+        /// The slide's identifier.
         public var slideID: String
         /// The class name in the labels file.
         public var label: String
@@ -15,8 +16,9 @@ public struct PipelineReport: Sendable {
 
     /// Where the files are.
     public var layout: PipelineLayout
-    /// Slides trained on (cross-validated) and held out, in labels-file order.
+    /// Slides trained on (cross-validated), in labels-file order.
     public var trainingSlides: [String]
+    /// Slides held out and predicted, in labels-file order.
     public var heldOutSlides: [String]
     /// Tiles over all slides.
     public var tiles: Int

@@ -13,11 +13,13 @@ import Store
 /// plain `slidemil` commands that redo each stage alone. A stage that fails for any slide stops
 /// the run before the next stage, naming the slide and the process list.
 public struct PipelineRun {
+    /// What each stage does.
     public var config: PipelineConfig
     /// A folder of slides or a slide CSV, as `slidemil tile` takes.
     public var slides: String
     /// Labels CSV: `slide_id,label[,split]`; only labelled slides are processed.
     public var labels: String
+    /// Where each stage writes.
     public var layout: PipelineLayout
     /// Draw progress lines on standard error.
     public var showProgress: Bool
@@ -76,9 +78,12 @@ public struct PipelineRun {
         let data = try SlideBagSet.load(labels: SlideLabelTable(entries: split.training), featuresFolder: URL(fileURLWithPath: layout.features),
                                         positiveClass: nil)
         var trainingLines: [String] = []
-        let summary = try SlideTrainPipeline(settings: config.train, data: data, outputDirectory: URL(fileURLWithPath: layout.model)) {
-            trainingLines.append($0)
+        let progress = ProgressReporter(label: "training", unit: "epochs", enabled: showProgress)
+        let summary = try SlideTrainPipeline(settings: config.train, data: data, outputDirectory: URL(fileURLWithPath: layout.model)) { line in
+            trainingLines.append(line)
+            progress.advance(detail: line.split(separator: ":").first.map(String.init))
         }.run()
+        progress.finish()
         try AtomicFile.write(Data((trainingLines.joined(separator: "\n") + "\n").utf8), to: URL(fileURLWithPath: layout.trainLog))
         log(summary.table)
 

@@ -5,10 +5,14 @@ import Foundation
 public enum PipelineSummary {
     /// One row: the stage, its result in words, its output path.
     public struct Row: Equatable, Sendable {
+        /// What ran, e.g. `tiles`.
         public var stage: String
+        /// Its result in words.
         public var result: String
+        /// Where its files are.
         public var location: String
 
+        /// A row of the three cells.
         public init(_ stage: String, _ result: String, _ location: String) {
             self.stage = stage
             self.result = result

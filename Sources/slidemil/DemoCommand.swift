@@ -24,7 +24,7 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override one setting, e.g. --set slides.count=32 (repeatable).")
     var overrides: [String] = []
 
-    @Flag(name: .long, help: "Start from the smallest setting (6 small slides, 2 folds, tiny MNIST run; about a minute) instead of the default.")
+    @Flag(name: .long, help: "Start from the smallest setting (6 small slides, 2 folds, tiny MNIST run; seconds) instead of the default.")
     var smallest = false
 
     @Option(name: .shortAndLong, help: "Output folder.")
