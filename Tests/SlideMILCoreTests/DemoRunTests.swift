@@ -104,6 +104,17 @@ final class DemoRunTests: XCTestCase {
         let processList = try CSVTable.read(from: folder.appendingPathComponent("process_list.csv"))
         XCTAssertEqual(processList.rows.count, config.slides.count)
         XCTAssertEqual(again.pipeline.heldOutSlides, report.pipeline.heldOutSlides)
+
+        // Other slides under the same names: the earlier tiles and features must not be reused.
+        let stale = folder.appendingPathComponent("features/stale.h5")
+        try Data("x".utf8).write(to: stale)
+        var reseeded = config
+        reseeded.slides.seed += 7
+        let fresh = try DemoRun(config: reseeded, output: folder.path, showProgress: false).run()
+        XCTAssertFalse(fresh.slidesReused)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))
+        XCTAssertEqual(try PatchFile.read(from: folder.appendingPathComponent("patches/synthetic_0.h5")).coordinates.count,
+                       try FeatureFile.read(from: folder.appendingPathComponent("features/synthetic_0.h5")).count)
     }
 
     func testChangedSlideSettingsWriteTheSlidesAfresh() throws {
