@@ -5,9 +5,9 @@ build:
 	scripts/install-deps
 	swift build -c release
 
-# Runs the full demo (until it exists: the CLI's help).
+# Runs the demo: synthetic slides to heatmaps, then MNIST bags, in a few minutes; outputs in demo/.
 demo: build
-	.build/release/slidemil --help
+	.build/release/slidemil demo
 
 # Builds in release mode (numeric tests are 10-100x slower in debug) and runs every test.
 test:

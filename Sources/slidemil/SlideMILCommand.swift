@@ -34,6 +34,8 @@ struct SlideMILCommand: ParsableCommand {
             PredictCommand.self,
             HeatmapCommand.self,
             MNISTCommand.self,
+            PipelineCommand.self,
+            DemoCommand.self,
             BenchCommand.self,
             DoctorCommand.self,
             HelpMarkdownCommand.self,

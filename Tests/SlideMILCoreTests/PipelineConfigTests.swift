@@ -1,0 +1,89 @@
+import Foundation
+import SlideMILCore
+import Store
+import Tiling
+import XCTest
+
+final class PipelineConfigTests: XCTestCase {
+    private let configs = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("configs")
+
+    func testDemoYAMLEqualsTheBuiltInDemo() throws {
+        let loaded = try DemoConfig.load(file: configs.appendingPathComponent("demo.yaml"))
+        XCTAssertEqual(loaded, DemoConfig())
+        XCTAssertEqual(loaded.slides.count, 40)
+        XCTAssertEqual(loaded.tile.tileSize, 128)
+        XCTAssertEqual(try loaded.extract.settings(tileSize: loaded.tile.tileSize).backboneName, "resnet18-w8")
+        XCTAssertNoThrow(try loaded.pipeline.validate())
+    }
+
+    func testCamelyon16YAMLHoldsTheDocumentedStartingPoint() throws {
+        let config = try PipelineConfig.load(file: configs.appendingPathComponent("camelyon16.yaml"))
+        let tile = try config.tile.settings()
+        XCTAssertEqual(tile.grid.target, .micronsPerPixel(0.5))
+        XCTAssertEqual(tile.grid.tileSize, 256)
+        XCTAssertEqual(tile.segmentation.threshold, .otsu)
+        let extract = try config.extract.settings(tileSize: 256)
+        XCTAssertEqual(extract.backbone, .resnet50Truncated)
+        XCTAssertEqual(extract.backbone.configuration(baseWidth: extract.baseWidth).outputWidth, 1024)
+        XCTAssertEqual(extract.weights, "resnet50.safetensors")
+        XCTAssertEqual(extract.inputSize, 224)
+        XCTAssertEqual(extract.tileSize, 256)
+        var train = SlideTrainSettings()
+        train.folds = 10
+        train.minimumEpochs = 50
+        train.training.learningRate = 1e-4
+        train.training.epochs = 200
+        XCTAssertEqual(config.train, train)
+        XCTAssertEqual(config.train.model.pooling, .attention)
+        XCTAssertEqual(config.predict, PipelinePredictConfig())
+        XCTAssertEqual(config.heatmap, PipelineHeatmapConfig())
+    }
+
+    func testUnknownKeysAndBadValuesAreRejected() throws {
+        XCTAssertThrowsError(try PipelineConfig.load(file: nil, overrides: ["tile.tileSise=64"])) { error in
+            guard case ConfigError.unknownKey(let key, _, _)? = error as? ConfigError else { return XCTFail("\(error)") }
+            XCTAssertEqual(key, "tile.tileSise")
+        }
+        XCTAssertThrowsError(try DemoConfig.load(file: nil, overrides: ["train.folds=two"]))
+        let negative = try PipelineConfig.load(file: nil, overrides: ["predict.heldOutFraction=1"])
+        XCTAssertThrowsError(try negative.validate()) { error in
+            XCTAssertEqual(error as? PipelineError, .invalidSetting(key: "predict.heldOutFraction", problem: "must be in 0 ..< 1"))
+        }
+        let colormap = try PipelineConfig.load(file: nil, overrides: ["heatmap.colormap=rainbow"])
+        XCTAssertThrowsError(try colormap.validate())
+    }
+
+    func testSaturationThresholdReadsOtsuOrANumber() throws {
+        let fixed = try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=20"])
+        XCTAssertEqual(fixed.tile.saturationThreshold, .fixed(20))
+        XCTAssertEqual(try fixed.tile.settings().segmentation.threshold, .fixed(20))
+        let otsu = try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=otsu"])
+        XCTAssertEqual(try otsu.tile.settings().segmentation.threshold, .otsu)
+        XCTAssertThrowsError(try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=high"]))
+        let outOfRange = try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=256"])
+        XCTAssertThrowsError(try outOfRange.tile.settings())
+        // Round trip through the YAML the pipeline records.
+        let yaml = try ConfigLoader.yaml(fixed)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(yaml.utf8).write(to: file)
+        XCTAssertEqual(try PipelineConfig.load(file: file), fixed)
+    }
+
+    func testMagnificationAndMppOverrideTheirDefaults() throws {
+        let config = try PipelineConfig.load(file: nil, overrides: ["tile.magnification=10", "tile.mpp=0.25"])
+        let settings = try config.tile.settings()
+        XCTAssertEqual(settings.grid.target, .magnification(10))
+        XCTAssertEqual(settings.mppOverride, 0.25)
+        XCTAssertNil(try PipelineConfig().tile.settings().mppOverride)
+    }
+
+    func testCommandLinesQuoteOnlyWhatTheShellWouldSplit() {
+        XCTAssertEqual(PipelineCommandLine(["tile", "runs/a.csv", "--output", "runs/x"]).description, "slidemil tile runs/a.csv --output runs/x")
+        XCTAssertEqual(PipelineCommandLine(["tile", "my slides", "--mean", "0.5,0.5,0.5"]).description,
+                       "slidemil tile 'my slides' --mean 0.5,0.5,0.5")
+        XCTAssertEqual(PipelineCommandLine(["heatmap", "it's.tif", ""]).description, "slidemil heatmap 'it'\\''s.tif' ''")
+    }
+}
