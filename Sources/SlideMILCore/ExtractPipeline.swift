@@ -129,7 +129,7 @@ public enum ExtractPipeline {
         let fedMpp = slideMpp.map { $0 * Double(geometry.footprint) / Double(settings.inputSize) }
         let metadata = FeatureFileMetadata(
             backbone: settings.backboneName, weights: model.weightsLabel, weightsChecksum: model.weightsChecksum,
-            tileSize: settings.inputSize, patchSize: meta.patchSize,
+            tileSize: settings.inputSize, patchSize: meta.patchSize, patchSizeLevel0: meta.patchSizeLevel0,
             magnification: meta.targetMagnification ?? slideMpp.map { 10 / ($0 * Double(geometry.footprint) / Double(nominalTileSize)) },
             mpp: fedMpp, normalization: settings.normalizationName, producerVersion: SlideMILVersion.current,
             configHash: settings.fingerprint(weightsChecksum: model.weightsChecksum))

@@ -15,13 +15,17 @@ public struct SlidePrediction: Equatable, Sendable {
     public var attention: [Float]
     /// Level-0 tile corners from the feature file, row-aligned with `attention` (may be empty).
     public var coordinates: [PatchCoordinate]
+    /// Tile side in level-0 pixels, when the feature file records it.
+    public var patchSizeLevel0: Int?
 }
 
 /// `slidemil predict`: applies a trained model to feature files.
 ///
 /// Writes `predictions.csv` (`slide_id,probability,predicted_label,tiles`) and, per slide,
 /// `attention/<slide_id>.h5` with `coords` int64 (N, 2) (level-0 corners copied from the feature
-/// file) and `attention` float32 (N) in the same row order: the layout the heatmap command reads.
+/// file) and `attention` float32 (N) in the same row order, plus file attributes `probability`
+/// and (when the feature file records it) `patch_size_level0`: the layout `HeatmapScores` reads,
+/// so `slidemil heatmap` needs no patch file and its legend shows the prediction.
 /// Feature files are never modified. Every slide is read and checked before anything is written,
 /// so a bad slide (wrong width, no tile, NaN) stops the run with no output; each file is
 /// written atomically.
@@ -62,7 +66,8 @@ public struct SlidePredictPipeline {
             let output = model.predict(try BagBatch(bags: [bag]))[0]
             return SlidePrediction(slideID: slide, probability: output.probability,
                                    predictedLabel: card.labels.name(output.probability >= 0.5), tileCount: file.count,
-                                   attention: output.instanceWeights, coordinates: file.coordinates)
+                                   attention: output.instanceWeights, coordinates: file.coordinates,
+                                   patchSizeLevel0: file.metadata?.patchSizeLevel0)
         }
     }
 
@@ -70,15 +75,8 @@ public struct SlidePredictPipeline {
     public static func write(_ predictions: [SlidePrediction], to outputFolder: URL) throws {
         for prediction in predictions {
             let url = outputFolder.appendingPathComponent("attention").appendingPathComponent(prediction.slideID + ".h5")
-            try AtomicFile.write(to: url) { temporary in
-                let file = try HDF5File.create(at: temporary)
-                defer { file.close() }
-                if !prediction.coordinates.isEmpty {
-                    let flat = prediction.coordinates.flatMap { [Int64($0.x), Int64($0.y)] }
-                    try file.createDataset("coords", values: flat, shape: [prediction.coordinates.count, 2])
-                }
-                try file.createDataset("attention", values: prediction.attention, shape: [prediction.attention.count])
-            }
+            try HeatmapScores(coordinates: prediction.coordinates, attention: prediction.attention,
+                              patchSizeLevel0: prediction.patchSizeLevel0, probability: Double(prediction.probability)).write(to: url)
         }
         var lines = ["slide_id,probability,predicted_label,tiles"]
         for prediction in predictions {

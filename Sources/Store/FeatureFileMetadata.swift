@@ -12,6 +12,9 @@ public struct FeatureFileMetadata: Equatable, Sendable {
     /// Side in pixels of the patches as read at the patch level, before resizing to `tileSize`
     /// (e.g. CLAM's 256 px patches fed at 224); stored as `patch_size`.
     public var patchSize: Int?
+    /// Side of a patch in level-0 pixels (CLAM's `patch_size_level0`), so attention can be drawn
+    /// back onto the slide without the patch file; nil in files written before it was recorded.
+    public var patchSizeLevel0: Int?
     /// Objective power the tiles represent, e.g. 20.
     public var magnification: Double?
     /// Micrometres per pixel of the tiles as fed to the backbone.
@@ -25,14 +28,16 @@ public struct FeatureFileMetadata: Equatable, Sendable {
 
     /// Provenance for a new feature file; only `backbone` is required.
     public init(
-        backbone: String, weights: String? = nil, weightsChecksum: String? = nil, tileSize: Int? = nil, patchSize: Int? = nil, magnification: Double? = nil,
-        mpp: Double? = nil, normalization: String? = nil, producerVersion: String? = nil, configHash: String? = nil
+        backbone: String, weights: String? = nil, weightsChecksum: String? = nil, tileSize: Int? = nil, patchSize: Int? = nil, patchSizeLevel0: Int? = nil,
+        magnification: Double? = nil, mpp: Double? = nil, normalization: String? = nil, producerVersion: String? = nil,
+        configHash: String? = nil
     ) {
         self.backbone = backbone
         self.weights = weights
         self.weightsChecksum = weightsChecksum
         self.tileSize = tileSize
         self.patchSize = patchSize
+        self.patchSizeLevel0 = patchSizeLevel0
         self.magnification = magnification
         self.mpp = mpp
         self.normalization = normalization
@@ -47,6 +52,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
         if let weightsChecksum { try attributes.set("weights_checksum", .string(weightsChecksum)) }
         if let tileSize { try attributes.set("tile_size", .integer(Int64(tileSize))) }
         if let patchSize { try attributes.set("patch_size", .integer(Int64(patchSize))) }
+        if let patchSizeLevel0 { try attributes.set("patch_size_level0", .integer(Int64(patchSizeLevel0))) }
         if let magnification { try attributes.set("magnification", .real(magnification)) }
         if let mpp { try attributes.set("mpp", .real(mpp)) }
         if let normalization { try attributes.set("normalization", .string(normalization)) }
@@ -63,6 +69,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
             weightsChecksum: attributes["weights_checksum"]?.stringValue,
             tileSize: attributes["tile_size"]?.integerValue.map(Int.init),
             patchSize: attributes["patch_size"]?.integerValue.map(Int.init),
+            patchSizeLevel0: attributes["patch_size_level0"]?.integerValue.map(Int.init),
             magnification: attributes["magnification"]?.realValue,
             mpp: attributes["mpp"]?.realValue,
             normalization: attributes["normalization"]?.stringValue,
