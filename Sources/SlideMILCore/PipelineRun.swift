@@ -42,37 +42,15 @@ public struct PipelineRun {
     ///   file or slide.
     public func run() throws -> PipelineReport {
         try config.validate()
-        let tileSettings = try config.tile.settings()
-        let extractSettings = try config.extract.settings(tileSize: config.tile.tileSize)
         let heatmapSettings = try config.heatmap.settings()
-        // Weights load before any work, so a missing or mismatched file stops the run at once.
-        let extractModel = try ExtractModel(settings: extractSettings)
         let table = try SlideLabelTable.read(from: URL(fileURLWithPath: labels))
         let inputs = try labelledInputs(table)
         let split = try PipelineHoldOut.split(table, fraction: config.predict.heldOutFraction, seed: config.predict.seed, source: labels)
         try writeInputs(inputs, split: split)
         var commands = [tileCommand, extractCommand, trainCommand]
 
-        log("tile: \(inputs.count) slides into \(layout.patches)")
-        let tiled = try TilePipeline.run(inputs, output: URL(fileURLWithPath: layout.root), settings: tileSettings,
-                                         progress: ProgressReporter(label: "tiling", unit: "tiles", enabled: showProgress))
-        try check(zip(inputs, tiled).compactMap { input, outcome in
-            if case let .failed(reason) = outcome { return (input.slideID, reason) } else { return nil }
-        }, stage: "tiling", processList: layout.path("process_list.csv"))
-        let tiles = tiled.reduce(0) { total, outcome in
-            switch outcome {
-            case let .tiled(count), let .alreadyDone(count): return total + count
-            case .failed: return total
-            }
-        }
-
-        log("extract: \(tiles) tiles into \(layout.features)"
-            + (extractModel.isRandom ? " (\(extractModel.weightsLabel) backbone: features of random filters, for demos and tests)" : ""))
-        let extracted = try ExtractPipeline.run(inputs, output: URL(fileURLWithPath: layout.root), model: extractModel,
-                                                settings: extractSettings, showProgress: showProgress)
-        try check(zip(inputs, extracted).compactMap { input, outcome in
-            if case let .failed(reason) = outcome { return (input.slideID, reason) } else { return nil }
-        }, stage: "feature extraction", processList: layout.path(ExtractPipeline.processListName))
+        let tiles = try SlideFeatureStages(tile: config.tile, extract: config.extract, showProgress: showProgress, log: log)
+            .run(inputs, root: layout.root)
 
         log("train: \(split.training.count) slides into \(layout.model)")
         let data = try SlideBagSet.load(labels: SlideLabelTable(entries: split.training), featuresFolder: URL(fileURLWithPath: layout.features),
@@ -150,12 +128,6 @@ public struct PipelineRun {
         }
     }
 
-    private func check(_ failures: [(String, String)], stage: String, processList: String) throws {
-        guard !failures.isEmpty else { return }
-        throw PipelineError.stageFailed(stage: stage, failures: Dictionary(failures, uniquingKeysWith: { first, _ in first }),
-                                        processList: processList)
-    }
-
     /// `predict.fold`, or the fold with the highest AUC (lowest number on ties; folds without an
     /// AUC count as lowest).
     private func predictingFold(_ summary: SlideTrainSummary) throws -> Int {
@@ -165,9 +137,7 @@ public struct PipelineRun {
             }
             return config.predict.fold
         }
-        var best = summary.folds[0]
-        for fold in summary.folds.dropFirst() where (fold.auc ?? -1) > (best.auc ?? -1) { best = fold }
-        return best.fold
+        return SlideModelSelection.bestFold(summary)
     }
 
     private func predict(_ heldOut: [SlideLabel], fold: Int, into report: inout PipelineReport) throws {

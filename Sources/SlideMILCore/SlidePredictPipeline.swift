@@ -19,7 +19,11 @@ public struct SlidePrediction: Equatable, Sendable {
     public var patchSizeLevel0: Int?
 }
 
-/// `slidemil predict`: applies a trained model to feature files.
+/// `slidemil predict`: applies a trained model, or an ensemble of fold models, to feature files.
+///
+/// With several models (`SlideModelSelection.all`) a slide's probability is the mean of the
+/// models' probabilities and each tile's attention the mean of their attention weights (still
+/// summing to 1); the models must share input width and class names.
 ///
 /// Writes `predictions.csv` (`slide_id,probability,predicted_label,tiles`) and, per slide,
 /// `attention/<slide_id>.h5` with `coords` int64 (N, 2) (level-0 corners copied from the feature
@@ -30,13 +34,26 @@ public struct SlidePrediction: Equatable, Sendable {
 /// so a bad slide (wrong width, no tile, NaN) stops the run with no output; each file is
 /// written atomically.
 public struct SlidePredictPipeline {
-    public var model: MILModel
+    public var models: [MILModel]
+    /// The first model's card: input width and class names, shared by every model.
     public var card: SlideModelCard
 
     /// A pipeline for a loaded model (see `SlideModelFiles.load`).
     public init(model: MILModel, card: SlideModelCard) {
-        self.model = model
+        self.models = [model]
         self.card = card
+    }
+
+    /// A pipeline averaging `models` (see `SlideModelSelection.load`).
+    /// - Throws: `SlideTrainError.badModel` when there is no model or they disagree on input
+    ///   width or class names.
+    public init(models: [(model: MILModel, card: SlideModelCard)]) throws {
+        guard let first = models.first else { throw SlideTrainError.badModel(path: "-", problem: "no model to predict with") }
+        for (_, card) in models.dropFirst() where card.inputWidth != first.card.inputWidth || card.labels != first.card.labels {
+            throw SlideTrainError.badModel(path: "fold \(card.fold)", problem: "input width or classes differ from fold \(first.card.fold)'s")
+        }
+        self.models = models.map(\.model)
+        self.card = first.card
     }
 
     /// Slide ids of the feature files in `folder` (`*.h5`, hidden temporary files skipped), sorted.
@@ -63,10 +80,17 @@ public struct SlidePredictPipeline {
             }
             let file = try FeatureFile.read(from: url)
             let bag = try SlideBagSet.checkedBag(file, slide: slide, expectedWidth: card.inputWidth, reference: "the model")
-            let output = model.predict(try BagBatch(bags: [bag]))[0]
-            return SlidePrediction(slideID: slide, probability: output.probability,
-                                   predictedLabel: card.labels.name(output.probability >= 0.5), tileCount: file.count,
-                                   attention: output.instanceWeights, coordinates: file.coordinates,
+            let batch = try BagBatch(bags: [bag])
+            var probability: Float = 0
+            var attention = [Float](repeating: 0, count: file.count)
+            for model in models {
+                let output = model.predict(batch)[0]
+                probability += output.probability / Float(models.count)
+                for (index, weight) in output.instanceWeights.enumerated() { attention[index] += weight / Float(models.count) }
+            }
+            return SlidePrediction(slideID: slide, probability: probability,
+                                   predictedLabel: card.labels.name(probability >= 0.5), tileCount: file.count,
+                                   attention: attention, coordinates: file.coordinates,
                                    patchSizeLevel0: file.metadata?.patchSizeLevel0)
         }
     }

@@ -12,6 +12,10 @@ struct HeatmapCommand: ParsableCommand {
         attributes patch_size_level0 and probability), or a feature .h5 with an 'attention' dataset. \
         OUTPUT receives <id>_heatmap.png, <id>.geojson (File > Import objects in QuPath), \
         top_tiles/<id>/ and bottom_tiles/<id>/ (CLAM names <rank>_<id>_x_<x>_y_<y>_a_<score>.png).
+
+        Examples:
+          slidemil heatmap slides/s01.tif predictions/attention/s01.h5 --output heatmaps
+          slidemil heatmap slides/s01.tif predictions/attention/s01.h5 --output heatmaps --colormap viridis --sigma 2 --max-side 4096
         """
     )
 

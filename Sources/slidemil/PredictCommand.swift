@@ -6,37 +6,72 @@ import Store
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Apply a trained MIL model to feature files: slide probabilities and per-tile attention.",
+        abstract: "Apply a trained MIL model to feature files (or straight to slides): slide probabilities and per-tile attention.",
         discussion: """
-        --model is a model folder (model.json + model.safetensors) or a run folder of slidemil train \
-        (then --fold picks fold-<n>). Writes <output>/predictions.csv (slide_id,probability,predicted_label,tiles) \
-        and <output>/attention/<slide_id>.h5 with coords (N,2) and attention (N) for slidemil heatmap. \
+        --model is a model folder (model.json + model.safetensors) or a run folder of slidemil train; \
+        --fold picks its fold-<n> model, the fold with the best cross-validation AUC (best), or averages \
+        every fold's probabilities and attention (all, the default). Writes <output>/predictions.csv \
+        (slide_id,probability,predicted_label,tiles) and <output>/attention/<slide_id>.h5 with coords (N,2), \
+        attention (N) and the attributes probability and patch_size_level0, which slidemil heatmap reads. \
         Every slide is checked before anything is written.
+
+        With --from-slides, the slides are tiled and their features extracted first (into <output>/patches \
+        and <output>/features, resumable), with the tile and extract sections of --config: a pipeline \
+        config such as configs/camelyon16.yaml, by default the pipeline.yaml beside the run folder that \
+        slidemil pipeline wrote. The features must be made as the model's training features were.
+
+        Examples:
+          slidemil predict --model runs/mil --features runs/features --output runs/predictions
+          slidemil predict --model runs/mil --fold best --slides held_out.csv --features runs/features
+          slidemil predict --model runs/pipeline/mil --from-slides new-slides/ --output runs/new
         """
     )
 
     @Option(name: .long, help: "Model folder or run folder.")
     var model: String
 
-    @Option(name: .long, help: "Fold of a run folder to use.")
-    var fold: Int = 1
+    @Option(name: .long, help: ArgumentHelp("Fold of a run folder: a number, best (highest cross-validation AUC) or all (average of every fold).",
+                                            valueName: "n|best|all"))
+    var fold: String = "all"
 
-    @Option(name: .long, help: "Folder of <slide_id>.h5 feature files.")
+    @Option(name: .long, help: "Folder of <slide_id>.h5 feature files (ignored with --from-slides).")
     var features: String = "features"
 
     @Option(name: .long, help: "Slides to predict: CSV with slide_id or one id per line (default: every .h5 in --features).")
     var slides: String?
 
+    @Option(name: .customLong("from-slides"), help: "A slide file, folder or slide CSV to tile and extract first, then predict.")
+    var fromSlides: String?
+
+    @Option(name: .long, help: "Pipeline config whose tile and extract sections --from-slides uses (default: the run's pipeline.yaml).")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: "Override one setting of --config, e.g. --set extract.threads=2 (repeatable).")
+    var overrides: [String] = []
+
     @Option(name: .long, help: "Output folder.")
     var output: String = "predictions"
 
     func run() throws {
+        guard let selection = SlideModelSelection(argument: fold) else {
+            throw ValidationError("--fold takes a fold number, 'best' or 'all', not '\(fold)'")
+        }
         do {
-            let (trained, card) = try SlideModelFiles.load(from: SlideModelFiles.resolve(URL(fileURLWithPath: model), fold: fold))
-            let featuresFolder = URL(fileURLWithPath: features)
-            let ids = try slides.map { try SlideList.read(from: URL(fileURLWithPath: $0)) } ?? SlidePredictPipeline.slideIDs(in: featuresFolder)
-            let predictions = try SlidePredictPipeline(model: trained, card: card).predict(slideIDs: ids, featuresFolder: featuresFolder)
+            let models = try selection.load(from: URL(fileURLWithPath: model))
+            let pipeline = try SlidePredictPipeline(models: models)
+            var featuresFolder = URL(fileURLWithPath: features)
+            var ids = try slides.map { try SlideList.read(from: URL(fileURLWithPath: $0)) }
+            if let fromSlides {
+                let inputs = try TileInput.resolve(fromSlides)
+                let stages = try featureStages()
+                try stages.run(inputs, root: output)
+                featuresFolder = URL(fileURLWithPath: PipelineLayout(root: output).features)
+                ids = ids ?? inputs.map(\.slideID)
+            }
+            let predictions = try pipeline.predict(slideIDs: ids ?? SlidePredictPipeline.slideIDs(in: featuresFolder), featuresFolder: featuresFolder)
             try SlidePredictPipeline.write(predictions, to: URL(fileURLWithPath: output))
+            let source = models.count > 1 ? "mean of \(models.count) fold models" : "fold \(models[0].card.fold)'s model"
+            print("\(predictions.count) slides predicted with \(source)")
             for prediction in predictions {
                 print("\(prediction.slideID): \(String(format: "%.4f", prediction.probability)) \(prediction.predictedLabel) (\(prediction.tileCount) tiles)")
             }
@@ -44,6 +79,19 @@ struct PredictCommand: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("slidemil predict: \(error)\n".utf8))
             throw ExitCode.failure
+        }
+    }
+
+    /// Tiling and extraction as the config says; the run's own pipeline.yaml when none is given.
+    private func featureStages() throws -> SlideFeatureStages {
+        let runConfig = URL(fileURLWithPath: model).deletingLastPathComponent().appendingPathComponent("pipeline.yaml")
+        let file = config.map { URL(fileURLWithPath: $0) } ?? runConfig
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw ValidationError("--from-slides needs --config (a pipeline config with tile and extract sections); \(runConfig.path) does not exist")
+        }
+        let settings = try PipelineConfig.load(file: file, overrides: overrides)
+        return SlideFeatureStages(tile: settings.tile, extract: settings.extract, showProgress: isatty(STDERR_FILENO) == 1) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }
 }

@@ -11,8 +11,16 @@ struct TrainCommand: ParsableCommand {
         Labels: a CSV with slide_id,label[,split][,fold] (CLAM's case_id,slide_id,label also works); features: \
         <features>/<slide_id>.h5 from slidemil extract, CLAM or TRIDENT. Or --instances FILE.csv with one \
         instance per row (bag_id, label, feature columns) for classic MIL sets such as Musk. \
-        Without --config the defaults of configs/slide-mil.yaml are used. The run folder gets \
-        fold-<n>/model.safetensors + model.json, metrics, predictions, summary.json/csv and curves.png.
+        Without --config the defaults of configs/slide-mil.yaml are used (every key is documented \
+        there and in docs/configuration.md). The run folder gets fold-<n>/model.safetensors + model.json, \
+        metrics, predictions, summary.json/csv and curves.png. Features are standardised with the training \
+        tiles' statistics (saved with the model); unbalanced labels get class weights (or --class-balance \
+        sampling); CLAM-SB's instance clustering is --set instanceLoss.weight=0.3 --set model.embeddingWidth=512.
+
+        Examples:
+          slidemil train --labels labels.csv --features runs/features --folds 5 --output runs/mil
+          slidemil train --labels labels.csv --features clam/h5_files --pooling gated_attention --class-balance sampling
+          slidemil train --instances musk1.csv --bag-column molecule --folds 10 --output runs/musk1
         """
     )
 
@@ -49,6 +57,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Pooling head: attention, gated_attention, mean, max, softmax_mean, noisy_and.")
     var pooling: String?
 
+    @Option(name: .customLong("class-balance"), help: "Unbalanced labels: loss_weights, sampling (CLAM's weighted sampler) or none.")
+    var classBalance: String?
+
     @Option(name: .long, help: "Maximum epochs.")
     var epochs: Int?
 
@@ -69,6 +80,7 @@ struct TrainCommand: ParsableCommand {
             var shortcuts = overrides
             if let folds { shortcuts.append("folds=\(folds)") }
             if let pooling { shortcuts.append("model.pooling=\(pooling)") }
+            if let classBalance { shortcuts.append("classBalance=\(classBalance)") }
             if let epochs { shortcuts.append("training.epochs=\(epochs)") }
             if let seed { shortcuts.append("training.seed=\(seed)") }
             let settings = try ConfigLoader.load(defaults: SlideTrainSettings(), file: config.map { URL(fileURLWithPath: $0) },

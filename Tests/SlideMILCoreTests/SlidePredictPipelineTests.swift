@@ -52,7 +52,55 @@ final class SlidePredictPipelineTests: XCTestCase {
             XCTAssertEqual(attention.count, prediction.tileCount)
             XCTAssertEqual(attention.reduce(0, +), 1, accuracy: 1e-4)
             XCTAssertEqual(attention, prediction.attention)
+            XCTAssertEqual(file.attributes["probability"]?.realValue ?? -1, Double(prediction.probability), accuracy: 1e-7,
+                           "the slide's probability travels with its attention, for the heatmap legend")
         }
+    }
+
+    /// `--fold n|best|all` on a 3-fold run: one model, the best-AUC fold's, or the mean of all three.
+    func testFoldSelectionAndEnsembleAveraging() throws {
+        let folder = try SyntheticSlides.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let slides = try SyntheticSlides.make(in: folder, negatives: 6, positives: 6, seed: 4)
+        let data = try SlideBagSet.load(labels: slides.table, featuresFolder: slides.folder, positiveClass: nil)
+        var settings = SlideTrainPipelineTests.smallSettings(folds: 3)
+        settings.training.epochs = 4
+        let run = folder.appendingPathComponent("run")
+        let summary = try SlideTrainPipeline(settings: settings, data: data, outputDirectory: run).run()
+
+        XCTAssertEqual(SlideModelSelection(argument: "2"), .fold(2))
+        XCTAssertEqual(SlideModelSelection(argument: "BEST"), .best)
+        XCTAssertEqual(SlideModelSelection(argument: "all"), .all)
+        XCTAssertNil(SlideModelSelection(argument: "0"))
+        XCTAssertNil(SlideModelSelection(argument: "first"))
+
+        let perFold = try (1...3).map { fold in
+            try SlidePredictPipeline(models: SlideModelSelection.fold(fold).load(from: run)).predict(slideIDs: slides.ids, featuresFolder: slides.folder)
+        }
+        let ensemble = try SlidePredictPipeline(models: SlideModelSelection.all.load(from: run)).predict(slideIDs: slides.ids, featuresFolder: slides.folder)
+        XCTAssertEqual(try SlideModelSelection.all.load(from: run).map(\.card.fold), [1, 2, 3])
+        for (index, prediction) in ensemble.enumerated() {
+            let mean = perFold.map { $0[index].probability }.reduce(0, +) / 3
+            XCTAssertEqual(prediction.probability, mean, accuracy: 1e-6)
+            XCTAssertEqual(prediction.predictedLabel, mean >= 0.5 ? "tumor" : "normal")
+            for tile in prediction.attention.indices {
+                XCTAssertEqual(prediction.attention[tile], perFold.map { $0[index].attention[tile] }.reduce(0, +) / 3, accuracy: 1e-6)
+            }
+            XCTAssertEqual(prediction.attention.reduce(0, +), 1, accuracy: 1e-4)
+        }
+        XCTAssertNotEqual(perFold[0].map(\.probability), perFold[1].map(\.probability), "folds are different models")
+
+        let best = SlideModelSelection.bestFold(summary)
+        XCTAssertEqual(summary.folds.first { $0.fold == best }?.auc, summary.folds.compactMap(\.auc).max())
+        XCTAssertEqual(try SlideModelSelection.best.load(from: run).map(\.card.fold), [best])
+        XCTAssertThrowsError(try SlideModelSelection.fold(4).load(from: run)) { error in
+            XCTAssertTrue("\(error)".contains("no fold-4"), "\(error)")
+        }
+        XCTAssertThrowsError(try SlideModelSelection.all.load(from: folder)) { error in
+            XCTAssertTrue("\(error)".contains("neither model.json nor fold-<n>"), "\(error)")
+        }
+        let single = try SlideModelSelection.best.load(from: run.appendingPathComponent("fold-2"))
+        XCTAssertEqual(single.map(\.card.fold), [2], "a model folder is used as it is")
     }
 
     func testWrongWidthEmptyOrNaNSlideStopsPredictionBeforeWriting() throws {
