@@ -1,4 +1,5 @@
 import Foundation
+import MIL
 import SlideMILCore
 import Store
 import Tiling
@@ -35,8 +36,15 @@ final class PipelineConfigTests: XCTestCase {
         train.minimumEpochs = 50
         train.training.learningRate = 1e-4
         train.training.epochs = 200
+        train.classBalance = .sampling
+        train.instanceLoss = InstanceLossOptions(weight: 0.3, topK: 8)
+        train.model.embeddingWidth = 512
+        train.model.pooling = .gatedAttention
+        train.model.attentionHidden = 256
+        train.model.classifier = .logistic
         XCTAssertEqual(config.train, train)
-        XCTAssertEqual(config.train.model.pooling, .attention)
+        XCTAssertNoThrow(try config.train.validate(), "CLAM-SB settings are consistent")
+        XCTAssertTrue(config.train.architecture.instanceClassifiers)
         XCTAssertEqual(config.predict, PipelinePredictConfig())
         XCTAssertEqual(config.heatmap, PipelineHeatmapConfig())
     }
