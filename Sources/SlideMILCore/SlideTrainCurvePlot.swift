@@ -3,9 +3,11 @@ import MIL
 
 /// Draws the training curves of every fold into one RGB image: on the left panel the training
 /// (solid) and validation (dotted) loss against the epoch, scaled to the largest loss; on the
-/// right panel the validation AUC on a fixed 0-1 axis. Each fold gets its own colour.
+/// right panel the validation AUC on a fixed 0-1 axis. Each fold gets its own colour, named in
+/// a legend; both panels carry a title and their axis ranges.
 enum SlideTrainCurvePlot {
-    static let panelWidth = 320, height = 240, margin = 16
+    static let panelWidth = 320, height = 260
+    static let leftMargin = 34, rightMargin = 10, topMargin = 24, bottomMargin = 26
 
     static let palette: [[UInt8]] = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
                                      [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]]
@@ -15,15 +17,30 @@ enum SlideTrainCurvePlot {
         let epochs = max(2, folds.map(\.epochs.count).max() ?? 2)
         let losses = folds.flatMap { $0.epochs.flatMap { [$0.trainingLoss] + ($0.validationLoss.map { [$0] } ?? []) } }
         let lossTop = Double(max(losses.filter(\.isFinite).max() ?? 1, 1e-6))
+        let bottom = height - bottomMargin, plotHeight = height - topMargin - bottomMargin
+        let titles = ["LOSS: SOLID = TRAINING  DOTTED = VALIDATION", "VALIDATION AUC"]
+        let tops = [String(format: "%.2f", lossTop), "1.0"]
         for panel in 0..<2 {
-            let left = panel * panelWidth + margin, right = (panel + 1) * panelWidth - margin
-            line(&image, left, height - margin, right, height - margin, [0, 0, 0], dotted: false)
-            line(&image, left, margin, left, height - margin, [0, 0, 0], dotted: false)
+            let left = panel * panelWidth + leftMargin, right = (panel + 1) * panelWidth - rightMargin
+            line(&image, left, bottom, right, bottom, [0, 0, 0], dotted: false)
+            line(&image, left, topMargin, left, bottom, [0, 0, 0], dotted: false)
+            BitmapFont.draw(titles[panel], into: &image, x: left, y: 6)
+            BitmapFont.draw(tops[panel], into: &image, x: left - 3 - BitmapFont.width(of: tops[panel]), y: topMargin)
+            BitmapFont.draw("0", into: &image, x: left - 3 - BitmapFont.width(of: "0"), y: bottom - BitmapFont.glyphHeight)
+            BitmapFont.draw("1", into: &image, x: left, y: bottom + 4)
+            BitmapFont.draw("\(epochs)", into: &image, x: right - BitmapFont.width(of: "\(epochs)"), y: bottom + 4)
+            BitmapFont.draw("EPOCH", into: &image, x: (left + right - BitmapFont.width(of: "EPOCH")) / 2, y: bottom + 14)
+        }
+        for (index, fold) in folds.enumerated() {
+            let label = "FOLD \(fold.fold)", colour = palette[index % palette.count]
+            let x = 2 * panelWidth - rightMargin - 4 - BitmapFont.width(of: label), y = topMargin + 4 + index * 10
+            guard y + BitmapFont.glyphHeight < bottom else { break }
+            BitmapFont.draw(label, into: &image, x: x, y: y, color: RGBColor(red: colour[0], green: colour[1], blue: colour[2]))
         }
         func point(panel: Int, epoch: Int, fraction: Double) -> (Int, Int) {
-            let left = panel * panelWidth + margin, span = panelWidth - 2 * margin
+            let left = panel * panelWidth + leftMargin, span = panelWidth - leftMargin - rightMargin
             let x = left + Int(Double(span) * Double(epoch - 1) / Double(epochs - 1))
-            let y = height - margin - Int(Double(height - 2 * margin) * min(max(fraction, 0), 1))
+            let y = bottom - Int(Double(plotHeight) * min(max(fraction, 0), 1))
             return (x, y)
         }
         for (index, fold) in folds.enumerated() {
