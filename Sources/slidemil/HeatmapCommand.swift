@@ -34,50 +34,11 @@ struct HeatmapCommand: ParsableCommand {
     @Option(name: .customLong("slide-id"), help: "Name used in output files (default: slide file name without extension).")
     var slideID: String?
 
-    @Option(name: .customLong("max-side"), help: "Longer side of the heatmap in px (default 2048).")
-    var maxSide = 2048
+    @OptionGroup(title: "Picture")
+    var picture: PictureOptions
 
-    @Option(help: "Draw at the size of this pyramid level instead of --max-side.")
-    var level: Int?
-
-    @Option(help: "Score scaling: percentile (rank 0-100, as CLAM) or minmax.")
-    var normalization = "percentile"
-
-    @Option(help: "Colormap: jet or viridis.")
-    var colormap = "jet"
-
-    @Option(help: "Weight of the heatmap colours over the slide, 0...1.")
-    var alpha = 0.4
-
-    @Option(help: "Overlapping tiles per pixel: average (mean of all) or last (last tile drawn).")
-    var overlap = "average"
-
-    @Option(help: "Gaussian smoothing sigma in heatmap px (default: off).")
-    var sigma: Double?
-
-    @Flag(name: .customLong("everywhere"), help: "Colour tiles outside the tissue mask too.")
-    var everywhere = false
-
-    @Flag(name: .customLong("no-legend"), help: "Leave out the colour bar and prediction.")
-    var noLegend = false
-
-    @Option(name: .customLong("top-k"), help: "Highest-attention tiles to write as PNGs.")
-    var topK = 5
-
-    @Option(name: .customLong("bottom-k"), help: "Lowest-attention tiles to write as PNGs.")
-    var bottomK = 5
-
-    @Option(name: .customLong("tile-level"), help: "Pyramid level for tile PNGs (default: the patch file's level, else 0).")
-    var tileLevel: Int?
-
-    @Option(name: .customLong("object-type"), help: "QuPath object type in the GeoJSON: tile or detection.")
-    var objectType = "tile"
-
-    @Option(name: .customLong("class-name"), help: "QuPath class for high-attention tiles in the GeoJSON (default: none).")
-    var className: String?
-
-    @Option(name: .customLong("class-percentile"), help: "Attention percentile 0...100 from which tiles get --class-name.")
-    var classPercentile = 90.0
+    @OptionGroup(title: "Tiles and QuPath export")
+    var export: ExportOptions
 
     func validate() throws {
         _ = try settings()
@@ -85,28 +46,28 @@ struct HeatmapCommand: ParsableCommand {
 
     func settings() throws -> HeatmapSettings {
         var settings = HeatmapSettings()
-        settings.canvas = level.map { .level($0) } ?? .maximumSide(maxSide)
-        guard let normalization = ScoreNormalization(rawValue: normalization) else {
+        settings.canvas = picture.level.map { .level($0) } ?? .maximumSide(picture.maxSide)
+        guard let normalization = ScoreNormalization(rawValue: picture.normalization) else {
             throw ValidationError("--normalization must be percentile or minmax")
         }
-        guard let colormap = Colormap(rawValue: colormap) else { throw ValidationError("--colormap must be jet or viridis") }
-        guard let overlap = AttentionRaster.OverlapRule(rawValue: overlap) else { throw ValidationError("--overlap must be average or last") }
-        guard let objectType = TileGeoJSON.ObjectType(rawValue: objectType) else {
+        guard let colormap = Colormap(rawValue: picture.colormap) else { throw ValidationError("--colormap must be jet or viridis") }
+        guard let overlap = AttentionRaster.OverlapRule(rawValue: picture.overlap) else { throw ValidationError("--overlap must be average or last") }
+        guard let objectType = TileGeoJSON.ObjectType(rawValue: export.objectType) else {
             throw ValidationError("--object-type must be tile or detection")
         }
         settings.normalization = normalization
         settings.colormap = colormap
         settings.overlap = overlap
         settings.geoJSONObjectType = objectType
-        settings.alpha = alpha
-        settings.smoothingSigma = sigma
-        settings.tissueOnly = !everywhere
-        settings.legend = !noLegend
-        settings.topK = topK
-        settings.bottomK = bottomK
-        settings.tileLevel = tileLevel
-        settings.highAttentionClass = className
-        settings.highAttentionPercentile = classPercentile
+        settings.alpha = picture.alpha
+        settings.smoothingSigma = picture.sigma
+        settings.tissueOnly = !picture.everywhere
+        settings.legend = !picture.noLegend
+        settings.topK = export.topK
+        settings.bottomK = export.bottomK
+        settings.tileLevel = export.tileLevel
+        settings.highAttentionClass = export.className
+        settings.highAttentionPercentile = export.classPercentile
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
     }

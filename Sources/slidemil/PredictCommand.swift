@@ -34,20 +34,8 @@ struct PredictCommand: ParsableCommand {
                                             valueName: "n|best|all"))
     var fold: String = "all"
 
-    @Option(name: .long, help: "Folder of <slide_id>.h5 feature files (ignored with --from-slides).")
-    var features: String = "features"
-
-    @Option(name: .long, help: "Slides to predict: CSV with slide_id or one id per line (default: every .h5 in --features).")
-    var slides: String?
-
-    @Option(name: .customLong("from-slides"), help: "A slide file, folder or slide CSV to tile and extract first, then predict.")
-    var fromSlides: String?
-
-    @Option(name: .long, help: "Pipeline config whose tile and extract sections --from-slides uses (default: the run's pipeline.yaml).")
-    var config: String?
-
-    @Option(name: .customLong("set"), help: "Override one setting of --config, e.g. --set extract.threads=2 (repeatable).")
-    var overrides: [String] = []
+    @OptionGroup(title: "Slides to predict")
+    var input: InputOptions
 
     @Option(name: .long, help: "Output folder.")
     var output: String = "predictions"
@@ -59,9 +47,9 @@ struct PredictCommand: ParsableCommand {
         do {
             let models = try selection.load(from: URL(fileURLWithPath: model))
             let pipeline = try SlidePredictPipeline(models: models)
-            var featuresFolder = URL(fileURLWithPath: features)
-            var ids = try slides.map { try SlideList.read(from: URL(fileURLWithPath: $0)) }
-            if let fromSlides {
+            var featuresFolder = URL(fileURLWithPath: input.features)
+            var ids = try input.slides.map { try SlideList.read(from: URL(fileURLWithPath: $0)) }
+            if let fromSlides = input.fromSlides {
                 let inputs = try TileInput.resolve(fromSlides)
                 let stages = try featureStages()
                 try stages.run(inputs, root: output)
@@ -85,11 +73,11 @@ struct PredictCommand: ParsableCommand {
     /// Tiling and extraction as the config says; the run's own pipeline.yaml when none is given.
     private func featureStages() throws -> SlideFeatureStages {
         let runConfig = URL(fileURLWithPath: model).deletingLastPathComponent().appendingPathComponent("pipeline.yaml")
-        let file = config.map { URL(fileURLWithPath: $0) } ?? runConfig
+        let file = input.config.map { URL(fileURLWithPath: $0) } ?? runConfig
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw ValidationError("--from-slides needs --config (a pipeline config with tile and extract sections); \(runConfig.path) does not exist")
         }
-        let settings = try PipelineConfig.load(file: file, overrides: overrides)
+        let settings = try PipelineConfig.load(file: file, overrides: input.overrides)
         return SlideFeatureStages(tile: settings.tile, extract: settings.extract, showProgress: isatty(STDERR_FILENO) == 1) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }

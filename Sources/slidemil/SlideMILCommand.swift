@@ -11,16 +11,17 @@ struct SlideMILCommand: ParsableCommand {
         with heatmaps, natively on CPU. Each stage reads the files of the one before and writes \
         files that CLAM and TRIDENT read too; tile and extract resume where a killed run stopped.
 
-        A whole run on the bundled sample slides (see docs/getting-started.md):
-          slidemil tile slides-sample --output runs/sample
-          slidemil extract slides-sample --output runs/sample --weights resnet50.safetensors
-          slidemil train --labels slides-sample/labels.csv --features runs/sample/features \\
-            --output runs/sample/mil
-          slidemil predict --model runs/sample/mil --features runs/sample/features \\
-            --output runs/sample/predictions
-          slidemil heatmap slides-sample/synthetic_0.tif \\
-            runs/sample/predictions/attention/synthetic_0.h5 \\
-            --patches runs/sample/patches/synthetic_0.h5 --output runs/sample/heatmaps
+        The quickest look: slidemil demo (synthetic slides through every stage, about a minute).
+
+        Your own labelled slides, stage by stage (docs/getting-started.md):
+          slidemil tile slides/ --output run
+          slidemil extract slides/ --output run --weights resnet50.safetensors
+          slidemil train --labels labels.csv --features run/features --output run/mil
+          slidemil predict --model run/mil --features run/features --output run/pred
+          slidemil heatmap slides/s01.svs run/pred/attention/s01.h5 --output run/heat
+        or every stage at once:
+          slidemil pipeline --config configs/camelyon16.yaml --slides slides/ \
+            --labels labels.csv --output run
 
         'slidemil help <command>' or 'slidemil <command> --help' shows a command's options.
         """,

@@ -24,76 +24,37 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Labels CSV (slide_id,label[,split]).")
-    var labels: String?
+    @OptionGroup(title: "Slides and labels")
+    var input: InputOptions
 
-    @Option(name: .long, help: "Folder of <slide_id>.h5 feature files.")
-    var features: String = "features"
+    @OptionGroup(title: "Folds")
+    var folding: FoldOptions
 
-    @Option(name: .long, help: "Instances CSV (one instance per row) instead of --labels/--features.")
-    var instances: String?
-
-    @Option(name: .long, help: "Bag id column of --instances.")
-    var bagColumn: String = "bag_id"
-
-    @Option(name: .long, help: "Bag label column of --instances.")
-    var labelColumn: String = "label"
-
-    @Option(name: .long, help: "Columns of --instances that are neither id, label nor feature (repeatable).")
-    var ignoreColumn: [String] = []
-
-    @Option(name: .long, help: "Feature files larger than this many GiB in total are re-read from disk each epoch instead of held in memory.")
-    var memoryBudgetGib: Double = 8
-
-    @Option(name: .long, help: "Class name treated as positive (default: 1/tumor/positive if present, else the last in sorted order).")
-    var positiveClass: String?
-
-    @Option(name: .long, help: "Cross-validation folds (1 = split column or one stratified hold-out split).")
-    var folds: Int?
-
-    @Option(name: .long, help: "CLAM split file splits_<k>.csv (train,val,test columns of slide ids); one fold per file (repeatable).")
-    var splits: [String] = []
-
-    @Option(name: .long, help: "Pooling head: attention, gated_attention, mean, max, softmax_mean, noisy_and.")
-    var pooling: String?
-
-    @Option(name: .customLong("class-balance"), help: "Unbalanced labels: loss_weights, sampling (CLAM's weighted sampler) or none.")
-    var classBalance: String?
-
-    @Option(name: .long, help: "Maximum epochs.")
-    var epochs: Int?
-
-    @Option(name: .long, help: "Random seed for splits, initialisation, shuffling and dropout.")
-    var seed: UInt64?
-
-    @Option(name: .long, help: "YAML config file (default: the built-in settings of configs/slide-mil.yaml).")
-    var config: String?
-
-    @Option(name: .customLong("set"), help: "Override one setting, e.g. --set training.learningRate=0.001 (repeatable).")
-    var overrides: [String] = []
+    @OptionGroup(title: "Model and training")
+    var settings: SettingsOptions
 
     @Option(name: .long, help: "Run folder.")
     var output: String = "runs/slide-mil"
 
     func run() throws {
         do {
-            var shortcuts = overrides
-            if let folds { shortcuts.append("folds=\(folds)") }
-            if let pooling { shortcuts.append("model.pooling=\(pooling)") }
-            if let classBalance { shortcuts.append("classBalance=\(classBalance)") }
-            if let epochs { shortcuts.append("training.epochs=\(epochs)") }
-            if let seed { shortcuts.append("training.seed=\(seed)") }
-            let settings = try ConfigLoader.load(defaults: SlideTrainSettings(), file: config.map { URL(fileURLWithPath: $0) },
+            var shortcuts = settings.overrides
+            if let folds = folding.folds { shortcuts.append("folds=\(folds)") }
+            if let pooling = settings.pooling { shortcuts.append("model.pooling=\(pooling)") }
+            if let classBalance = settings.classBalance { shortcuts.append("classBalance=\(classBalance)") }
+            if let epochs = settings.epochs { shortcuts.append("training.epochs=\(epochs)") }
+            if let seed = settings.seed { shortcuts.append("training.seed=\(seed)") }
+            let trainSettings = try ConfigLoader.load(defaults: SlideTrainSettings(), file: settings.config.map { URL(fileURLWithPath: $0) },
                                                  overrides: shortcuts)
             let data: SlideBagSet
-            if let instances {
-                data = try SlideBagSet.loadInstances(csv: URL(fileURLWithPath: instances), bagColumn: bagColumn, labelColumn: labelColumn,
-                                                     ignoredColumns: ignoreColumn, positiveClass: positiveClass)
-            } else if let labels {
+            if let instances = input.instances {
+                data = try SlideBagSet.loadInstances(csv: URL(fileURLWithPath: instances), bagColumn: input.bagColumn, labelColumn: input.labelColumn,
+                                                     ignoredColumns: input.ignoreColumn, positiveClass: input.positiveClass)
+            } else if let labels = input.labels {
                 let csv = try CSVTable.read(from: URL(fileURLWithPath: labels))
                 var slides = try SlideBagSet.load(labels: SlideLabelTable.parse(csv, source: labels),
-                                                  featuresFolder: URL(fileURLWithPath: features), positiveClass: positiveClass,
-                                                  memoryBudget: Int(memoryBudgetGib * Double(1 << 30)))
+                                                  featuresFolder: URL(fileURLWithPath: input.features), positiveClass: input.positiveClass,
+                                                  memoryBudget: Int(input.memoryBudgetGib * Double(1 << 30)))
                 if let column = csv.column("fold") {
                     slides.foldNames = csv.rows.map { $0[column].trimmingCharacters(in: .whitespaces) }.map { $0.isEmpty ? nil : $0 }
                 }
@@ -102,10 +63,10 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("pass --labels (with --features) or --instances")
             }
             FileHandle.standardError.write(Data("\(data.ids.count) bags, \(data.featureWidth)-wide features, positive class '\(data.mapping.positive)'\n".utf8))
-            let givenFolds = splits.isEmpty ? nil : try splits.enumerated().map { number, path in
+            let givenFolds = folding.splits.isEmpty ? nil : try folding.splits.enumerated().map { number, path in
                 try SlideFoldPlan.fromSplitFile(URL(fileURLWithPath: path), ids: data.ids, number: number + 1)
             }
-            let pipeline = SlideTrainPipeline(settings: settings, data: data, outputDirectory: URL(fileURLWithPath: output),
+            let pipeline = SlideTrainPipeline(settings: trainSettings, data: data, outputDirectory: URL(fileURLWithPath: output),
                                               givenFolds: givenFolds) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
