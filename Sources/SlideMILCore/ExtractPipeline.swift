@@ -84,13 +84,10 @@ public enum ExtractPipeline {
                 record.tiles = tiles
                 outcomes.append(.extracted(tiles: tiles))
             } catch {
-                record.status = .failed
-                record.error = "\(error)"
+                record.markFailed(error)
                 outcomes.append(.failed("\(error)"))
             }
-            record.seconds = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
-            try list.update(record)
-            try list.save()
+            try list.finish(record, startedAt: start)
         }
         progress.finish()
         return outcomes

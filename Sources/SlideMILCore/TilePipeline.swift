@@ -52,13 +52,10 @@ public enum TilePipeline {
                 record.error = result.warnings.map { "warning: \($0)" }.joined(separator: "; ")
                 outcomes.append(.tiled(tiles: result.tiles))
             } catch {
-                record.status = .failed
-                record.error = "\(error)"
+                record.markFailed(error)
                 outcomes.append(.failed("\(error)"))
             }
-            record.seconds = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
-            try list.update(record)
-            try list.save()
+            try list.finish(record, startedAt: start)
         }
         progress?.update(completed: tiles, fractionDone: 1, detail: "\(inputs.count) slides")
         progress?.finish()

@@ -37,6 +37,12 @@ public struct ProcessRecord: Equatable, Sendable {
         self.error = error
         self.extra = extra
     }
+
+    /// Marks the slide failed with `error`'s description as the reason.
+    public mutating func markFailed(_ error: any Error) {
+        status = .failed
+        self.error = "\(error)"
+    }
 }
 
 /// The batch CSV a run keeps for resuming: `slide_id,status,tiles,seconds,error` plus any extra
@@ -98,6 +104,14 @@ public struct ProcessList: Equatable, Sendable {
             extraColumns.append(name)
         }
         try save()
+    }
+
+    /// Records how a slide ended: stamps `seconds` (ms precision) since `start` on `record` and
+    /// stores it, saving the list atomically.
+    public mutating func finish(_ record: ProcessRecord, startedAt start: Date) throws {
+        var stamped = record
+        stamped.seconds = (Date().timeIntervalSince(start) * 1000).rounded() / 1000
+        try update(stamped)
     }
 
     /// Writes the list atomically to `url`.

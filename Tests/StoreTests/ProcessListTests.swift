@@ -28,6 +28,22 @@ final class ProcessListTests: XCTestCase {
         XCTAssertNil(resumed.record(for: "s9"))
     }
 
+    func testFinishStampsTheElapsedTimeAndSaves() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let url = folder.file("process_list.csv")
+        var list = try ProcessList.load(from: url, adding: ["s1"])
+        var record = try XCTUnwrap(list.record(for: "s1"))
+        record.markFailed(CocoaError(.fileReadCorruptFile))
+        XCTAssertEqual(record.status, .failed)
+        XCTAssertFalse(record.error.isEmpty)
+        try list.finish(record, startedAt: Date(timeIntervalSinceNow: -2.5))
+        let saved = try XCTUnwrap(ProcessList.load(from: url).record(for: "s1"))
+        XCTAssertEqual(saved.status, .failed)
+        XCTAssertEqual(saved.error, record.error)
+        XCTAssertEqual(try XCTUnwrap(saved.seconds), 2.5, accuracy: 0.5, "seconds since the start, saved to disk")
+    }
+
     func testUserColumnsSurviveUpdates() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
