@@ -47,7 +47,6 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
         guard (0..<1).contains(predict.heldOutFraction) else {
             throw PipelineError.invalidSetting(key: "predict.heldOutFraction", problem: "must be in 0 ..< 1")
         }
-        guard predict.fold >= 0 else { throw PipelineError.invalidSetting(key: "predict.fold", problem: "must be 0 (best) or a fold number") }
         guard train.folds >= 1 else { throw PipelineError.invalidSetting(key: "train.folds", problem: "must be at least 1") }
     }
 }

@@ -8,10 +8,10 @@ public struct PipelinePredictConfig: Codable, Equatable, Sendable {
     public var heldOutFraction = 0.25
     /// Seed of the held-out draw (default 0).
     public var seed: UInt64 = 0
-    /// The cross-validation fold whose model predicts; 0 (default) = the fold with the highest
-    /// AUC (the lowest-numbered on ties).
-    public var fold = 0
+    /// The model that predicts: `all` (default; the mean of every fold's model), `best` (the fold
+    /// with the highest cross-validation AUC) or a fold number.
+    public var fold = SlideModelSelection.all
 
-    /// A quarter of the slides held out, predicted by the best fold's model.
+    /// A quarter of the slides held out, predicted by the mean of the fold models.
     public init() {}
 }

@@ -26,8 +26,9 @@ public struct PipelineReport: Sendable {
     public var featureWidth: Int
     /// Cross-validation results of `slidemil train`.
     public var crossValidation: SlideTrainSummary
-    /// The fold whose model predicted the held-out slides (0 when none were held out).
-    public var predictingFold: Int
+    /// The folds whose models predicted the held-out slides, averaged when more than one (empty
+    /// when none were held out).
+    public var predictingFolds: [Int]
     /// Held-out predictions in labels-file order.
     public var predictions: [HeldOutPrediction]
     /// ROC AUC on the held-out slides; nil with fewer than one slide of each class.

@@ -66,14 +66,14 @@ public struct PipelineRun {
         log(summary.table)
 
         var report = PipelineReport(layout: layout, trainingSlides: split.training.map(\.slideID), heldOutSlides: split.heldOut.map(\.slideID),
-                                    tiles: tiles, featureWidth: data.featureWidth, crossValidation: summary, predictingFold: 0,
+                                    tiles: tiles, featureWidth: data.featureWidth, crossValidation: summary, predictingFolds: [],
                                     predictions: [], heldOutAUC: nil, heldOutAccuracy: nil, heatmaps: [], commands: [])
         if !split.heldOut.isEmpty {
-            let fold = try predictingFold(summary)
-            report.predictingFold = fold
-            commands.append(predictCommand(fold: fold))
-            log("predict: \(split.heldOut.count) held-out slides with fold \(fold)'s model into \(layout.predictions)")
-            try predict(split.heldOut, fold: fold, into: &report)
+            let models = try config.predict.fold.load(from: URL(fileURLWithPath: layout.model))
+            report.predictingFolds = models.map(\.card.fold)
+            commands.append(predictCommand)
+            log("predict: \(split.heldOut.count) held-out slides with the \(PipelineSummary.predictor(report.predictingFolds)) into \(layout.predictions)")
+            try predict(split.heldOut, models: models, into: &report)
 
             let drawn = config.heatmap.slides > 0 ? Array(split.heldOut.prefix(config.heatmap.slides)) : split.heldOut
             log("heatmap: \(drawn.count) slides into \(layout.heatmaps)")
@@ -128,21 +128,11 @@ public struct PipelineRun {
         }
     }
 
-    /// `predict.fold`, or the fold with the highest AUC (lowest number on ties; folds without an
-    /// AUC count as lowest).
-    private func predictingFold(_ summary: SlideTrainSummary) throws -> Int {
-        if config.predict.fold > 0 {
-            guard summary.folds.contains(where: { $0.fold == config.predict.fold }) else {
-                throw PipelineError.invalidSetting(key: "predict.fold", problem: "the run trained folds 1...\(summary.folds.count)")
-            }
-            return config.predict.fold
-        }
-        return SlideModelSelection.bestFold(summary)
-    }
-
-    private func predict(_ heldOut: [SlideLabel], fold: Int, into report: inout PipelineReport) throws {
-        let (model, card) = try SlideModelFiles.load(from: SlideModelFiles.resolve(URL(fileURLWithPath: layout.model), fold: fold))
-        let predictions = try SlidePredictPipeline(model: model, card: card)
+    private func predict(_ heldOut: [SlideLabel], models: [(model: MILModel, card: SlideModelCard)],
+                         into report: inout PipelineReport) throws {
+        let pipeline = try SlidePredictPipeline(models: models)
+        let card = pipeline.card
+        let predictions = try pipeline
             .predict(slideIDs: heldOut.map(\.slideID), featuresFolder: URL(fileURLWithPath: layout.features))
         try SlidePredictPipeline.write(predictions, to: URL(fileURLWithPath: layout.predictions))
         report.predictions = zip(heldOut, predictions).map { entry, prediction in
@@ -176,8 +166,8 @@ public struct PipelineRun {
                              "--config", layout.trainConfig, "--output", layout.model])
     }
 
-    private func predictCommand(fold: Int) -> PipelineCommandLine {
-        PipelineCommandLine(["predict", "--model", layout.model, "--fold", "\(fold)", "--features", layout.features,
+    private var predictCommand: PipelineCommandLine {
+        PipelineCommandLine(["predict", "--model", layout.model, "--fold", config.predict.fold.argument, "--features", layout.features,
                              "--slides", layout.heldOutLabels, "--output", layout.predictions])
     }
 

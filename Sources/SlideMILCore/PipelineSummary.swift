@@ -34,11 +34,16 @@ public enum PipelineSummary {
         rows.append(Row("cross-validation", "\(cv.folds.count) fold(s), AUC \(statistic(cv.auc)), balanced accuracy \(statistic(cv.balancedAccuracy))",
                         layout.model))
         if !report.heldOutSlides.isEmpty {
-            rows.append(Row("held-out slides", "AUC \(number(report.heldOutAUC)), accuracy \(number(report.heldOutAccuracy)) (fold \(report.predictingFold)'s model)",
+            rows.append(Row("held-out slides", "AUC \(number(report.heldOutAUC)), accuracy \(number(report.heldOutAccuracy)) (\(predictor(report.predictingFolds)))",
                             (layout.predictions as NSString).appendingPathComponent("predictions.csv")))
             rows.append(Row("heatmaps", "\(report.heatmaps.count) slides, with top and bottom tiles", layout.heatmaps))
         }
         return rows
+    }
+
+    /// "fold 2's model" or "mean of 4 fold models".
+    static func predictor(_ folds: [Int]) -> String {
+        folds.count == 1 ? "fold \(folds[0])'s model" : "mean of \(folds.count) fold models"
     }
 
     /// The rows of `report` as an aligned table.

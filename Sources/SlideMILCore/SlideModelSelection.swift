@@ -2,8 +2,9 @@ import Foundation
 import MIL
 
 /// Which trained model(s) of a `slidemil train` run folder predict: one fold, the fold with the
-/// best cross-validation AUC, or all folds averaged (an ensemble).
-public enum SlideModelSelection: Equatable, Sendable {
+/// best cross-validation AUC, or all folds averaged (an ensemble). In YAML: a fold number,
+/// `best` or `all`.
+public enum SlideModelSelection: Codable, Equatable, Sendable {
     case fold(Int)
     /// The fold with the highest AUC in `summary.json` (lowest number on ties).
     case best
@@ -19,6 +20,31 @@ public enum SlideModelSelection: Equatable, Sendable {
             guard let number = Int(argument), number >= 1 else { return nil }
             self = .fold(number)
         }
+    }
+
+    /// The spelling `init(argument:)` reads: the fold number, `best` or `all`.
+    public var argument: String {
+        switch self {
+        case .fold(let number): return "\(number)"
+        case .best: return "best"
+        case .all: return "all"
+        }
+    }
+
+    /// Decodes a fold number or the words `best` and `all`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try (try? container.decode(Int.self)).map(String.init) ?? container.decode(String.self)
+        guard let selection = SlideModelSelection(argument: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a fold number (1 or more), best or all")
+        }
+        self = selection
+    }
+
+    /// Encodes as `init(from:)` reads: a number for a fold, else the word.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if case .fold(let number) = self { try container.encode(number) } else { try container.encode(argument) }
     }
 
     /// The models this selection picks from `path`: a model folder (holding `model.json`; then

@@ -9,7 +9,7 @@ struct PipelineCommand: ParsableCommand {
         discussion: """
         Holds out a stratified share of the labelled slides (predict.heldOutFraction, or the labels' \
         'test' split), cross-validates an attention-MIL model on the rest, predicts the held-out \
-        slides with the best fold's model and draws their heatmaps and top tiles. Each stage is its \
+        slides with the mean of the fold models (predict.fold) and draws their heatmaps and top tiles. Each stage is its \
         own command's pipeline, so a rerun skips slides already tiled and extracted with the same \
         settings. OUTPUT gets the stages' usual files plus pipeline.yaml (effective config), \
         slides.csv, splits/, train.yaml, train.log and commands.sh: the plain slidemil commands that \

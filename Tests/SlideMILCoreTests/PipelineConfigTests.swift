@@ -63,6 +63,22 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertThrowsError(try colormap.validate())
     }
 
+    func testPredictingModelReadsAFoldNumberBestOrAll() throws {
+        XCTAssertEqual(PipelineConfig().predict.fold, .all, "the fold models are averaged by default")
+        XCTAssertEqual(try PipelineConfig.load(file: nil, overrides: ["predict.fold=3"]).predict.fold, .fold(3))
+        XCTAssertEqual(try PipelineConfig.load(file: nil, overrides: ["predict.fold=best"]).predict.fold, .best)
+        XCTAssertThrowsError(try PipelineConfig.load(file: nil, overrides: ["predict.fold=0"]))
+        XCTAssertThrowsError(try PipelineConfig.load(file: nil, overrides: ["predict.fold=first"]))
+        for selection in [SlideModelSelection.fold(2), .best, .all] {
+            var config = PipelineConfig()
+            config.predict.fold = selection
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString).yaml")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try ConfigLoader.yaml(config).write(to: file, atomically: true, encoding: .utf8)
+            XCTAssertEqual(try PipelineConfig.load(file: file).predict.fold, selection, "written and read back: \(selection.argument)")
+        }
+    }
+
     func testSaturationThresholdReadsOtsuOrANumber() throws {
         let fixed = try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=20"])
         XCTAssertEqual(fixed.tile.saturationThreshold, .fixed(20))
