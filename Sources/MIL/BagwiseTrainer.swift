@@ -16,41 +16,6 @@ public struct BagwiseEpochRecord: Codable, Equatable, Sendable {
     public let validationAccuracy: Double?
 }
 
-/// How each epoch orders the training bags.
-public enum BagSampling: String, Codable, CaseIterable, Sendable {
-    /// Every training bag once, in a seeded random order.
-    case shuffle
-    /// As many draws as training bags, with replacement, each class drawn with equal
-    /// probability (CLAM's weighted sampler): minority-class bags are seen more often.
-    case balanced
-
-    /// The bags of one epoch: a permutation of `training`, or with `.balanced` as many draws
-    /// with replacement where each class present has probability 1/2 (uniform within a class;
-    /// with one class only, a permutation).
-    public func epoch(_ training: [Int], labels: [Bool], using generator: inout SeededGenerator) -> [Int] {
-        let positives = training.filter { labels[$0] }, negatives = training.filter { !labels[$0] }
-        guard self == .balanced, !positives.isEmpty, !negatives.isEmpty else { return training.shuffled(using: &generator) }
-        return training.indices.map { _ in
-            let pool = Bool.random(using: &generator) ? positives : negatives
-            return pool[Int.random(in: 0..<pool.count, using: &generator)]
-        }
-    }
-}
-
-/// The CLAM-SB instance-clustering term of the loss: (1 − weight)·bag BCE + weight·instance loss.
-public struct InstanceLossOptions: Codable, Equatable, Sendable {
-    /// Share of the instance loss in the total, 0 (off) ..< 1; CLAM uses 0.3.
-    public var weight: Float
-    /// Instances pseudo-labelled per side (most and least attended), CLAM's `k_sample` 8.
-    public var topK: Int
-
-    /// Defaults: off (weight 0), k = 8.
-    public init(weight: Float = 0, topK: Int = 8) {
-        self.weight = weight
-        self.topK = topK
-    }
-}
-
 /// Trains a `MILModel` one bag at a time, for bags too large to pad into one batch.
 ///
 /// Each forward and backward pass sees a single bag as a [1, n, D] batch, so memory is O(n·D)

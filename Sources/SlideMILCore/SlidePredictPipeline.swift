@@ -48,7 +48,7 @@ public struct SlidePredictPipeline {
     /// - Throws: `SlideTrainError.badModel` when there is no model or they disagree on input
     ///   width or class names.
     public init(models: [(model: MILModel, card: SlideModelCard)]) throws {
-        guard let first = models.first else { throw SlideTrainError.badModel(path: "-", problem: "no model to predict with") }
+        guard let first = models.first else { throw SlideTrainError.badModel(path: "(none)", problem: "no model was given to predict with") }
         for (_, card) in models.dropFirst() where card.inputWidth != first.card.inputWidth || card.labels != first.card.labels {
             throw SlideTrainError.badModel(path: "fold \(card.fold)", problem: "input width or classes differ from fold \(first.card.fold)'s")
         }
