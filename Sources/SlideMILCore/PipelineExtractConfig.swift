@@ -56,20 +56,17 @@ public struct PipelineExtractConfig: Codable, Equatable, Sendable {
     /// The `slidemil extract` options after `--weights`, those that differ from its defaults.
     var commandOptions: [String] {
         let defaults = PipelineExtractConfig()
-        var options = ["--weights", weights]
-        func add<Value: Equatable>(_ value: Value, _ fallback: Value, _ flag: String, _ text: String) {
-            if value != fallback { options += [flag, text] }
-        }
-        add(backbone, defaults.backbone, "--backbone", backbone.rawValue)
-        add(seed, defaults.seed, "--seed", "\(seed)")
-        add(baseWidth, defaults.baseWidth, "--base-width", "\(baseWidth)")
-        add(inputSize, defaults.inputSize, "--input-size", "\(inputSize)")
-        add(mean, defaults.mean, "--mean", mean.map { "\($0)" }.joined(separator: ","))
-        add(std, defaults.std, "--std", std.map { "\($0)" }.joined(separator: ","))
-        add(batchSize, defaults.batchSize, "--batch-size", "\(batchSize)")
-        add(readers, defaults.readers, "--readers", "\(readers)")
-        add(queueDepth, defaults.queueDepth, "--queue-depth", "\(queueDepth)")
-        add(threads, defaults.threads, "--threads", "\(threads)")
-        return options
+        var options = ChangedOptions(["--weights", weights])
+        options.add(backbone, defaults.backbone, "--backbone", backbone.rawValue)
+        options.add(seed, defaults.seed, "--seed")
+        options.add(baseWidth, defaults.baseWidth, "--base-width")
+        options.add(inputSize, defaults.inputSize, "--input-size")
+        options.add(mean, defaults.mean, "--mean", mean.map { "\($0)" }.joined(separator: ","))
+        options.add(std, defaults.std, "--std", std.map { "\($0)" }.joined(separator: ","))
+        options.add(batchSize, defaults.batchSize, "--batch-size")
+        options.add(readers, defaults.readers, "--readers")
+        options.add(queueDepth, defaults.queueDepth, "--queue-depth")
+        options.add(threads, defaults.threads, "--threads")
+        return options.arguments
     }
 }

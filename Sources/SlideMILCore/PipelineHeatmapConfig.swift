@@ -49,17 +49,14 @@ public struct PipelineHeatmapConfig: Codable, Equatable, Sendable {
     /// The `slidemil heatmap` options that differ from its defaults.
     var commandOptions: [String] {
         let defaults = PipelineHeatmapConfig()
-        var options: [String] = []
-        func add<Value: Equatable>(_ value: Value, _ fallback: Value, _ flag: String) {
-            if value != fallback { options += [flag, "\(value)"] }
-        }
-        add(maxSide, defaults.maxSide, "--max-side")
-        add(normalization, defaults.normalization, "--normalization")
-        add(colormap, defaults.colormap, "--colormap")
-        add(alpha, defaults.alpha, "--alpha")
-        if sigma > 0 { options += ["--sigma", "\(sigma)"] }
-        add(topK, defaults.topK, "--top-k")
-        add(bottomK, defaults.bottomK, "--bottom-k")
-        return options
+        var options = ChangedOptions()
+        options.add(maxSide, defaults.maxSide, "--max-side")
+        options.add(normalization, defaults.normalization, "--normalization")
+        options.add(colormap, defaults.colormap, "--colormap")
+        options.add(alpha, defaults.alpha, "--alpha")
+        if sigma > 0 { options.add("--sigma", "\(sigma)") }
+        options.add(topK, defaults.topK, "--top-k")
+        options.add(bottomK, defaults.bottomK, "--bottom-k")
+        return options.arguments
     }
 }

@@ -95,22 +95,19 @@ public struct PipelineTileConfig: Codable, Equatable, Sendable {
     /// The `slidemil tile` options that differ from its defaults, in the order of its help.
     var commandOptions: [String] {
         let defaults = PipelineTileConfig()
-        var options: [String] = []
-        func add<Value: Equatable>(_ value: Value, _ fallback: Value, _ flag: String) {
-            if value != fallback { options += [flag, "\(value)"] }
-        }
-        if magnification > 0 { options += ["--magnification", "\(magnification)"] } else { add(targetMpp, defaults.targetMpp, "--target-mpp") }
-        add(tileSize, defaults.tileSize, "--tile-size")
-        add(overlap, defaults.overlap, "--overlap")
-        add(tissueThreshold, defaults.tissueThreshold, "--tissue-threshold")
-        if mpp > 0 { options += ["--mpp", "\(mpp)"] }
-        add(segDownsample, defaults.segDownsample, "--seg-downsample")
-        add(segMaxSide, defaults.segMaxSide, "--seg-max-side")
-        if case let .fixed(value) = saturationThreshold { options += ["--saturation-threshold", "\(value)"] }
-        add(median, defaults.median, "--median")
-        add(close, defaults.close, "--close")
-        add(minTissueArea, defaults.minTissueArea, "--min-tissue-area")
-        add(minHoleArea, defaults.minHoleArea, "--min-hole-area")
-        return options
+        var options = ChangedOptions()
+        if magnification > 0 { options.add("--magnification", "\(magnification)") } else { options.add(targetMpp, defaults.targetMpp, "--target-mpp") }
+        options.add(tileSize, defaults.tileSize, "--tile-size")
+        options.add(overlap, defaults.overlap, "--overlap")
+        options.add(tissueThreshold, defaults.tissueThreshold, "--tissue-threshold")
+        if mpp > 0 { options.add("--mpp", "\(mpp)") }
+        options.add(segDownsample, defaults.segDownsample, "--seg-downsample")
+        options.add(segMaxSide, defaults.segMaxSide, "--seg-max-side")
+        if case let .fixed(value) = saturationThreshold { options.add("--saturation-threshold", "\(value)") }
+        options.add(median, defaults.median, "--median")
+        options.add(close, defaults.close, "--close")
+        options.add(minTissueArea, defaults.minTissueArea, "--min-tissue-area")
+        options.add(minHoleArea, defaults.minHoleArea, "--min-hole-area")
+        return options.arguments
     }
 }
