@@ -20,7 +20,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
 
-        // Engine: tensors, layers, models.
+        // Engine: tensors (and the BLAS core selection), layers, models.
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "NN", dependencies: ["Tensor"]),
         .target(name: "Backbones", dependencies: ["NN"]),
@@ -30,26 +30,48 @@ let package = Package(
         .target(name: "SlideIO", dependencies: ["COpenSlide", "CTIFF"]),
         .target(name: "Tiling", dependencies: ["SlideIO", "Tensor"]),
         .target(name: "Store", dependencies: ["CHDF5"]),
-        .target(name: "Heatmap", dependencies: ["CPNG", "Tensor"]),
+        .target(name: "Heatmap", dependencies: ["CPNG"]),
         .target(
             name: "MNISTBags",
-            dependencies: ["CZlib", "Tensor"],
+            dependencies: ["CZlib"],
             resources: [.copy("mnist")]
         ),
 
-        // Pipelines joining the modules, and the executable.
+        // What every stage run shares: the slide list, progress, settings loading and fingerprints.
         .target(
-            name: "SlideMILCore",
-            dependencies: [
-                "COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5",
-                "Tensor", "NN", "Backbones", "MIL", "SlideIO", "Tiling", "Store", "Heatmap", "MNISTBags",
-                .product(name: "Yams", package: "Yams"),
-            ]
+            name: "RunSupport",
+            dependencies: ["Store", "Heatmap", .product(name: "Yams", package: "Yams")]
         ),
+
+        // One module per stage.
+        .target(name: "TileStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
+        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "SlideIO", "Tiling", "Store"]),
+        .target(name: "TrainStage", dependencies: ["RunSupport", "MIL", "NN", "Tensor", "Store", "Heatmap"]),
+        .target(name: "PredictStage", dependencies: ["TrainStage", "HeatmapStage", "MIL", "Store"]),
+        .target(name: "HeatmapStage", dependencies: ["RunSupport", "TileStage", "SlideIO", "Tiling", "Store", "Heatmap"]),
+
+        // The stages joined: `slidemil pipeline` and `predict --from-slides`.
+        .target(
+            name: "Pipeline",
+            dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
+                           "MIL", "Store", "Heatmap", "Tiling"]
+        ),
+
+        // Synthetic slides, the MNIST-bags validation run, the demo, benchmarks, diagnostics.
+        .target(name: "Synth", dependencies: ["RunSupport", "SlideIO"]),
+        .target(
+            name: "MNISTRun",
+            dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "Tensor", "Heatmap", "Store"]
+        ),
+        .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TrainStage", "MIL", "Store"]),
+        .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
+        .target(name: "Diagnostics", dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "SlideIO"]),
+
         .executableTarget(
             name: "slidemil",
             dependencies: [
-                "SlideMILCore",
+                "RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage", "Pipeline",
+                "Synth", "MNISTRun", "Demo", "Bench", "Diagnostics", "Tensor", "Store", "Tiling", "Heatmap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,8 +88,14 @@ let package = Package(
         .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "HeatmapTests", dependencies: ["Heatmap"]),
-        .testTarget(name: "MNISTBagsTests", dependencies: ["MNISTBags"]),
-        .testTarget(name: "SlideMILCoreTests", dependencies: ["SlideMILCore"]),
+        .testTarget(name: "MNISTBagsTests", dependencies: ["MNISTBags", "Tensor"]),
+        // The stage modules and what joins them.
+        .testTarget(
+            name: "SlideMILCoreTests",
+            dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
+                           "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "SlideIO",
+                           "Tiling", "Store", "Heatmap"]
+        ),
         // Runs the built `slidemil` (no module dependency: it tests the executable, e.g. that
         // docs/cli.md equals `slidemil help-markdown`).
         .testTarget(name: "SlideMILCLITests"),

@@ -1,6 +1,7 @@
 import ArgumentParser
+import Bench
+import ExtractStage
 import Foundation
-import SlideMILCore
 
 struct BenchExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

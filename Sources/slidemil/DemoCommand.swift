@@ -1,6 +1,6 @@
 import ArgumentParser
+import Demo
 import Foundation
-import SlideMILCore
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

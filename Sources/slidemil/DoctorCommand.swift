@@ -1,6 +1,7 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
-import SlideMILCore
+import RunSupport
 
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

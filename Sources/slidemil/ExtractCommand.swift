@@ -1,6 +1,7 @@
 import ArgumentParser
+import ExtractStage
 import Foundation
-import SlideMILCore
+import RunSupport
 
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Heatmap
-import SlideMILCore
+import HeatmapStage
 
 struct HeatmapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

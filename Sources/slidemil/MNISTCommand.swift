@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import SlideMILCore
+import MNISTRun
+import RunSupport
 
 struct MNISTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import SlideMILCore
+import Pipeline
 
 struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

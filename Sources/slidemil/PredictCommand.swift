@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
-import SlideMILCore
+import Pipeline
+import PredictStage
+import RunSupport
 import Store
+import TrainStage
 
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SlideMILCore
+import Diagnostics
 
 struct SlideInfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
-import SlideMILCore
+import RunSupport
+import Tensor
 
 @main
 struct SlideMILCommand: ParsableCommand {

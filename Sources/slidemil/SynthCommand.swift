@@ -1,5 +1,6 @@
 import ArgumentParser
-import SlideMILCore
+import RunSupport
+import Synth
 
 struct SynthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

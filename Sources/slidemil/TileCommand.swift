@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import SlideMILCore
+import RunSupport
+import TileStage
 import Tiling
 
 struct TileCommand: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import SlideMILCore
+import RunSupport
 import Store
+import TrainStage
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,4 @@
-import SlideMILCore
+import Tensor
 import XCTest
 
 final class BLASCoreSelectionTests: XCTestCase {

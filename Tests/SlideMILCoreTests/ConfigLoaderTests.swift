@@ -1,5 +1,5 @@
 import Foundation
-import SlideMILCore
+import RunSupport
 import XCTest
 
 final class ConfigLoaderTests: XCTestCase {

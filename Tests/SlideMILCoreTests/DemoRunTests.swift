@@ -1,6 +1,6 @@
+import Demo
 import Foundation
 import Heatmap
-import SlideMILCore
 import Store
 import XCTest
 

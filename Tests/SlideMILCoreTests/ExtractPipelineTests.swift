@@ -1,7 +1,8 @@
+import ExtractStage
 import Foundation
 import NN
+import RunSupport
 import SlideIO
-import SlideMILCore
 import Store
 import Tensor
 import Tiling

@@ -1,5 +1,5 @@
+import ExtractStage
 import Foundation
-import SlideMILCore
 import XCTest
 
 final class ExtractionChecksumTests: XCTestCase {

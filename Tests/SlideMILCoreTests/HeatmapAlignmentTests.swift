@@ -1,7 +1,7 @@
 import Foundation
 import Heatmap
+import HeatmapStage
 import SlideIO
-import SlideMILCore
 import Store
 import XCTest
 

@@ -1,4 +1,4 @@
-import SlideMILCore
+import Diagnostics
 import XCTest
 
 final class LinkedLibrariesTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
-import SlideMILCore
+import MNISTRun
+import RunSupport
 import XCTest
 
 /// The shipped config and the built-in defaults must not drift apart.

@@ -1,5 +1,5 @@
 import Foundation
-import SlideMILCore
+import MNISTRun
 import XCTest
 
 /// A tiny but complete `slidemil mnist` run: 3000 images, two short pretraining epochs, a

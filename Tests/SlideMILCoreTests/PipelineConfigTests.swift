@@ -1,8 +1,11 @@
+import Demo
 import Foundation
 import MIL
-import SlideMILCore
+import Pipeline
+import RunSupport
 import Store
 import Tiling
+import TrainStage
 import XCTest
 
 final class PipelineConfigTests: XCTestCase {

@@ -1,4 +1,4 @@
-import SlideMILCore
+import Pipeline
 import Store
 import XCTest
 

@@ -1,4 +1,4 @@
-import SlideMILCore
+import RunSupport
 import XCTest
 
 final class ProgressReporterTests: XCTestCase {

@@ -1,6 +1,6 @@
+import Diagnostics
 import Foundation
 import SlideIO
-import SlideMILCore
 import XCTest
 
 /// `slidemil slide-info`'s report on a committed sample slide.

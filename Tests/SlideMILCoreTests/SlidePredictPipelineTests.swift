@@ -1,7 +1,8 @@
 import Foundation
 import MIL
-import SlideMILCore
+import PredictStage
 import Store
+import TrainStage
 import XCTest
 
 final class SlidePredictPipelineTests: XCTestCase {

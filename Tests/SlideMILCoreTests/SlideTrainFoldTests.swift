@@ -1,5 +1,5 @@
 import Foundation
-import SlideMILCore
+import TrainStage
 import XCTest
 
 final class SlideTrainFoldTests: XCTestCase {

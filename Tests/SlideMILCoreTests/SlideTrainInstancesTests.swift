@@ -1,6 +1,6 @@
 import Foundation
-import SlideMILCore
 import Tensor
+import TrainStage
 import XCTest
 
 /// Generic MIL bags from an instances CSV, as classic benchmarks (Musk) are distributed.

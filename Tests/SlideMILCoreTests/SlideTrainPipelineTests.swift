@@ -1,8 +1,8 @@
 import Foundation
 import Heatmap
 import MIL
-import SlideMILCore
 import Store
+import TrainStage
 import XCTest
 
 /// End-to-end training on `SyntheticSlides`: three tumour tiles shifted by 3 standard deviations

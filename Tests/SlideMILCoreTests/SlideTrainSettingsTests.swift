@@ -1,6 +1,7 @@
 import Foundation
 import MIL
-import SlideMILCore
+import RunSupport
+import TrainStage
 import XCTest
 
 /// The shipped training config and the built-in defaults must not drift apart.

@@ -1,6 +1,6 @@
 import Foundation
 import SlideIO
-import SlideMILCore
+import Synth
 import XCTest
 
 /// `slidemil synth`'s logic: single slides and batches with labels, readable by OpenSlide.

@@ -1,7 +1,9 @@
 import Foundation
+import HeatmapStage
+import Pipeline
 import SlideIO
-import SlideMILCore
 import Store
+import Synth
 import XCTest
 
 /// Slide-level MIL where the answer is known: synthetic H&E-like slides (half with tumour regions

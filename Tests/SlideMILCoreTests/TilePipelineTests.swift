@@ -1,10 +1,11 @@
-import XCTest
 import Foundation
 import Heatmap
+import RunSupport
 import SlideIO
-import SlideMILCore
 import Store
+import TileStage
 import Tiling
+import XCTest
 
 final class TilePipelineTests: XCTestCase {
     private let samples = URL(fileURLWithPath: #filePath)

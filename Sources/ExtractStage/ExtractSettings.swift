@@ -1,0 +1,74 @@
+import Foundation
+import RunSupport
+import Tiling
+
+/// Everything that decides the numbers `slidemil extract` writes; a finished feature file is
+/// reused on a rerun only when its `config_hash` equals `fingerprint(weightsChecksum:)`.
+public struct ExtractSettings: Sendable, Equatable {
+    /// The CNN (default ResNet-50 truncated after layer3, 1024 features).
+    public var backbone: ExtractBackbone = .resnet50Truncated
+    /// Width of conv1/layer1 (64 = torchvision); smaller only for tests and demos.
+    public var baseWidth = 64
+    /// Safetensors file with torchvision names; nil = random initialisation with `seed`.
+    public var weights: String?
+    /// Seed of the random initialisation (used only without `weights`).
+    public var seed: UInt64 = 0
+    /// Side in px of the images fed to the CNN; patches are resized to it (CLAM: 256 → 224).
+    public var inputSize = 224
+    /// Expected patch side at the target resolution; nil accepts whatever the patch file holds.
+    public var tileSize: Int?
+    /// Per-channel mean (R, G, B) on the 0...1 scale subtracted before the CNN (ImageNet's by default).
+    public var mean: [Float] = TileBatch.imageNetMean
+    /// Per-channel standard deviation (R, G, B) divided by (ImageNet's by default).
+    public var std: [Float] = TileBatch.imageNetStd
+    /// Tiles per CNN batch and per write (default 32).
+    public var batchSize = 32
+    /// Tile reader threads (default 2).
+    public var readers = 2
+    /// Batches read ahead of the CNN (default 2).
+    public var queueDepth = 2
+    /// Cores the CNN uses (default: all).
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// Process at most this many tiles per slide (benchmarks); nil = all. Part of the fingerprint.
+    public var maxTiles: Int?
+
+    /// Defaults: ResNet-50 truncated, 224 px input, ImageNet normalisation, batch 32.
+    public init() {}
+
+    /// `"imagenet"`, or the mean and std written out.
+    public var normalizationName: String {
+        if mean == TileBatch.imageNetMean && std == TileBatch.imageNetStd { return "imagenet" }
+        return "mean=\(mean.map { "\($0)" }.joined(separator: ",")) std=\(std.map { "\($0)" }.joined(separator: ","))"
+    }
+
+    /// Backbone name as stored in feature files, e.g. `"resnet50-trunc"` (`"-w8"` for reduced widths).
+    public var backboneName: String {
+        baseWidth == 64 ? backbone.rawValue : "\(backbone.rawValue)-w\(baseWidth)"
+    }
+
+    /// - Throws: `ExtractError.invalidSetting` for non-positive sizes/counts or a bad mean/std.
+    public func validate() throws {
+        for (name, value) in [("input size", inputSize), ("batch size", batchSize), ("readers", readers),
+                              ("queue depth", queueDepth), ("workers", workers), ("base width", baseWidth)] where value < 1 {
+            throw ExtractError.invalidSetting(name: name, problem: "must be positive, got \(value)")
+        }
+        if let tileSize, tileSize < 1 { throw ExtractError.invalidSetting(name: "tile size", problem: "must be positive, got \(tileSize)") }
+        if let maxTiles, maxTiles < 1 { throw ExtractError.invalidSetting(name: "max tiles", problem: "must be positive, got \(maxTiles)") }
+        guard mean.count == 3, std.count == 3 else {
+            throw ExtractError.invalidSetting(name: "normalisation", problem: "mean and std need 3 values (R, G, B)")
+        }
+        guard std.allSatisfy({ $0 > 0 }) else { throw ExtractError.invalidSetting(name: "normalisation", problem: "std must be positive") }
+    }
+
+    /// Short hex digest of what shapes the features (not threads, batch size or the `tileSize`
+    /// check, which do not change the numbers): backbone, width, weights checksum (or seed),
+    /// input size, normalisation, tile limit. FNV-1a 64.
+    public func fingerprint(weightsChecksum: String?) -> String {
+        let canonical = [
+            "backbone=\(backboneName)", "weights=\(weightsChecksum ?? "random\(seed)")", "input=\(inputSize)",
+            "norm=\(normalizationName)", "max=\(maxTiles.map(String.init) ?? "-")",
+        ].joined(separator: ";")
+        let hash = SettingsFingerprint.fnv1a(canonical)
+        return String(hash, radix: 16)
+    }
+}

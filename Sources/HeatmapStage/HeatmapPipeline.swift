@@ -1,0 +1,83 @@
+import Foundation
+import Heatmap
+import SlideIO
+import Store
+import TileStage
+
+/// `slidemil heatmap`: draws one slide's attention and exports its tiles.
+///
+/// Writes into `output`, each file atomically: `<id>_heatmap.png` (slide picture, attention over
+/// tissue, legend), `<id>.geojson` (one polygon per tile for QuPath), and the example tiles
+/// `top_tiles/<id>/<rank>_<id>_x_<x>_y_<y>_a_<score>.png` and `bottom_tiles/<id>/...` (CLAM's
+/// names, ranks from 0, read from the slide at the tile level).
+public enum HeatmapPipeline {
+    /// The files one run wrote.
+    public struct Outputs: Equatable, Sendable {
+        /// `<id>_heatmap.png`.
+        public var heatmap: URL
+        /// `<id>.geojson`.
+        public var geoJSON: URL
+        /// Highest-attention tile PNGs, rank 0 (highest) first.
+        public var topTiles: [URL]
+        /// Lowest-attention tile PNGs, rank 0 (lowest) first.
+        public var bottomTiles: [URL]
+    }
+
+    /// Makes every output for one slide.
+    /// - Parameters:
+    ///   - slidePath: the slide file.
+    ///   - scoresURL: attention file (`coords`, `attention`; see `HeatmapScores`).
+    ///   - patchesURL: optional patch file: gives the tile size and level when the scores lack them.
+    ///   - slideID: names the outputs; default the slide file name without extension.
+    /// - Throws: `HeatmapPipelineError` for missing files and inconsistent scores, `StoreError`,
+    ///   `SlideError` or `TilingError` from the steps, each naming the file.
+    public static func run(slidePath: String, scoresURL: URL, patchesURL: URL? = nil, output: URL,
+                           slideID: String? = nil, settings: HeatmapSettings = HeatmapSettings()) throws -> Outputs {
+        guard FileManager.default.fileExists(atPath: slidePath) else { throw HeatmapPipelineError.slideMissing(path: slidePath) }
+        let scores = try HeatmapScores.read(from: scoresURL)
+        let patches = try patchesURL.map { try PatchFile.read(from: $0) }
+        guard let footprint = scores.patchSizeLevel0 ?? patches?.metadata.patchSizeLevel0, footprint > 0 else {
+            throw HeatmapPipelineError.footprintUnknown(path: scoresURL.path)
+        }
+        let id = slideID ?? URL(fileURLWithPath: slidePath).deletingPathExtension().lastPathComponent
+        let slide = try OpenSlideSlide(path: slidePath)
+        let level = settings.tileLevel ?? min(patches?.metadata.patchLevel ?? 0, slide.levels.count - 1)
+        guard slide.levels.indices.contains(level) else {
+            throw HeatmapPipelineError.levelMissing(path: slidePath, level: level, levels: slide.levels.count)
+        }
+        var caption = id
+        if let probability = scores.probability {
+            caption += "  P = \(AttentionRanking.formatted(Float(probability), decimals: 3))"
+        }
+        let rendering = try HeatmapRendering.render(slide: slide, scores: scores, footprint: footprint, settings: settings,
+                                                    caption: caption, source: scoresURL.path)
+        let heatmapURL = output.appendingPathComponent("\(id)_heatmap.png")
+        try TilePipeline.writePNG(rendering.image, to: heatmapURL)
+
+        let percentiles = ScoreNormalization.percentiles(scores.attention)
+        let features = scores.coordinates.indices.map { index in
+            TileGeoJSON.Feature(footprint: TileFootprint(x: scores.coordinates[index].x, y: scores.coordinates[index].y, side: footprint),
+                                attention: Double(scores.attention[index]), percentile: percentiles[index],
+                                classification: settings.highAttentionClass.flatMap {
+                                    percentiles[index] >= settings.highAttentionPercentile ? $0 : nil
+                                })
+        }
+        let geoJSONURL = output.appendingPathComponent("\(id).geojson")
+        try AtomicFile.write(TileGeoJSON(objectType: settings.geoJSONObjectType).encode(features), to: geoJSONURL)
+
+        let side = max(1, Int((Double(footprint) / slide.levels[level].downsample).rounded()))
+        func export(_ indices: [Int], folder: String) throws -> [URL] {
+            try indices.enumerated().map { rank, index in
+                let point = scores.coordinates[index]
+                let name = AttentionRanking.clamTileName(rank: rank, slideID: id, x: point.x, y: point.y, score: scores.attention[index])
+                let url = output.appendingPathComponent(folder).appendingPathComponent(id).appendingPathComponent(name)
+                let tile = try slide.readRegion(level: level, x: point.x, y: point.y, width: side, height: side)
+                try TilePipeline.writePNG(RasterImage(tile), to: url)
+                return url
+            }
+        }
+        let top = try export(AttentionRanking.top(settings.topK, of: scores.attention), folder: "top_tiles")
+        let bottom = try export(AttentionRanking.bottom(settings.bottomK, of: scores.attention), folder: "bottom_tiles")
+        return Outputs(heatmap: heatmapURL, geoJSON: geoJSONURL, topTiles: top, bottomTiles: bottom)
+    }
+}

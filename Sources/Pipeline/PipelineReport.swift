@@ -1,0 +1,44 @@
+import Foundation
+import RunSupport
+import TrainStage
+
+/// What a pipeline run did and where it put everything.
+public struct PipelineReport: Sendable {
+    /// A held-out slide's prediction next to its true label.
+    public struct HeldOutPrediction: Equatable, Sendable {
+        /// The slide's identifier.
+        public var slideID: String
+        /// The class name in the labels file.
+        public var label: String
+        /// P(positive class).
+        public var probability: Float
+        /// Class name at threshold 0.5.
+        public var predictedLabel: String
+    }
+
+    /// Where the files are.
+    public var layout: PipelineLayout
+    /// Slides trained on (cross-validated), in labels-file order.
+    public var trainingSlides: [String]
+    /// Slides held out and predicted, in labels-file order.
+    public var heldOutSlides: [String]
+    /// Tiles over all slides.
+    public var tiles: Int
+    /// Feature width D.
+    public var featureWidth: Int
+    /// Cross-validation results of `slidemil train`.
+    public var crossValidation: SlideTrainSummary
+    /// The folds whose models predicted the held-out slides, averaged when more than one (empty
+    /// when none were held out).
+    public var predictingFolds: [Int]
+    /// Held-out predictions in labels-file order.
+    public var predictions: [HeldOutPrediction]
+    /// ROC AUC on the held-out slides; nil with fewer than one slide of each class.
+    public var heldOutAUC: Double?
+    /// Share of held-out slides predicted right at 0.5; nil without held-out slides.
+    public var heldOutAccuracy: Double?
+    /// The heatmap PNGs written.
+    public var heatmaps: [URL]
+    /// The plain commands equivalent to the run, in stage order (also in `layout.commands`).
+    public var commands: [PipelineCommandLine]
+}

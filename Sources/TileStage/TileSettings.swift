@@ -1,0 +1,47 @@
+import Foundation
+import RunSupport
+import SlideIO
+import Tiling
+
+/// Everything that decides what `slidemil tile` writes for a slide; two runs with equal settings
+/// produce the same files, so a finished slide is skipped only when its `fingerprint` matches.
+public struct TileSettings: Sendable, Equatable {
+    /// Tissue detection.
+    public var segmentation = TissueSegmentationParameters()
+    /// Tile resolution, size, overlap and tissue threshold.
+    public var grid = TileGridParameters()
+    /// Level-0 µm/px to use for every slide instead of its metadata (a CSV `mpp` column wins).
+    public var mppOverride: Double?
+    /// Also write every kept tile as a PNG under `tiles/<slide_id>/`.
+    public var exportTiles = false
+    /// Read every kept tile (without writing it) to find unreadable tiles before feature
+    /// extraction does; implied by `exportTiles`.
+    public var verifyTiles = false
+    /// Reader threads for tile export and verification.
+    public var readers = 2
+    /// What an unreadable tile does during export.
+    public var badTilePolicy: TileReadPolicy = .stop
+
+    /// Defaults: Otsu segmentation, 256 px tiles at 0.5 µm/px, no overlap, half tissue.
+    public init() {}
+
+    /// A short hex digest of the settings that shape the outputs (not `readers`), stored in the
+    /// patch file's `config_hash`.
+    public var fingerprint: String {
+        let s = segmentation, g = grid
+        let threshold: String
+        switch s.threshold {
+        case .otsu: threshold = "otsu\(s.otsuFloor)"
+        case let .fixed(value): threshold = "fixed\(value)"
+        }
+        let canonical = [
+            "target=\(g.target)", "tile=\(g.tileSize)", "overlap=\(g.overlap)", "tolerance=\(g.levelTolerance)",
+            "tissue=\(g.minTissueFraction)", "segds=\(s.targetDownsample)", "segmax=\(s.maxSide)", "threshold=\(threshold)",
+            "median=\(s.medianKernel)", "close=\(s.closingKernel)", "area=\(s.minTissueArea)", "hole=\(s.minHoleArea)",
+            "refmpp=\(s.referenceMicronsPerPixel)", "mpp=\(mppOverride.map { "\($0)" } ?? "-")", "export=\(exportTiles)", "verify=\(verifyTiles)",
+            "policy=\(badTilePolicy)",
+        ].joined(separator: ";")
+        let hash = SettingsFingerprint.fnv1a(canonical)
+        return String(hash, radix: 16)
+    }
+}

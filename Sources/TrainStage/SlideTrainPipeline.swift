@@ -1,0 +1,135 @@
+import Foundation
+import Heatmap
+import MIL
+import RunSupport
+import Store
+
+/// `slidemil train`: trains one attention-MIL model per fold and writes the run folder.
+///
+/// Run folder: `settings.yaml` (effective settings), `folds.json` (the bag indices of each fold),
+/// per fold `fold-<n>/model.safetensors`, `fold-<n>/model.json` (`SlideModelCard`),
+/// `fold-<n>/metrics.json` (`SlideFoldMetrics` with per-epoch curves) and
+/// `fold-<n>/predictions.csv` (`slide_id,label,probability,predicted_label,set` for the fold's
+/// validation and test bags); then `summary.json`, `summary.csv` (mean ± std across folds) and
+/// `curves.png`. Every file is written atomically.
+///
+/// Memory: training and evaluation run one bag at a time (`BagwiseTrainer`), so no padded
+/// [B, Nmax, D] tensor is built whatever the bag sizes; features of all bags are held once, or,
+/// past `SlideBagSet.load`'s memory budget, re-read from disk one slide at a time.
+public struct SlideTrainPipeline {
+    public var settings: SlideTrainSettings
+    public var data: SlideBagSet
+    public var outputDirectory: URL
+    /// Receives one line per epoch and per fold.
+    public var log: (String) -> Void
+    /// Folds given explicitly (e.g. from CLAM split files); when set, `settings.folds` and the
+    /// `split` column are not used.
+    public var givenFolds: [SlideFold]?
+
+    /// A pipeline over loaded bags writing into `outputDirectory` (created if missing).
+    public init(settings: SlideTrainSettings, data: SlideBagSet, outputDirectory: URL, givenFolds: [SlideFold]? = nil,
+                log: @escaping (String) -> Void = { _ in }) {
+        self.settings = settings
+        self.givenFolds = givenFolds
+        self.data = data
+        self.outputDirectory = outputDirectory
+        self.log = log
+    }
+
+    /// The folds this run will train, first that applies: `givenFolds`; the labels' `fold` column;
+    /// their `split` column; stratified k-fold when `settings.folds ≥ 2`; one stratified hold-out split.
+    public func plan() throws -> [SlideFold] {
+        if let givenFolds { return givenFolds }
+        let labels = data.bags.labels
+        if data.foldNames.contains(where: { $0 != nil }) {
+            return try SlideFoldPlan.fromFoldColumn(data.foldNames, labels: labels, validationFraction: settings.training.validationFraction,
+                                                    seed: settings.training.seed)
+        }
+        if data.splits.contains(where: { $0 != nil }) { return [try SlideFoldPlan.fromSplitColumn(data.splits)] }
+        if settings.folds >= 2 {
+            return try SlideFoldPlan.kFold(labels: labels, folds: settings.folds,
+                                           validationFraction: settings.training.validationFraction, seed: settings.training.seed)
+        }
+        let fold = SlideFoldPlan.holdOut(labels: labels, validationFraction: settings.training.validationFraction, seed: settings.training.seed)
+        guard !fold.validation.isEmpty else {
+            throw SlideTrainError.tooFewSlides(problem: "no bag left for validation; raise training.validationFraction")
+        }
+        return [fold]
+    }
+
+    /// Trains every fold, writes the run folder and returns the summary.
+    public func run() throws -> SlideTrainSummary {
+        try settings.validate()
+        let folds = try plan()
+        do {
+            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.writeFailed(path: outputDirectory.path, reason: "cannot create the run folder: \(error.localizedDescription)")
+        }
+        try AtomicFile.write(Data(try ConfigLoader.yaml(settings).utf8), to: outputDirectory.appendingPathComponent("settings.yaml"))
+        try AtomicFile.write(try JSONOutput.encode(folds), to: outputDirectory.appendingPathComponent("folds.json"))
+        var metrics: [SlideFoldMetrics] = []
+        for fold in folds {
+            metrics.append(try train(fold))
+        }
+        let summary = SlideTrainSummary(folds: metrics, labels: data.mapping)
+        try AtomicFile.write(try JSONOutput.encode(summary), to: outputDirectory.appendingPathComponent("summary.json"))
+        try AtomicFile.write(Data(summary.csv.utf8), to: outputDirectory.appendingPathComponent("summary.csv"))
+        try AtomicFile.write(try PNGCodec.encode(SlideTrainCurvePlot.render(metrics)), to: outputDirectory.appendingPathComponent("curves.png"))
+        return summary
+    }
+
+    private func train(_ fold: SlideFold) throws -> SlideFoldMetrics {
+        let weights = settings.classBalance == .lossWeights
+            ? BagwiseTrainer.balancedWeights(labels: fold.training.map { data.bags.labels[$0] }) : (negative: 1, positive: 1)
+        var options = settings.training
+        options.seed = settings.training.seed &+ UInt64(fold.number)
+        let trainer = BagwiseTrainer(options: options, negativeWeight: weights.negative, positiveWeight: weights.positive,
+                                     minimumEpochs: settings.minimumEpochs, sampling: settings.classBalance == .sampling ? .balanced : .shuffle,
+                                     instanceLoss: settings.instanceLoss)
+        let model = settings.architecture.makeModel(inputWidth: data.featureWidth, seed: options.seed)
+        let history = try trainer.train(model, on: data.bags, training: fold.training, validation: fold.validation) { record in
+            var line = String(format: "fold %d epoch %d: training loss %.4f", fold.number, record.epoch, record.trainingLoss)
+            if let loss = record.validationLoss { line += String(format: ", validation loss %.4f", loss) }
+            if let auc = record.validationAUC { line += String(format: ", validation AUC %.4f", auc) }
+            log(line)
+        }
+        let evaluatedIndices = fold.test.isEmpty ? fold.validation : fold.test
+        let evaluation = try trainer.evaluate(model, on: data.bags, indices: evaluatedIndices)
+        let bestEpoch = fold.validation.isEmpty
+            ? history.count
+            : history.min { ($0.validationLoss ?? .infinity) < ($1.validationLoss ?? .infinity) }!.epoch
+        let metrics = SlideFoldMetrics(
+            fold: fold.number, trainingBags: fold.training.count, validationBags: fold.validation.count,
+            evaluatedBags: evaluatedIndices.count, evaluatedOn: fold.test.isEmpty ? "validation" : "test",
+            auc: evaluation.auc, accuracy: evaluation.confusion.accuracy, balancedAccuracy: evaluation.confusion.balancedAccuracy,
+            loss: evaluation.loss, bestEpoch: bestEpoch, epochs: history)
+        let folder = outputDirectory.appendingPathComponent("fold-\(fold.number)")
+        try SlideModelFiles.save(model, card: SlideModelCard(inputWidth: data.featureWidth, model: settings.architecture,
+                                                              labels: data.mapping, fold: fold.number), to: folder)
+        try AtomicFile.write(try JSONOutput.encode(metrics), to: folder.appendingPathComponent("metrics.json"))
+        try AtomicFile.write(Data(try predictionsCSV(model, trainer: trainer, fold: fold).utf8), to: folder.appendingPathComponent("predictions.csv"))
+        return metrics
+    }
+
+    private func predictionsCSV(_ model: MILModel, trainer: BagwiseTrainer, fold: SlideFold) throws -> String {
+        var lines = ["slide_id,label,probability,predicted_label,set"]
+        for (set, indices) in [("validation", fold.validation), ("test", fold.test)] where !indices.isEmpty {
+            let evaluation = try trainer.evaluate(model, on: data.bags, indices: indices)
+            for (index, prediction) in zip(indices, evaluation.predictions) {
+                lines.append([CSVField.escape(data.ids[index]), CSVField.escape(data.mapping.name(prediction.label)),
+                              String(format: "%.6f", prediction.probability),
+                              CSVField.escape(data.mapping.name(prediction.predictedPositive)), set].joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Quoting of one CSV cell (RFC 4180): quoted when it holds a comma, quote or line break.
+public enum CSVField {
+    public static func escape(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
