@@ -47,8 +47,8 @@ let package = Package(
         .target(name: "TileStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
         .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "SlideIO", "Tiling", "Store"]),
         .target(name: "TrainStage", dependencies: ["RunSupport", "MIL", "NN", "Tensor", "Store", "Heatmap"]),
-        .target(name: "PredictStage", dependencies: ["TrainStage", "HeatmapStage", "MIL", "Store"]),
-        .target(name: "HeatmapStage", dependencies: ["RunSupport", "TileStage", "SlideIO", "Tiling", "Store", "Heatmap"]),
+        .target(name: "PredictStage", dependencies: ["RunSupport", "TrainStage", "MIL", "Store"]),
+        .target(name: "HeatmapStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
 
         // The stages joined: `slidemil pipeline` and `predict --from-slides`.
         .target(

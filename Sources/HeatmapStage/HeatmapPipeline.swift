@@ -1,8 +1,8 @@
 import Foundation
 import Heatmap
+import RunSupport
 import SlideIO
 import Store
-import TileStage
 
 /// `slidemil heatmap`: draws one slide's attention and exports its tiles.
 ///
@@ -52,7 +52,7 @@ public enum HeatmapPipeline {
         let rendering = try HeatmapRendering.render(slide: slide, scores: scores, footprint: footprint, settings: settings,
                                                     caption: caption, source: scoresURL.path)
         let heatmapURL = output.appendingPathComponent("\(id)_heatmap.png")
-        try TilePipeline.writePNG(rendering.image, to: heatmapURL)
+        try OutputFiles.writePNG(rendering.image, to: heatmapURL)
 
         let percentiles = ScoreNormalization.percentiles(scores.attention)
         let features = scores.coordinates.indices.map { index in
@@ -72,7 +72,7 @@ public enum HeatmapPipeline {
                 let name = AttentionRanking.clamTileName(rank: rank, slideID: id, x: point.x, y: point.y, score: scores.attention[index])
                 let url = output.appendingPathComponent(folder).appendingPathComponent(id).appendingPathComponent(name)
                 let tile = try slide.readRegion(level: level, x: point.x, y: point.y, width: side, height: side)
-                try TilePipeline.writePNG(RasterImage(tile), to: url)
+                try OutputFiles.writePNG(RasterImage(tile), to: url)
                 return url
             }
         }

@@ -138,7 +138,7 @@ public struct MNISTBagsPipeline {
         if config.figure.bags > 0 {
             let figure = MNISTBagsReport.figure(bags: testBags, predictions: evaluation.predictions, images: test.images,
                                                 labels: test.labels, targetDigit: config.bags.targetDigit, count: config.figure.bags)
-            try AtomicFile.write(try PNGCodec.encode(figure), to: file("attention.png"))
+            try OutputFiles.writePNG(figure, to: file("attention.png"))
         }
         return metrics
     }

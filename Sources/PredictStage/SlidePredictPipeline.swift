@@ -1,6 +1,6 @@
 import Foundation
-import HeatmapStage
 import MIL
+import RunSupport
 import Store
 import TrainStage
 
@@ -106,7 +106,7 @@ public struct SlidePredictPipeline {
         }
         var lines = ["slide_id,probability,predicted_label,tiles"]
         for prediction in predictions {
-            lines.append("\(CSVField.escape(prediction.slideID)),\(String(format: "%.6f", prediction.probability)),\(CSVField.escape(prediction.predictedLabel)),\(prediction.tileCount)")
+            lines.append("\(OutputFiles.csvField(prediction.slideID)),\(String(format: "%.6f", prediction.probability)),\(OutputFiles.csvField(prediction.predictedLabel)),\(prediction.tileCount)")
         }
         try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: outputFolder.appendingPathComponent("predictions.csv"))
     }

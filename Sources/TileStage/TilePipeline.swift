@@ -74,8 +74,8 @@ public enum TilePipeline {
         var warnings = segmentation.warnings.map(\.description)
         if grid.coordinates.isEmpty { warnings.append("no tile reaches the tissue threshold; check masks/\(input.slideID).png") }
 
-        try writePNG(TilePictures.maskOverlay(segmentation), to: url(output, "masks", input.slideID, "png"))
-        try writePNG(TilePictures.stitch(segmentation, grid: grid), to: url(output, "stitches", input.slideID, "png"))
+        try OutputFiles.writePNG(TilePictures.maskOverlay(segmentation), to: url(output, "masks", input.slideID, "png"))
+        try OutputFiles.writePNG(TilePictures.stitch(segmentation, grid: grid), to: url(output, "stitches", input.slideID, "png"))
         if settings.exportTiles || settings.verifyTiles {
             let folder = settings.exportTiles ? output.appendingPathComponent("tiles/\(input.slideID)") : nil
             let skipped = try readTiles(slide: slide, grid: grid, exportFolder: folder, settings: settings, onTilesRead: onTilesRead)
@@ -134,7 +134,7 @@ public enum TilePipeline {
             if let exportFolder {
                 for (point, tile) in zip(batch.coordinates, batch.tiles) {
                     let image = RasterImage(width: tile.width, height: tile.height, format: .rgb, pixels: tile.pixels)
-                    try writePNG(image, to: exportFolder.appendingPathComponent("\(point.x)_\(point.y).png"))
+                    try OutputFiles.writePNG(image, to: exportFolder.appendingPathComponent("\(point.x)_\(point.y).png"))
                 }
             }
             read += batch.tiles.count
@@ -146,10 +146,5 @@ public enum TilePipeline {
 
     private static func url(_ output: URL, _ folder: String, _ slideID: String, _ ext: String) -> URL {
         output.appendingPathComponent(folder).appendingPathComponent("\(slideID).\(ext)")
-    }
-
-    public static func writePNG(_ image: RasterImage, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try AtomicFile.write(PNGCodec.encode(image), to: url)
     }
 }

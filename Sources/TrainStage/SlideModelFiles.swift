@@ -1,6 +1,7 @@
 import Foundation
 import MIL
 import NN
+import RunSupport
 import Store
 
 /// Everything needed to rebuild a trained model, stored as `model.json` beside `model.safetensors`.
@@ -35,7 +36,7 @@ public enum SlideModelFiles {
         try AtomicFile.write(to: folder.appendingPathComponent("model.safetensors")) { temporary in
             try SafeTensorsArchive.write(model.stateDictionary(), metadata: ["format": card.format], to: temporary)
         }
-        try AtomicFile.write(try JSONOutput.encode(card), to: folder.appendingPathComponent("model.json"))
+        try OutputFiles.writeJSON(card, to: folder.appendingPathComponent("model.json"))
     }
 
     /// The model folder for `path`: `path` itself when it holds `model.json`, else the run folder's
@@ -65,15 +66,5 @@ public enum SlideModelFiles {
         let model = card.model.makeModel(inputWidth: card.inputWidth, seed: 0)
         try model.loadState(contentsOf: folder.appendingPathComponent("model.safetensors"))
         return (model, card)
-    }
-}
-
-/// JSON as the run folder writes it: pretty-printed with sorted keys.
-enum JSONOutput {
-    static func encode<Value: Encodable>(_ value: Value) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(value)
     }
 }

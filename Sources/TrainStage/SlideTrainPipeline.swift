@@ -67,15 +67,15 @@ public struct SlideTrainPipeline {
             throw StoreError.writeFailed(path: outputDirectory.path, reason: "cannot create the run folder: \(error.localizedDescription)")
         }
         try AtomicFile.write(Data(try ConfigLoader.yaml(settings).utf8), to: outputDirectory.appendingPathComponent("settings.yaml"))
-        try AtomicFile.write(try JSONOutput.encode(folds), to: outputDirectory.appendingPathComponent("folds.json"))
+        try OutputFiles.writeJSON(folds, to: outputDirectory.appendingPathComponent("folds.json"))
         var metrics: [SlideFoldMetrics] = []
         for fold in folds {
             metrics.append(try train(fold))
         }
         let summary = SlideTrainSummary(folds: metrics, labels: data.mapping)
-        try AtomicFile.write(try JSONOutput.encode(summary), to: outputDirectory.appendingPathComponent("summary.json"))
+        try OutputFiles.writeJSON(summary, to: outputDirectory.appendingPathComponent("summary.json"))
         try AtomicFile.write(Data(summary.csv.utf8), to: outputDirectory.appendingPathComponent("summary.csv"))
-        try AtomicFile.write(try PNGCodec.encode(SlideTrainCurvePlot.render(metrics)), to: outputDirectory.appendingPathComponent("curves.png"))
+        try OutputFiles.writePNG(SlideTrainCurvePlot.render(metrics), to: outputDirectory.appendingPathComponent("curves.png"))
         return summary
     }
 
@@ -107,7 +107,7 @@ public struct SlideTrainPipeline {
         let folder = outputDirectory.appendingPathComponent("fold-\(fold.number)")
         try SlideModelFiles.save(model, card: SlideModelCard(inputWidth: data.featureWidth, model: settings.architecture,
                                                               labels: data.mapping, fold: fold.number), to: folder)
-        try AtomicFile.write(try JSONOutput.encode(metrics), to: folder.appendingPathComponent("metrics.json"))
+        try OutputFiles.writeJSON(metrics, to: folder.appendingPathComponent("metrics.json"))
         try AtomicFile.write(Data(try predictionsCSV(model, trainer: trainer, fold: fold).utf8), to: folder.appendingPathComponent("predictions.csv"))
         return metrics
     }
@@ -117,19 +117,11 @@ public struct SlideTrainPipeline {
         for (set, indices) in [("validation", fold.validation), ("test", fold.test)] where !indices.isEmpty {
             let evaluation = try trainer.evaluate(model, on: data.bags, indices: indices)
             for (index, prediction) in zip(indices, evaluation.predictions) {
-                lines.append([CSVField.escape(data.ids[index]), CSVField.escape(data.mapping.name(prediction.label)),
+                lines.append([OutputFiles.csvField(data.ids[index]), OutputFiles.csvField(data.mapping.name(prediction.label)),
                               String(format: "%.6f", prediction.probability),
-                              CSVField.escape(data.mapping.name(prediction.predictedPositive)), set].joined(separator: ","))
+                              OutputFiles.csvField(data.mapping.name(prediction.predictedPositive)), set].joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// Quoting of one CSV cell (RFC 4180): quoted when it holds a comma, quote or line break.
-public enum CSVField {
-    public static func escape(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

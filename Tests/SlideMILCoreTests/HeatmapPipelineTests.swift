@@ -131,7 +131,7 @@ final class HeatmapPipelineTests: XCTestCase {
         }
         let missing = folder.appendingPathComponent("missing.h5")
         XCTAssertThrowsError(try HeatmapPipeline.run(slidePath: slidePath, scoresURL: missing, output: output)) {
-            XCTAssertEqual($0 as? HeatmapPipelineError, .scoresMissing(path: missing.path))
+            XCTAssertEqual($0 as? HeatmapScoresError, .scoresMissing(path: missing.path))
         }
 
         let mismatch = folder.appendingPathComponent("mismatch.h5")
@@ -140,7 +140,7 @@ final class HeatmapPipelineTests: XCTestCase {
         try file.createDataset("attention", values: [Float](repeating: 0, count: 2), shape: [2])
         file.close()
         XCTAssertThrowsError(try HeatmapScores.read(from: mismatch)) {
-            XCTAssertEqual($0 as? HeatmapPipelineError, .countMismatch(path: mismatch.path, coordinates: 3, scores: 2))
+            XCTAssertEqual($0 as? HeatmapScoresError, .countMismatch(path: mismatch.path, coordinates: 3, scores: 2))
             XCTAssertTrue("\($0)".contains("mismatch.h5"))
         }
 
@@ -149,7 +149,7 @@ final class HeatmapPipelineTests: XCTestCase {
         let nanURL = folder.appendingPathComponent("nan.h5")
         try nan.write(to: nanURL)
         XCTAssertThrowsError(try HeatmapScores.read(from: nanURL)) {
-            XCTAssertEqual($0 as? HeatmapPipelineError, .nonFiniteScore(path: nanURL.path, index: 4))
+            XCTAssertEqual($0 as? HeatmapScoresError, .nonFiniteScore(path: nanURL.path, index: 4))
         }
 
         var outside = sampleScores()

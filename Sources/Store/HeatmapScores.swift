@@ -1,5 +1,4 @@
 import Foundation
-import Store
 
 /// Per-tile attention for one slide, as `slidemil predict` writes it (`attention/<slide_id>.h5`):
 /// datasets `coords` (int32 or int64, N x 2, level-0 top-left x, y) and `attention` (float, N or
@@ -24,32 +23,32 @@ public struct HeatmapScores: Sendable {
     }
 
     /// Reads and checks the scores file at `url`.
-    /// - Throws: `HeatmapPipelineError` (missing file, layout, count mismatch, NaN, no tiles) or
+    /// - Throws: `HeatmapScoresError` (missing file, layout, count mismatch, NaN, no tiles) or
     ///   the `StoreError` of an unreadable HDF5 file.
     public static func read(from url: URL) throws -> HeatmapScores {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw HeatmapPipelineError.scoresMissing(path: url.path) }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw HeatmapScoresError.scoresMissing(path: url.path) }
         let file = try HDF5File.open(url)
         defer { file.close() }
         for name in ["coords", "attention"] where !file.contains(name) {
-            throw HeatmapPipelineError.badScoresLayout(path: url.path, problem: "no '\(name)' dataset (expected coords N x 2 and attention N)")
+            throw HeatmapScoresError.badScoresLayout(path: url.path, problem: "no '\(name)' dataset (expected coords N x 2 and attention N)")
         }
         let coordsSet = try file.dataset("coords"), attentionSet = try file.dataset("attention")
         let coordsShape = try coordsSet.shape(), attentionShape = try attentionSet.shape()
         guard coordsShape.count == 2, coordsShape[1] == 2 else {
-            throw HeatmapPipelineError.badScoresLayout(path: url.path, problem: "'coords' has shape \(coordsShape); expected (N, 2)")
+            throw HeatmapScoresError.badScoresLayout(path: url.path, problem: "'coords' has shape \(coordsShape); expected (N, 2)")
         }
         guard attentionShape.count == 1 || (attentionShape.count == 2 && attentionShape[1] == 1) else {
-            throw HeatmapPipelineError.badScoresLayout(path: url.path, problem: "'attention' has shape \(attentionShape); expected (N)")
+            throw HeatmapScoresError.badScoresLayout(path: url.path, problem: "'attention' has shape \(attentionShape); expected (N)")
         }
         guard coordsShape[0] == attentionShape[0] else {
-            throw HeatmapPipelineError.countMismatch(path: url.path, coordinates: coordsShape[0], scores: attentionShape[0])
+            throw HeatmapScoresError.countMismatch(path: url.path, coordinates: coordsShape[0], scores: attentionShape[0])
         }
-        guard coordsShape[0] > 0 else { throw HeatmapPipelineError.noTiles(path: url.path) }
+        guard coordsShape[0] > 0 else { throw HeatmapScoresError.noTiles(path: url.path) }
         let flat = try coordsSet.read(as: Int64.self)
         let coordinates = stride(from: 0, to: flat.count, by: 2).map { PatchCoordinate(x: Int(flat[$0]), y: Int(flat[$0 + 1])) }
         let attention = try attentionSet.read(as: Float.self)
         if let bad = attention.firstIndex(where: { !$0.isFinite }) {
-            throw HeatmapPipelineError.nonFiniteScore(path: url.path, index: bad)
+            throw HeatmapScoresError.nonFiniteScore(path: url.path, index: bad)
         }
         let places = [file.attributes, attentionSet.attributes, coordsSet.attributes]
         let side = places.lazy.compactMap { $0["patch_size_level0"]?.integerValue }.first
