@@ -97,7 +97,7 @@ public struct ExtractBenchmark {
     }
 
     /// Writes (once) a synthetic slide of `side` x `side` px and its patch file.
-    private func prepareSlide(side: Int) throws -> TileInput {
+    private func prepareSlide(side: Int) throws -> SlideEntry {
         let id = "bench_\(side)"
         let path = options.workFolder.appendingPathComponent("\(id).tif")
         if !FileManager.default.fileExists(atPath: path.path) {
@@ -112,7 +112,7 @@ public struct ExtractBenchmark {
         let patches = options.workFolder.appendingPathComponent("patches")
         try FileManager.default.createDirectory(at: patches, withIntermediateDirectories: true)
         try PatchFile(metadata: metadata, coordinates: coordinates).write(to: patches.appendingPathComponent("\(id).h5"))
-        return TileInput(path: path.path)
+        return SlideEntry(path: path.path)
     }
 
     /// User + system CPU seconds of this process so far (all threads).

@@ -8,7 +8,7 @@ import Store
 /// (`PipelineRun`), then a short MNIST-bags validation (`MNISTBagsPipeline`), and reports.
 ///
 /// Output folder: `slides/` (the synthetic slides and `labels.csv`), the pipeline's files (see
-/// `PipelineLayout`), `mnist.yaml` and `mnist/`, and `commands.sh` listing every step as a plain
+/// `RunLayout`), `mnist.yaml` and `mnist/`, and `commands.sh` listing every step as a plain
 /// `slidemil` command (`synth`, `tile`, `extract`, `train`, `predict`, `heatmap`, `mnist`).
 /// When the slides are written afresh, earlier tiles, features, models, predictions and heatmaps
 /// in the folder are removed first, since they belong to other slides of the same names.
@@ -16,7 +16,7 @@ public struct DemoRun {
     /// What the demo does.
     public var config: DemoConfig
     /// Where it writes (slides under `slides/`, the rest as the pipeline's).
-    public var layout: PipelineLayout
+    public var layout: RunLayout
     /// Draw progress lines on standard error.
     public var showProgress: Bool
     /// Receives one line per stage and per training epoch of the MNIST run.
@@ -26,7 +26,7 @@ public struct DemoRun {
     public init(config: DemoConfig, output: String, showProgress: Bool = isatty(STDERR_FILENO) == 1,
                 log: @escaping (String) -> Void = { _ in }) {
         self.config = config
-        self.layout = PipelineLayout(root: output)
+        self.layout = RunLayout(root: output)
         self.showProgress = showProgress
         self.log = log
     }

@@ -17,88 +17,82 @@ import Tiling
 /// `batchSize x 3 x inputSize² x 4` bytes, the backbone's weights and its one-image workspace
 /// (about 100 MB for ResNet-50-truncated at 224), and one batch of features being written.
 ///
-/// Batch behaviour mirrors `TilePipeline`: a slide is skipped on a rerun only when its feature
-/// file is complete (`FeatureFile.status`), has as many rows as the patch file and carries the
-/// same `config_hash`; a slide that fails gets a failed row in `process_list_extract.csv` with
-/// the reason, and the batch goes on.
-public enum ExtractPipeline {
-    /// What happened to one slide in this run.
-    public enum Outcome: Equatable, Sendable {
-        case extracted(tiles: Int)
-        case alreadyDone(tiles: Int)
-        case failed(String)
+/// `SlideBatchRunner` drives the batch, as for `TilePipeline`: a slide is skipped on a rerun only
+/// when its feature file is complete (`FeatureFile.status`), has as many rows as the patch file
+/// and carries the same `config_hash`; a slide that fails gets a failed row in
+/// `process_list_extract.csv` with the reason, and the batch goes on.
+public struct ExtractPipeline: SlideStage {
+    /// Name of the process list written into the output folder.
+    public static let processListName = RunLayout.extractProcessList
+
+    /// The CNN and its weights.
+    public let model: ExtractModel
+    /// What shapes the features.
+    public let settings: ExtractSettings
+    /// Where the patch files are read (`<id>.h5`).
+    public let patchFolder: URL
+    /// The output folder (`features/` goes under it).
+    public let layout: RunLayout
+    private let network: FoldedResNet
+    private let fingerprint: String
+
+    public var progressLabel: String { "extracting" }
+    public var processListName: String { Self.processListName }
+
+    /// The stage writing under `output`, reading patch files from `patches` (default
+    /// `output/patches`).
+    /// - Throws: `ExtractError.invalidSetting`.
+    public init(model: ExtractModel, settings: ExtractSettings, output: URL, patches: URL? = nil) throws {
+        try settings.validate()
+        self.model = model
+        self.settings = settings
+        self.layout = RunLayout(root: output.path)
+        self.patchFolder = patches ?? URL(fileURLWithPath: layout.patches)
+        self.network = model.folded(workers: settings.workers)
+        self.fingerprint = settings.fingerprint(weightsChecksum: model.weightsChecksum)
     }
 
-    /// Name of the process list written into the output folder.
-    public static let processListName = "process_list_extract.csv"
-
-    /// Extracts features for every slide of `inputs` into `output/features`, reading patch files
+    /// Extracts features for every slide of `slides` into `output/features`, reading patch files
     /// from `patches` (default `output/patches`). Returns each slide's outcome in input order.
     /// - Parameter showProgress: draw a tiles/s + ETA line on stderr (default: when it is a terminal).
-    /// - Throws: `TilePipelineError.duplicateSlideID`, `ExtractError.invalidSetting`, or a
-    ///   `StoreError` when the process list cannot be read or written (per-slide problems never throw).
-    public static func run(_ inputs: [TileInput], output: URL, patches: URL? = nil, model: ExtractModel,
-                           settings: ExtractSettings, showProgress: Bool? = nil) throws -> [Outcome] {
-        try settings.validate()
-        var seen = Set<String>()
-        for input in inputs where !seen.insert(input.slideID).inserted {
-            throw TilePipelineError.duplicateSlideID(input.slideID)
-        }
-        let patchFolder = patches ?? output.appendingPathComponent("patches")
-        let featureFolder = output.appendingPathComponent("features")
-        try FileManager.default.createDirectory(at: featureFolder, withIntermediateDirectories: true)
-        var list = try ProcessList.load(from: output.appendingPathComponent(processListName), adding: inputs.map(\.slideID))
-        let fingerprint = settings.fingerprint(weightsChecksum: model.weightsChecksum)
+    /// - Throws: `ExtractError.invalidSetting`, `SlideListError` for duplicate or unsafe ids,
+    ///   `OutputFolderLockError` when another run holds `output`, or a `StoreError` when the
+    ///   process list cannot be read or written (per-slide problems never throw).
+    public static func run(_ slides: [SlideEntry], output: URL, patches: URL? = nil, model: ExtractModel,
+                           settings: ExtractSettings, showProgress: Bool? = nil) throws -> [SlideOutcome] {
+        let stage = try ExtractPipeline(model: model, settings: settings, output: output, patches: patches)
+        return try SlideBatchRunner(slides: slides, output: output, showProgress: showProgress ?? (isatty(STDERR_FILENO) == 1))
+            .run(stage)
+    }
 
-        // First pass: what is already done, and how many tiles remain (for the ETA).
-        var done: [Int?] = []
-        var remaining = 0
-        for input in inputs {
-            let patchFile = try? PatchFile.read(from: patchURL(input, patchFolder))
-            let patchCount = patchFile.map { plannedCount($0.coordinates.count, settings) }
-            // A tile-size check that would fail is never skipped, so the mismatch is reported.
-            let sizeFits = settings.tileSize == nil || patchFile.map { nominalTileSize($0.metadata) } == settings.tileSize
-            let finished = patchCount.flatMap { count in
-                sizeFits && isComplete(featureURL(input, featureFolder), tiles: count, fingerprint: fingerprint) ? count : nil
-            }
-            done.append(list.record(for: input.slideID)?.status == .processed ? finished : nil)
-            if done.last! == nil { remaining += patchCount ?? 0 }
-        }
+    /// The patch file's row count (limited by `maxTiles`); 0 when it cannot be read.
+    public func plannedTiles(of slide: SlideEntry) -> Int? {
+        (try? PatchFile.read(from: patchURL(slide))).map { Self.plannedCount($0.coordinates.count, settings) } ?? 0
+    }
 
-        let progress = ProgressReporter(label: "extracting", unit: "tiles", total: remaining,
-                                        enabled: showProgress ?? (isatty(STDERR_FILENO) == 1))
-        let network = model.folded(workers: settings.workers)
-        var outcomes: [Outcome] = []
-        for (input, finished) in zip(inputs, done) {
-            if let finished {
-                outcomes.append(.alreadyDone(tiles: finished))
-                continue
-            }
-            let start = Date()
-            var record = ProcessRecord(slideID: input.slideID)
-            do {
-                let tiles = try extractSlide(input, patchFile: patchURL(input, patchFolder), destination: featureURL(input, featureFolder),
-                                             network: network, model: model, settings: settings) { batch in
-                    progress.advance(by: batch, detail: input.slideID)
-                }
-                record.status = .processed
-                record.tiles = tiles
-                outcomes.append(.extracted(tiles: tiles))
-            } catch {
-                record.markFailed(error)
-                outcomes.append(.failed("\(error)"))
-            }
-            try list.finish(record, startedAt: start)
+    public func completedTiles(of slide: SlideEntry) -> Int? {
+        guard let patchFile = try? PatchFile.read(from: patchURL(slide)) else { return nil }
+        // A tile-size check that would fail is never skipped, so the mismatch is reported.
+        guard settings.tileSize == nil || Self.nominalTileSize(patchFile.metadata) == settings.tileSize else { return nil }
+        let count = Self.plannedCount(patchFile.coordinates.count, settings)
+        return Self.isComplete(layout.featureFile(slide.slideID), tiles: count, fingerprint: fingerprint) ? count : nil
+    }
+
+    public func process(_ slide: SlideEntry, onTiles: (Int) -> Void) throws -> SlideResult {
+        var done = 0
+        let tiles = try Self.extractSlide(slide, patchFile: patchURL(slide), destination: layout.featureFile(slide.slideID),
+                                          network: network, model: model, settings: settings) { batch in
+            done += batch
+            onTiles(done)
         }
-        progress.finish()
-        return outcomes
+        return SlideResult(tiles: tiles)
     }
 
     /// Extracts one slide's features into `destination` (committed atomically on success).
     /// `onBatch` receives the tile count of each finished batch. Returns the rows written.
     /// - Throws: `ExtractError` (no patch file, coordinates outside the slide, tile size or level
     ///   mismatch), `SlideError`, `TilingError.tileRead`, `StoreError`; each names the file.
-    public static func extractSlide(_ input: TileInput, patchFile: URL, destination: URL, network: FoldedResNet,
+    public static func extractSlide(_ input: SlideEntry, patchFile: URL, destination: URL, network: FoldedResNet,
                                     model: ExtractModel, settings: ExtractSettings,
                                     onBatch: (Int) -> Void = { _ in }) throws -> Int {
         guard FileManager.default.fileExists(atPath: patchFile.path) else {
@@ -168,11 +162,7 @@ public enum ExtractPipeline {
         settings.maxTiles.map { min($0, patchCount) } ?? patchCount
     }
 
-    private static func patchURL(_ input: TileInput, _ folder: URL) -> URL {
-        folder.appendingPathComponent("\(input.slideID).h5")
-    }
-
-    private static func featureURL(_ input: TileInput, _ folder: URL) -> URL {
-        folder.appendingPathComponent("\(input.slideID).h5")
+    private func patchURL(_ slide: SlideEntry) -> URL {
+        patchFolder.appendingPathComponent("\(slide.slideID).h5")
     }
 }

@@ -17,7 +17,7 @@ public struct PipelineReport: Sendable {
     }
 
     /// Where the files are.
-    public var layout: PipelineLayout
+    public var layout: RunLayout
     /// Slides trained on (cross-validated), in labels-file order.
     public var trainingSlides: [String]
     /// Slides held out and predicted, in labels-file order.
@@ -39,6 +39,9 @@ public struct PipelineReport: Sendable {
     public var heldOutAccuracy: Double?
     /// The heatmap PNGs written.
     public var heatmaps: [URL]
+    /// Slides that failed in a stage and were left out of the later ones (empty when all went
+    /// through); the run's exit status is non-zero when there are any.
+    public var failures: [SlideFailure] = []
     /// The plain commands equivalent to the run, in stage order (also in `layout.commands`).
     public var commands: [PipelineCommandLine]
 }

@@ -12,10 +12,11 @@ import TrainStage
 /// `HeatmapPipeline`), so slides finished by an earlier run with the same settings are skipped by
 /// tiling and extraction.
 ///
-/// Besides the stages' own outputs (see `PipelineLayout`) it writes the effective config, the
+/// Besides the stages' own outputs (see `RunLayout`) it writes the effective config, the
 /// slide list, the training and held-out labels, the training config and `commands.sh`: the
-/// plain `slidemil` commands that redo each stage alone. A stage that fails for any slide stops
-/// the run before the next stage, naming the slide and the process list.
+/// plain `slidemil` commands that redo each stage alone. A slide that fails in tiling, extraction
+/// or its heatmap is left out of the later stages and listed in `PipelineReport.failures`; the
+/// other slides go on.
 public struct PipelineRun {
     /// What each stage does.
     public var config: PipelineConfig
@@ -24,7 +25,7 @@ public struct PipelineRun {
     /// Labels CSV: `slide_id,label[,split]`; only labelled slides are processed.
     public var labels: String
     /// Where each stage writes.
-    public var layout: PipelineLayout
+    public var layout: RunLayout
     /// Draw progress lines on standard error.
     public var showProgress: Bool
     /// Receives one line per stage (and the cross-validation table).
@@ -36,7 +37,7 @@ public struct PipelineRun {
         self.config = config
         self.slides = slides
         self.labels = labels
-        self.layout = PipelineLayout(root: output)
+        self.layout = RunLayout(root: output)
         self.showProgress = showProgress
         self.log = log
     }
@@ -49,12 +50,17 @@ public struct PipelineRun {
         let heatmapSettings = try config.heatmap.settings()
         let table = try SlideLabelTable.read(from: URL(fileURLWithPath: labels))
         let inputs = try labelledInputs(table)
-        let split = try PipelineHoldOut.split(table, fraction: config.predict.heldOutFraction, seed: config.predict.seed, source: labels)
-        try writeInputs(inputs, split: split)
+        let labelledSplit = try PipelineHoldOut.split(table, fraction: config.predict.heldOutFraction, seed: config.predict.seed, source: labels)
+        try writeInputs(inputs, split: labelledSplit)
         var commands = [tileCommand, extractCommand, trainCommand]
 
-        let tiles = try SlideFeatureStages(tile: config.tile, extract: config.extract, showProgress: showProgress, log: log)
+        let features = try SlideFeatureStages(tile: config.tile, extract: config.extract, showProgress: showProgress, log: log)
             .run(inputs, root: layout.root)
+        var failures = features.failures
+        let failed = Set(failures.map(\.slideID))
+        if !failed.isEmpty { log("\(failed.count) slides failed and are left out of training and prediction (see the end of the run)") }
+        let split = (training: labelledSplit.training.filter { !failed.contains($0.slideID) },
+                     heldOut: labelledSplit.heldOut.filter { !failed.contains($0.slideID) })
 
         log("train: \(split.training.count) slides into \(layout.model)")
         let data = try SlideBagSet.load(labels: SlideLabelTable(entries: split.training), featuresFolder: URL(fileURLWithPath: layout.features),
@@ -70,7 +76,7 @@ public struct PipelineRun {
         log(summary.table)
 
         var report = PipelineReport(layout: layout, trainingSlides: split.training.map(\.slideID), heldOutSlides: split.heldOut.map(\.slideID),
-                                    tiles: tiles, featureWidth: data.featureWidth, crossValidation: summary, predictingFolds: [],
+                                    tiles: features.tiles, featureWidth: data.featureWidth, crossValidation: summary, predictingFolds: [],
                                     predictions: [], heldOutAUC: nil, heldOutAccuracy: nil, heatmaps: [], commands: [])
         if !split.heldOut.isEmpty {
             let models = try config.predict.fold.load(from: URL(fileURLWithPath: layout.model))
@@ -83,14 +89,19 @@ public struct PipelineRun {
             log("heatmap: \(drawn.count) slides into \(layout.heatmaps)")
             let paths = Dictionary(inputs.map { ($0.slideID, $0.path) }, uniquingKeysWith: { first, _ in first })
             for entry in drawn {
-                let outputs = try HeatmapPipeline.run(
-                    slidePath: paths[entry.slideID]!, scoresURL: attentionURL(entry.slideID),
-                    patchesURL: URL(fileURLWithPath: patchPath(entry.slideID)), output: URL(fileURLWithPath: layout.heatmaps),
-                    slideID: entry.slideID, settings: heatmapSettings)
-                report.heatmaps.append(outputs.heatmap)
+                do {
+                    let outputs = try HeatmapPipeline.run(
+                        slidePath: paths[entry.slideID]!, scoresURL: layout.predictionsRun.attentionFile(entry.slideID),
+                        patchesURL: layout.patchFile(entry.slideID), output: URL(fileURLWithPath: layout.heatmaps),
+                        slideID: entry.slideID, settings: heatmapSettings)
+                    report.heatmaps.append(outputs.heatmap)
+                } catch {
+                    failures.append(SlideFailure(slideID: entry.slideID, stage: "heatmap", reason: "\(error)", processList: layout.heatmaps))
+                }
                 commands.append(heatmapCommand(slideID: entry.slideID, slidePath: paths[entry.slideID]!))
             }
         }
+        report.failures = failures
         report.commands = commands
         try AtomicFile.write(Data((commands.map(\.description).joined(separator: "\n") + "\n").utf8),
                              to: URL(fileURLWithPath: layout.commands))
@@ -98,10 +109,10 @@ public struct PipelineRun {
     }
 
     /// The inputs of the labelled slides, in labels-file order.
-    private func labelledInputs(_ table: SlideLabelTable) throws -> [TileInput] {
-        let all = try TileInput.resolve(slides)
+    private func labelledInputs(_ table: SlideLabelTable) throws -> [SlideEntry] {
+        let all = try SlideEntry.resolve(slides)
         let byID = Dictionary(all.map { ($0.slideID, $0) }, uniquingKeysWith: { first, _ in first })
-        let inputs = try table.entries.map { entry -> TileInput in
+        let inputs = try table.entries.map { entry -> SlideEntry in
             guard let input = byID[entry.slideID] else {
                 throw PipelineError.unlabelledOrMissing(labels: labels, slideID: entry.slideID, slides: slides)
             }
@@ -112,7 +123,7 @@ public struct PipelineRun {
     }
 
     /// Writes the effective config, the slide list, the split labels and the training config.
-    private func writeInputs(_ inputs: [TileInput], split: (training: [SlideLabel], heldOut: [SlideLabel])) throws {
+    private func writeInputs(_ inputs: [SlideEntry], split: (training: [SlideLabel], heldOut: [SlideLabel])) throws {
         try FileManager.default.createDirectory(atPath: layout.root, withIntermediateDirectories: true)
         try AtomicFile.write(Data(try ConfigLoader.yaml(config).utf8), to: URL(fileURLWithPath: layout.pipelineConfig))
         try AtomicFile.write(Data(try ConfigLoader.yaml(config.train).utf8), to: URL(fileURLWithPath: layout.trainConfig))
@@ -148,13 +159,6 @@ public struct PipelineRun {
         report.heldOutAccuracy = Double(report.predictions.filter { $0.label == $0.predictedLabel }.count) / Double(heldOut.count)
     }
 
-    private func attentionURL(_ slideID: String) -> URL {
-        URL(fileURLWithPath: layout.predictions).appendingPathComponent("attention").appendingPathComponent(slideID + ".h5")
-    }
-
-    private func patchPath(_ slideID: String) -> String {
-        (layout.patches as NSString).appendingPathComponent(slideID + ".h5")
-    }
 
     private var tileCommand: PipelineCommandLine {
         PipelineCommandLine(["tile", layout.slidesCSV, "--output", layout.root] + config.tile.commandOptions)
@@ -176,8 +180,7 @@ public struct PipelineRun {
     }
 
     private func heatmapCommand(slideID: String, slidePath: String) -> PipelineCommandLine {
-        let attention = ((layout.predictions as NSString).appendingPathComponent("attention") as NSString).appendingPathComponent(slideID + ".h5")
-        return PipelineCommandLine(["heatmap", slidePath, attention, "--patches", patchPath(slideID), "--output", layout.heatmaps,
-                                    "--slide-id", slideID] + config.heatmap.commandOptions)
+        PipelineCommandLine(["heatmap", slidePath, layout.predictionsRun.attentionPath(slideID), "--patches", layout.patchPath(slideID),
+                             "--output", layout.heatmaps, "--slide-id", slideID] + config.heatmap.commandOptions)
     }
 }

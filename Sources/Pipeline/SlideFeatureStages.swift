@@ -6,13 +6,30 @@ import TileStage
 /// Tiling then feature extraction of slides into one output folder (`patches/`, `features/` and
 /// their process lists), as `slidemil tile` and `slidemil extract` do: the first two stages of
 /// `slidemil pipeline`, and what `slidemil predict --from-slides` runs before predicting.
-/// Finished slides are skipped on a rerun; a slide that fails stops the stage with its reason.
+/// Finished slides are skipped on a rerun; a slide that fails is reported and the others go on.
 public struct SlideFeatureStages {
     public var tile: PipelineTileConfig
     public var extract: PipelineExtractConfig
     public var showProgress: Bool
     /// Receives one line per stage.
     public var log: (String) -> Void
+
+    /// What the two stages did.
+    public struct Result: Equatable, Sendable {
+        /// Tiles of the slides tiled (now or by an earlier run).
+        public var tiles: Int
+        /// The slides that failed in either stage, in slide order.
+        public var failures: [SlideFailure]
+
+        /// Throws `PipelineError.stageFailed` for the first stage that failed any slide.
+        public func checked() throws {
+            guard let first = failures.first else { return }
+            let stage = failures.filter { $0.stage == first.stage }
+            throw PipelineError.stageFailed(stage: first.stage,
+                                            failures: Dictionary(stage.map { ($0.slideID, $0.reason) }, uniquingKeysWith: { first, _ in first }),
+                                            processList: first.processList)
+        }
+    }
 
     /// Stages with these settings.
     public init(tile: PipelineTileConfig, extract: PipelineExtractConfig, showProgress: Bool, log: @escaping (String) -> Void = { _ in }) {
@@ -22,41 +39,54 @@ public struct SlideFeatureStages {
         self.log = log
     }
 
-    /// Tiles and extracts `inputs` under `root`; returns the number of tiles.
-    /// - Throws: `PipelineError.stageFailed` listing the slides that failed (details in the
-    ///   stage's process list), or the setting and weight errors of the stages.
-    @discardableResult
-    public func run(_ inputs: [TileInput], root: String) throws -> Int {
+    /// Tiles and extracts `slides` under `root`; a slide that fails tiling is not extracted.
+    /// - Throws: the setting and weight errors of the stages, `SlideListError` for duplicate or
+    ///   unsafe ids, `OutputFolderLockError`, or a process list that cannot be written; slides
+    ///   that fail are in the result.
+    public func run(_ slides: [SlideEntry], root: String) throws -> Result {
         let tileSettings = try tile.settings()
         let extractSettings = try extract.settings(tileSize: tile.tileSize)
         // Weights load before any work, so a missing or mismatched file stops the run at once.
         let model = try ExtractModel(settings: extractSettings)
-        let layout = PipelineLayout(root: root)
-        log("tile: \(inputs.count) slides into \(layout.patches)")
-        let tiled = try TilePipeline.run(inputs, output: URL(fileURLWithPath: root), settings: tileSettings,
-                                         progress: ProgressReporter(label: "tiling", unit: "tiles", enabled: showProgress))
-        try Self.check(zip(inputs, tiled).compactMap { input, outcome in
-            if case let .failed(reason) = outcome { return (input.slideID, reason) } else { return nil }
-        }, stage: "tiling", processList: layout.path("process_list.csv"))
-        let tiles = tiled.reduce(0) { total, outcome in
-            switch outcome {
-            case let .tiled(count), let .alreadyDone(count): return total + count
-            case .failed: return total
-            }
+        let layout = RunLayout(root: root)
+        log("tile: \(slides.count) slides into \(layout.patches)")
+        let tiled = try TilePipeline.run(slides, output: layout.rootURL, settings: tileSettings, showProgress: showProgress)
+        var failures = zip(slides, tiled).compactMap { slide, outcome in
+            outcome.failure.map { SlideFailure(slideID: slide.slideID, stage: "tiling", reason: $0, processList: layout.path(RunLayout.tileProcessList)) }
         }
+        let tiledSlides = zip(slides, tiled).filter { $0.1.failure == nil }.map(\.0)
+        let tiles = tiled.reduce(0) { $0 + ($1.tiles ?? 0) }
         log("extract: \(tiles) tiles into \(layout.features)"
             + (model.isRandom ? " (\(model.weightsLabel) backbone: features of random filters, for demos and tests)" : ""))
-        let extracted = try ExtractPipeline.run(inputs, output: URL(fileURLWithPath: root), model: model,
+        let extracted = try ExtractPipeline.run(tiledSlides, output: layout.rootURL, model: model,
                                                 settings: extractSettings, showProgress: showProgress)
-        try Self.check(zip(inputs, extracted).compactMap { input, outcome in
-            if case let .failed(reason) = outcome { return (input.slideID, reason) } else { return nil }
-        }, stage: "feature extraction", processList: layout.path(ExtractPipeline.processListName))
-        return tiles
+        failures += zip(tiledSlides, extracted).compactMap { slide, outcome in
+            outcome.failure.map {
+                SlideFailure(slideID: slide.slideID, stage: "feature extraction", reason: $0, processList: layout.path(RunLayout.extractProcessList))
+            }
+        }
+        return Result(tiles: tiles, failures: failures)
+    }
+}
+
+/// A slide a pipeline stage could not process; the others went on without it.
+public struct SlideFailure: Equatable, Sendable {
+    /// The slide's id.
+    public var slideID: String
+    /// The stage, e.g. "tiling".
+    public var stage: String
+    /// The error, one line.
+    public var reason: String
+    /// Where the stage recorded it (a process list), or the output folder.
+    public var processList: String
+
+    public init(slideID: String, stage: String, reason: String, processList: String) {
+        self.slideID = slideID
+        self.stage = stage
+        self.reason = reason
+        self.processList = processList
     }
 
-    private static func check(_ failures: [(String, String)], stage: String, processList: String) throws {
-        guard !failures.isEmpty else { return }
-        throw PipelineError.stageFailed(stage: stage, failures: Dictionary(failures, uniquingKeysWith: { first, _ in first }),
-                                        processList: processList)
-    }
+    /// `<id> (<stage>): <reason>`.
+    public var description: String { "\(slideID) (\(stage)): \(reason)" }
 }

@@ -72,10 +72,14 @@ public struct SlidePredictPipeline {
     }
 
     /// Predicts every slide of `slideIDs` from `<featuresFolder>/<slide_id>.h5`.
-    /// - Throws: `SlideTrainError` naming the first slide that is missing, empty, non-finite or of
-    ///   the wrong width for the model.
+    /// - Throws: `SlideListError.badSlideID` for an id that is not a plain file name (checked for
+    ///   all ids before any file is read), `SlideTrainError` naming the first slide that is
+    ///   missing, empty, non-finite or of the wrong width for the model.
     public func predict(slideIDs: [String], featuresFolder: URL) throws -> [SlidePrediction] {
-        try slideIDs.map { slide in
+        for (index, slide) in slideIDs.enumerated() {
+            try SlideID.validate(slide, source: featuresFolder.path, row: "slide \(index + 1)")
+        }
+        return try slideIDs.map { slide in
             let url = featuresFolder.appendingPathComponent(slide + ".h5")
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw SlideTrainError.missingFeatures(slide: slide, path: url.path)

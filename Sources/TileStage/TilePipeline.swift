@@ -9,64 +9,50 @@ import Tiling
 ///
 /// Per slide it writes, each atomically, `masks/<id>.png`, `stitches/<id>.png`, optionally
 /// `tiles/<id>/<x>_<y>.png`, and last `patches/<id>.h5` (whose `config_hash` ties it to the
-/// settings); then it records the slide in `process_list.csv`. A slide is skipped on a rerun only
-/// when its row says processed and its files are there, readable and made with the same settings.
-/// A slide that fails gets a failed row with the reason, and the batch goes on.
-public enum TilePipeline {
-    /// What happened to one slide in this run.
-    public enum Outcome: Equatable, Sendable {
-        case tiled(tiles: Int)
-        case alreadyDone(tiles: Int)
-        case failed(String)
+/// settings). `SlideBatchRunner` drives the batch: it records each slide in `process_list.csv`,
+/// skips a slide on a rerun only when its row says processed and its files are there, readable
+/// and made with the same settings, and goes on past a slide that fails (its row says why).
+public struct TilePipeline: SlideStage {
+    /// What shapes the outputs.
+    public let settings: TileSettings
+    /// The output folder.
+    public let output: URL
+
+    public var progressLabel: String { "tiling" }
+    public var processListName: String { RunLayout.tileProcessList }
+
+    /// The stage writing under `output`.
+    public init(settings: TileSettings, output: URL) {
+        self.settings = settings
+        self.output = output
     }
 
-    /// Tiles every slide of `inputs` into `output`, returning the outcome of each in input order.
-    /// - Throws: `TilePipelineError.duplicateSlideID`, or a `StoreError` when the process list
-    ///   itself cannot be read or written (per-slide problems never throw).
-    public static func run(_ inputs: [TileInput], output: URL, settings: TileSettings,
-                           progress: ProgressReporter? = nil) throws -> [Outcome] {
-        var seen = Set<String>()
-        for input in inputs where !seen.insert(input.slideID).inserted {
-            throw TilePipelineError.duplicateSlideID(input.slideID)
-        }
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        var list = try ProcessList.load(from: output.appendingPathComponent("process_list.csv"), adding: inputs.map(\.slideID))
-        var outcomes: [Outcome] = []
-        var tiles = 0
-        for (index, input) in inputs.enumerated() {
-            progress?.update(completed: tiles, fractionDone: Double(index) / Double(inputs.count),
-                             detail: "slide \(index + 1)/\(inputs.count) \(input.slideID)")
-            if list.record(for: input.slideID)?.status == .processed,
-               let done = completedTileCount(input.slideID, output: output, settings: settings) {
-                outcomes.append(.alreadyDone(tiles: done))
-                continue
-            }
-            let start = Date()
-            var record = ProcessRecord(slideID: input.slideID)
-            do {
-                let result = try tileSlide(input, output: output, settings: settings) { read in
-                    progress?.update(completed: tiles + read, fractionDone: Double(index) / Double(inputs.count))
-                }
-                tiles += result.tiles
-                record.status = .processed
-                record.tiles = result.tiles
-                record.error = result.warnings.map { "warning: \($0)" }.joined(separator: "; ")
-                outcomes.append(.tiled(tiles: result.tiles))
-            } catch {
-                record.markFailed(error)
-                outcomes.append(.failed("\(error)"))
-            }
-            try list.finish(record, startedAt: start)
-        }
-        progress?.update(completed: tiles, fractionDone: 1, detail: "\(inputs.count) slides")
-        progress?.finish()
-        return outcomes
+    /// Tiles every slide of `slides` into `output`, returning the outcome of each in input order.
+    /// - Throws: `SlideListError` for duplicate or unsafe ids, `OutputFolderLockError` when
+    ///   another run holds `output`, or a `StoreError` when the process list itself cannot be read
+    ///   or written (per-slide problems never throw).
+    public static func run(_ slides: [SlideEntry], output: URL, settings: TileSettings,
+                           showProgress: Bool = isatty(STDERR_FILENO) == 1) throws -> [SlideOutcome] {
+        try SlideBatchRunner(slides: slides, output: output, showProgress: showProgress)
+            .run(TilePipeline(settings: settings, output: output))
+    }
+
+    public func plannedTiles(of slide: SlideEntry) -> Int? { nil }
+
+    public func completedTiles(of slide: SlideEntry) -> Int? {
+        Self.completedTileCount(slide.slideID, output: output, settings: settings)
+    }
+
+    public func process(_ slide: SlideEntry, onTiles: (Int) -> Void) throws -> SlideResult {
+        let result = try Self.tileSlide(slide, output: output, settings: settings, onTilesRead: onTiles)
+        return SlideResult(tiles: result.tiles, warnings: result.warnings)
     }
 
     /// Segments, tiles and writes one slide. `onTilesRead` reports export progress (tiles so far).
     /// - Throws: `SlideError`, `TilingError` or `StoreError`, each naming the file.
-    public static func tileSlide(_ input: TileInput, output: URL, settings: TileSettings,
+    public static func tileSlide(_ input: SlideEntry, output: URL, settings: TileSettings,
                                  onTilesRead: (Int) -> Void = { _ in }) throws -> (tiles: Int, warnings: [String]) {
+        let layout = RunLayout(root: output.path)
         let override = (input.mppOverride ?? settings.mppOverride).map { MicronsPerPixel(x: $0, y: $0) }
         let slide = try OpenSlideSlide(path: input.path, mppOverride: override)
         let segmentation = try TissueSegmenter(parameters: settings.segmentation).segment(slide)
@@ -74,29 +60,30 @@ public enum TilePipeline {
         var warnings = segmentation.warnings.map(\.description)
         if grid.coordinates.isEmpty { warnings.append("no tile reaches the tissue threshold; check masks/\(input.slideID).png") }
 
-        try OutputFiles.writePNG(TilePictures.maskOverlay(segmentation), to: url(output, "masks", input.slideID, "png"))
-        try OutputFiles.writePNG(TilePictures.stitch(segmentation, grid: grid), to: url(output, "stitches", input.slideID, "png"))
+        try OutputFiles.writePNG(TilePictures.maskOverlay(segmentation), to: layout.maskFile(input.slideID))
+        try OutputFiles.writePNG(TilePictures.stitch(segmentation, grid: grid), to: layout.stitchFile(input.slideID))
         if settings.exportTiles || settings.verifyTiles {
-            let folder = settings.exportTiles ? output.appendingPathComponent("tiles/\(input.slideID)") : nil
+            let folder = settings.exportTiles ? layout.tilesFolder(input.slideID) : nil
             let skipped = try readTiles(slide: slide, grid: grid, exportFolder: folder, settings: settings, onTilesRead: onTilesRead)
             if !skipped.isEmpty {
                 warnings.append("\(skipped.count) unreadable tiles skipped, first at level-0 (\(skipped[0].x), \(skipped[0].y))")
             }
         }
-        try patchFile(slide: slide, slideID: input.slideID, grid: grid, settings: settings, folder: output.appendingPathComponent("patches"))
-            .write(to: url(output, "patches", input.slideID, "h5"))
+        try patchFile(slide: slide, slideID: input.slideID, grid: grid, settings: settings, folder: URL(fileURLWithPath: layout.patches))
+            .write(to: layout.patchFile(input.slideID))
         return (grid.coordinates.count, warnings)
     }
 
     /// The tile count of a slide whose outputs are complete and made with `settings`, else nil.
     static func completedTileCount(_ slideID: String, output: URL, settings: TileSettings) -> Int? {
-        guard let patches = try? PatchFile.read(from: url(output, "patches", slideID, "h5")),
+        let layout = RunLayout(root: output.path)
+        guard let patches = try? PatchFile.read(from: layout.patchFile(slideID)),
               patches.metadata.configHash == settings.fingerprint,
-              FileManager.default.fileExists(atPath: url(output, "masks", slideID, "png").path),
-              FileManager.default.fileExists(atPath: url(output, "stitches", slideID, "png").path)
+              FileManager.default.fileExists(atPath: layout.maskFile(slideID).path),
+              FileManager.default.fileExists(atPath: layout.stitchFile(slideID).path)
         else { return nil }
         if settings.exportTiles {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: output.appendingPathComponent("tiles/\(slideID)").path)) ?? []
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.tilesFolder(slideID).path)) ?? []
             let expected = Set(patches.coordinates.map { "\($0.x)_\($0.y).png" })
             guard expected.isSubset(of: Set(names)) else { return nil }
         }
@@ -144,7 +131,4 @@ public enum TilePipeline {
         return skipped
     }
 
-    private static func url(_ output: URL, _ folder: String, _ slideID: String, _ ext: String) -> URL {
-        output.appendingPathComponent(folder).appendingPathComponent("\(slideID).\(ext)")
-    }
 }

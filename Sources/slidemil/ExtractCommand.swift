@@ -77,23 +77,14 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         let settings = try settings()
-        let inputs = try TileInput.resolve(input)
+        let inputs = try SlideEntry.resolve(input)
         let model = try ExtractModel(settings: settings)
         if model.isRandom {
             FileHandle.standardError.write(Data("warning: --weights none: \(model.weightsLabel) backbone; the features are meaningless (demos and tests only)\n".utf8))
         }
         let outcomes = try ExtractPipeline.run(inputs, output: URL(fileURLWithPath: output),
                                                patches: patches.map { URL(fileURLWithPath: $0) }, model: model, settings: settings)
-        var failed = 0
-        for (input, outcome) in zip(inputs, outcomes) {
-            switch outcome {
-            case let .extracted(tiles): print("\(input.slideID)\textracted\t\(tiles)")
-            case let .alreadyDone(tiles): print("\(input.slideID)\talready done\t\(tiles)")
-            case let .failed(reason):
-                failed += 1
-                print("\(input.slideID)\tfailed\t\(reason)")
-            }
-        }
-        if failed > 0 { throw ExitCode.failure }
+        for (input, outcome) in zip(inputs, outcomes) { print(outcome.line(slideID: input.slideID, verb: "extracted")) }
+        if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode.failure }
     }
 }

@@ -37,16 +37,22 @@ struct PipelineCommand: ParsableCommand {
     var output: String = "runs/pipeline"
 
     func run() throws {
+        let report: PipelineReport
         do {
             let settings = try PipelineConfig.load(file: config.map { URL(fileURLWithPath: $0) }, overrides: overrides)
-            let report = try PipelineRun(config: settings, slides: slides, labels: labels, output: output) { line in
+            report = try PipelineRun(config: settings, slides: slides, labels: labels, output: output) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }.run()
-            print(PipelineSummary.table(report))
-            print("\nEach stage alone (also in \(report.layout.commands)):")
-            report.commands.forEach { print("  \($0)") }
         } catch {
             FileHandle.standardError.write(Data("slidemil pipeline: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        print(PipelineSummary.table(report))
+        print("\nEach stage alone (also in \(report.layout.commands)):")
+        report.commands.forEach { print("  \($0)") }
+        guard report.failures.isEmpty else {
+            FileHandle.standardError.write(Data(("slidemil pipeline: \(report.failures.count) slide(s) failed and were left out:\n"
+                + report.failures.map { "  \($0.description) (see \($0.processList))\n" }.joined()).utf8))
             throw ExitCode.failure
         }
     }

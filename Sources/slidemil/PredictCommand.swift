@@ -52,11 +52,14 @@ struct PredictCommand: ParsableCommand {
             let pipeline = try SlidePredictPipeline(models: models)
             var featuresFolder = URL(fileURLWithPath: input.features)
             var ids = try input.slides.map { try SlideList.read(from: URL(fileURLWithPath: $0)) }
+            if let list = input.slides, let ids {
+                for (index, id) in ids.enumerated() { try SlideID.validate(id, source: list, row: "slide \(index + 1)") }
+            }
             if let fromSlides = input.fromSlides {
-                let inputs = try TileInput.resolve(fromSlides)
+                let inputs = try SlideEntry.resolve(fromSlides)
                 let stages = try featureStages()
-                try stages.run(inputs, root: output)
-                featuresFolder = URL(fileURLWithPath: PipelineLayout(root: output).features)
+                try stages.run(inputs, root: output).checked()
+                featuresFolder = URL(fileURLWithPath: RunLayout(root: output).features)
                 ids = ids ?? inputs.map(\.slideID)
             }
             let predictions = try pipeline.predict(slideIDs: ids ?? SlidePredictPipeline.slideIDs(in: featuresFolder), featuresFolder: featuresFolder)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RunSupport
 import Tensor
 
@@ -46,6 +47,9 @@ struct SlideMILCommand: ParsableCommand {
 
     /// Selects OpenBLAS kernels (possibly re-executing the process) before any command runs.
     static func main() {
+        // A log file or pipe gets every result line as it is printed, so a killed run's log
+        // still lists the slides it finished.
+        if isatty(STDOUT_FILENO) == 0 { setvbuf(stdout, nil, _IOLBF, 0) }
         BLASCoreSelection.applyAtStartup()
         main(nil)
     }

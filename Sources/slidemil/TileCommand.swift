@@ -77,19 +77,9 @@ struct TileCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inputs = try TileInput.resolve(input)
-        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings(),
-                                            progress: ProgressReporter(label: "tiling", unit: "tiles"))
-        var failed = 0
-        for (input, outcome) in zip(inputs, outcomes) {
-            switch outcome {
-            case let .tiled(tiles): print("\(input.slideID)\ttiled\t\(tiles)")
-            case let .alreadyDone(tiles): print("\(input.slideID)\talready done\t\(tiles)")
-            case let .failed(reason):
-                failed += 1
-                print("\(input.slideID)\tfailed\t\(reason)")
-            }
-        }
-        if failed > 0 { throw ExitCode.failure }
+        let inputs = try SlideEntry.resolve(input)
+        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings())
+        for (input, outcome) in zip(inputs, outcomes) { print(outcome.line(slideID: input.slideID, verb: "tiled")) }
+        if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode.failure }
     }
 }

@@ -38,7 +38,7 @@ final class ExtractPipelineTests: XCTestCase {
     /// Copies sample slide `index` in as `<id>.tif` and writes a CLAM-style patch file for it:
     /// 64 px patches at level 1 (downsample 2) at `coordinates`.
     @discardableResult
-    private func addSlide(_ id: String, sample index: Int = 0, coordinates: [PatchCoordinate]) throws -> TileInput {
+    private func addSlide(_ id: String, sample index: Int = 0, coordinates: [PatchCoordinate]) throws -> SlideEntry {
         let slides = folder.appendingPathComponent("slides")
         let patches = folder.appendingPathComponent("out/patches")
         try FileManager.default.createDirectory(at: slides, withIntermediateDirectories: true)
@@ -47,7 +47,7 @@ final class ExtractPipelineTests: XCTestCase {
         try FileManager.default.copyItem(at: samples.appendingPathComponent("synthetic_\(index).tif"), to: path)
         let metadata = PatchFileMetadata(slideID: id, patchSize: 64, patchLevel: 1, downsample: (2, 2), levelSize: (2000, 1500))
         try PatchFile(metadata: metadata, coordinates: coordinates).write(to: patches.appendingPathComponent("\(id).h5"))
-        return TileInput(path: path.path)
+        return SlideEntry(path: path.path)
     }
 
     private let someTiles = [(1000, 800), (1128, 800), (1256, 800), (1000, 928), (2100, 1500), (3900, 2900), (0, 0)]
@@ -60,7 +60,7 @@ final class ExtractPipelineTests: XCTestCase {
         let settings = tinySettings()
         let model = try ExtractModel(settings: settings)
         let outcomes = try ExtractPipeline.run([input], output: output, model: model, settings: settings)
-        XCTAssertEqual(outcomes, [.extracted(tiles: someTiles.count)])
+        XCTAssertEqual(outcomes, [.processed(tiles: someTiles.count)])
 
         let bag = try FeatureFile.read(from: output.appendingPathComponent("features/a.h5"))
         XCTAssertEqual(bag.layout, .slideMIL)
@@ -103,7 +103,7 @@ final class ExtractPipelineTests: XCTestCase {
         let settings = tinySettings()
         let model = try ExtractModel(settings: settings)
         let features = output.appendingPathComponent("features/a.h5")
-        XCTAssertEqual(try ExtractPipeline.run([input], output: output, model: model, settings: settings), [.extracted(tiles: 4)])
+        XCTAssertEqual(try ExtractPipeline.run([input], output: output, model: model, settings: settings), [.processed(tiles: 4)])
         let first = try FeatureFile.read(from: features).features
         XCTAssertEqual(try ExtractPipeline.run([input], output: output, model: model, settings: settings), [.alreadyDone(tiles: 4)])
 
@@ -116,13 +116,13 @@ final class ExtractPipelineTests: XCTestCase {
         try FileManager.default.removeItem(at: features)
         try FileManager.default.copyItem(at: folder.appendingPathComponent("partial.h5"), to: features)
         XCTAssertNotEqual(FeatureFile.status(at: features), .complete(tileCount: 4))
-        XCTAssertEqual(try ExtractPipeline.run([input], output: output, model: model, settings: settings), [.extracted(tiles: 4)])
+        XCTAssertEqual(try ExtractPipeline.run([input], output: output, model: model, settings: settings), [.processed(tiles: 4)])
         XCTAssertEqual(try FeatureFile.read(from: features).features, first)
 
         // Other weights (another seed) make the file stale.
         let reseeded = tinySettings(seed: 6)
         let outcome = try ExtractPipeline.run([input], output: output, model: ExtractModel(settings: reseeded), settings: reseeded)
-        XCTAssertEqual(outcome, [.extracted(tiles: 4)])
+        XCTAssertEqual(outcome, [.processed(tiles: 4)])
         XCTAssertNotEqual(try FeatureFile.read(from: features).features, first)
         let list = try ProcessList.load(from: output.appendingPathComponent(ExtractPipeline.processListName))
         XCTAssertEqual(list.record(for: "a")?.status, .processed)
@@ -140,7 +140,7 @@ final class ExtractPipelineTests: XCTestCase {
         let model = try ExtractModel(settings: settings)
         let outcomes = try ExtractPipeline.run([outside, unpatched, good, notSlide], output: output, model: model, settings: settings)
 
-        XCTAssertEqual(outcomes[2], .extracted(tiles: 2))
+        XCTAssertEqual(outcomes[2], .processed(tiles: 2))
         let reasons = outcomes.enumerated().compactMap { index, outcome -> (Int, String)? in
             if case let .failed(reason) = outcome { return (index, reason) } else { return nil }
         }
@@ -208,7 +208,7 @@ final class ExtractPipelineTests: XCTestCase {
         settings.batchSize = 0
         XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("batch size")) }
         settings = tinySettings()
-        XCTAssertThrowsError(try ExtractPipeline.run([TileInput(path: "x.tif"), TileInput(path: "y/x.tif")], output: output,
+        XCTAssertThrowsError(try ExtractPipeline.run([SlideEntry(path: "x.tif"), SlideEntry(path: "y/x.tif")], output: output,
                                                      model: ExtractModel(settings: settings), settings: settings))
     }
 }

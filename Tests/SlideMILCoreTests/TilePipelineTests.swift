@@ -23,7 +23,7 @@ final class TilePipelineTests: XCTestCase {
     }
 
     /// A good slide and four broken inputs, as a folder of slides would hold them.
-    private func mixedBatch() throws -> [TileInput] {
+    private func mixedBatch() throws -> [SlideEntry] {
         let slides = folder.appendingPathComponent("slides")
         try FileManager.default.createDirectory(at: slides, withIntermediateDirectories: true)
         let good = slides.appendingPathComponent("good.tif")
@@ -32,8 +32,8 @@ final class TilePipelineTests: XCTestCase {
         try Data("patient notes, not a slide\n".utf8).write(to: slides.appendingPathComponent("notes.svs"))
         let tiff = try Data(contentsOf: samples.appendingPathComponent("synthetic_3.tif"))
         try tiff.prefix(4096).write(to: slides.appendingPathComponent("truncated.tif"))
-        return [TileInput(path: slides.appendingPathComponent("missing.svs").path)]
-            + (try TileInput.resolve(slides.path))
+        return [SlideEntry(path: slides.appendingPathComponent("missing.svs").path)]
+            + (try SlideEntry.resolve(slides.path))
     }
 
     func testBrokenSlidesGetFailedRowsAndTheBatchGoesOn() throws {
@@ -42,7 +42,7 @@ final class TilePipelineTests: XCTestCase {
         let output = folder.appendingPathComponent("out")
         let outcomes = try TilePipeline.run(inputs, output: output, settings: TileSettings())
 
-        guard case let .tiled(tiles) = outcomes[2] else { return XCTFail("good slide: \(outcomes[2])") }
+        guard case let .processed(tiles) = outcomes[2] else { return XCTFail("good slide: \(outcomes[2])") }
         XCTAssertGreaterThan(tiles, 0)
         for (index, name) in [(0, "missing.svs"), (1, "empty.svs"), (3, "notes.svs"), (4, "truncated.tif")] {
             guard case let .failed(reason) = outcomes[index] else { XCTFail("\(name): \(outcomes[index])"); continue }
@@ -74,12 +74,12 @@ final class TilePipelineTests: XCTestCase {
 
         // A missing output makes the slide incomplete: redone.
         try FileManager.default.removeItem(at: output.appendingPathComponent("stitches/good.png"))
-        guard case .tiled = try TilePipeline.run(inputs, output: output, settings: TileSettings())[2] else { return XCTFail() }
+        guard case .processed = try TilePipeline.run(inputs, output: output, settings: TileSettings())[2] else { return XCTFail() }
 
         // Other settings: redone, and the patch file records them.
         var settings = TileSettings()
         settings.grid.tileSize = 128
-        guard case let .tiled(tiles) = try TilePipeline.run(inputs, output: output, settings: settings)[2] else { return XCTFail() }
+        guard case let .processed(tiles) = try TilePipeline.run(inputs, output: output, settings: settings)[2] else { return XCTFail() }
         let patches = try PatchFile.read(from: output.appendingPathComponent("patches/good.h5"))
         XCTAssertEqual(patches.metadata.configHash, settings.fingerprint)
         XCTAssertEqual(patches.coordinates.count, tiles)
@@ -92,8 +92,8 @@ final class TilePipelineTests: XCTestCase {
         settings.exportTiles = true
         settings.readers = 2
         let output = folder.appendingPathComponent("out")
-        let outcomes = try TilePipeline.run([TileInput(path: path)], output: output, settings: settings)
-        guard case let .tiled(tiles) = outcomes[0] else { return XCTFail("\(outcomes[0])") }
+        let outcomes = try TilePipeline.run([SlideEntry(path: path)], output: output, settings: settings)
+        guard case let .processed(tiles) = outcomes[0] else { return XCTFail("\(outcomes[0])") }
         let tileFolder = output.appendingPathComponent("tiles/synthetic_1")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tileFolder.path).filter { $0.hasSuffix(".png") }.count, tiles)
         let patches = try PatchFile.read(from: output.appendingPathComponent("patches/synthetic_1.h5"))
@@ -109,14 +109,14 @@ final class TilePipelineTests: XCTestCase {
     func testSlideCSVResolvesRelativePathsIDsAndMpp() throws {
         let csv = folder.appendingPathComponent("slides.csv")
         try Data("path,slide_id,mpp\nsub/a.svs,case-a,0.5\n/abs/b.tif,,\n".utf8).write(to: csv)
-        let inputs = try TileInput.resolve(csv.path)
+        let inputs = try SlideEntry.resolve(csv.path)
         XCTAssertEqual(inputs, [
-            TileInput(path: folder.appendingPathComponent("sub/a.svs").path, slideID: "case-a", mppOverride: 0.5),
-            TileInput(path: "/abs/b.tif", slideID: "b"),
+            SlideEntry(path: folder.appendingPathComponent("sub/a.svs").path, slideID: "case-a", mppOverride: 0.5),
+            SlideEntry(path: "/abs/b.tif", slideID: "b"),
         ])
         try Data("slide,mpp\na.svs,x\n".utf8).write(to: csv)
-        XCTAssertThrowsError(try TileInput.resolve(csv.path))
-        XCTAssertThrowsError(try TilePipeline.run([TileInput(path: "x/a.svs"), TileInput(path: "y/a.tif")],
+        XCTAssertThrowsError(try SlideEntry.resolve(csv.path))
+        XCTAssertThrowsError(try TilePipeline.run([SlideEntry(path: "x/a.svs"), SlideEntry(path: "y/a.tif")],
                                                   output: folder, settings: TileSettings()))
     }
 }

@@ -1,0 +1,89 @@
+import Foundation
+import Store
+
+/// Runs a `SlideStage` over a batch of slides in one output folder, owning what every per-slide
+/// stage shares:
+/// - the slide list, checked once: ids are safe file names (`SlideID`) and distinct;
+/// - an exclusive lock on the output folder for the run (`OutputFolderLock`), which also clears
+///   temporary files left by killed runs;
+/// - the process list (`slide_id,status,tiles,seconds,error`), one row per slide, rewritten
+///   atomically after each slide;
+/// - resume: a slide is skipped when its row says processed and the stage finds its outputs
+///   complete and made with the same settings (the stage compares its config fingerprint);
+/// - the per-slide outcome, and going on past a slide that fails (its row says why);
+/// - progress: tiles done, rate and time left.
+///
+/// A later cluster mode can hand each worker a share of `slides` (a shard) and claim slides one
+/// by one before `process`: both fit between the resume check and the call here.
+public struct SlideBatchRunner {
+    /// The slides in run order, ids checked.
+    public let slides: [SlideEntry]
+    /// The output folder.
+    public let output: URL
+    /// Draw the progress line on standard error.
+    public var showProgress: Bool
+
+    /// A runner for `slides` writing under `output`.
+    /// - Throws: `SlideListError.duplicateSlideID` when two slides share an id, `.badSlideID`
+    ///   for an id that cannot be a file name.
+    public init(slides: [SlideEntry], output: URL, showProgress: Bool = isatty(STDERR_FILENO) == 1) throws {
+        var seen = Set<String>()
+        for slide in slides {
+            try SlideID.validate(slide.slideID, source: slide.path)
+            guard seen.insert(slide.slideID).inserted else { throw SlideListError.duplicateSlideID(slide.slideID) }
+        }
+        self.slides = slides
+        self.output = output
+        self.showProgress = showProgress
+    }
+
+    /// Runs `stage` over every slide; returns the outcomes in slide order.
+    /// - Throws: `OutputFolderLockError` when another run holds the folder, or a `StoreError`
+    ///   when the process list itself cannot be read or written (per-slide problems never throw).
+    public func run(_ stage: some SlideStage) throws -> [SlideOutcome] {
+        let lock = try OutputFolderLock(folder: output)
+        defer { lock.release() }
+        var list = try ProcessList.load(from: output.appendingPathComponent(stage.processListName), adding: slides.map(\.slideID))
+
+        // What is done already, and how much is left (for the time estimate).
+        var done: [Int?] = []
+        var planned: [Int?] = []
+        for slide in slides {
+            let finished = list.record(for: slide.slideID)?.status == .processed ? stage.completedTiles(of: slide) : nil
+            done.append(finished)
+            planned.append(finished == nil ? stage.plannedTiles(of: slide) : 0)
+        }
+        let total = planned.contains { $0 == nil } ? nil : planned.reduce(0) { $0 + ($1 ?? 0) }
+        let progress = ProgressReporter(label: stage.progressLabel, unit: "tiles", total: total, enabled: showProgress)
+
+        var outcomes: [SlideOutcome] = []
+        var tiles = 0
+        for (index, (slide, finished)) in zip(slides, done).enumerated() {
+            if let finished {
+                outcomes.append(.alreadyDone(tiles: finished))
+                continue
+            }
+            let fraction = { (within: Double) in total == nil ? (Double(index) + within) / Double(slides.count) : nil }
+            progress.update(completed: tiles, fractionDone: fraction(0), detail: "slide \(index + 1)/\(slides.count) \(slide.slideID)")
+            let start = Date()
+            var record = ProcessRecord(slideID: slide.slideID)
+            do {
+                let result = try stage.process(slide) { soFar in
+                    progress.update(completed: tiles + soFar, fractionDone: fraction(0))
+                }
+                tiles += result.tiles
+                record.status = .processed
+                record.tiles = result.tiles
+                record.error = result.warnings.map { "warning: \($0)" }.joined(separator: "; ")
+                outcomes.append(.processed(tiles: result.tiles))
+            } catch {
+                record.markFailed(error)
+                outcomes.append(.failed("\(error)"))
+            }
+            try list.finish(record, startedAt: start)
+        }
+        progress.update(completed: tiles, fractionDone: total == nil ? 1 : nil, detail: "\(slides.count) slides")
+        progress.finish()
+        return outcomes
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Pipeline
+import RunSupport
+import Store
+import XCTest
+
+/// Tiling and extraction as the pipeline runs them: a bad slide is reported, the others go on.
+final class SlideFeatureStagesTests: XCTestCase {
+    func testABrokenSlideIsReportedAndTheOthersGetFeatures() throws {
+        let samples = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("slides-sample")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feature-stages-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let broken = folder.appendingPathComponent("broken.svs")
+        try Data("not a slide\n".utf8).write(to: broken)
+        let slides = [SlideEntry(path: broken.path), SlideEntry(path: samples.appendingPathComponent("synthetic_1.tif").path)]
+
+        var tile = PipelineTileConfig()
+        tile.tileSize = 128
+        var extract = PipelineExtractConfig()
+        extract.backbone = .resnet18
+        extract.baseWidth = 8
+        extract.inputSize = 32
+        let root = folder.appendingPathComponent("run").path
+        let result = try SlideFeatureStages(tile: tile, extract: extract, showProgress: false).run(slides, root: root)
+
+        XCTAssertEqual(result.failures.map(\.slideID), ["broken"])
+        XCTAssertEqual(result.failures.first?.stage, "tiling")
+        XCTAssertEqual(result.failures.first?.processList, RunLayout(root: root).path("process_list.csv"))
+        XCTAssertTrue(result.failures.first?.reason.contains("broken.svs") ?? false)
+        XCTAssertGreaterThan(result.tiles, 0)
+        let features = try FeatureFile.read(from: RunLayout(root: root).featureFile("synthetic_1"))
+        XCTAssertEqual(features.count, result.tiles)
+        // Predicting from slides still refuses to go on with a failed slide.
+        XCTAssertThrowsError(try result.checked()) { error in
+            guard case let .stageFailed(stage, failures, _)? = error as? PipelineError else { return XCTFail("\(error)") }
+            XCTAssertEqual(stage, "tiling")
+            XCTAssertEqual(Array(failures.keys), ["broken"])
+        }
+    }
+}
