@@ -121,7 +121,7 @@ public struct ExtractPipeline: SlideStage {
         let fedMpp = slideMpp.map { $0 * Double(geometry.footprint) / Double(settings.inputSize) }
         let metadata = FeatureFileMetadata(
             backbone: settings.backboneName, weights: model.weightsLabel, weightsChecksum: model.weightsChecksum,
-            tileSize: settings.inputSize, patchSize: meta.patchSize, patchSizeLevel0: meta.patchSizeLevel0,
+            inputSize: settings.inputSize, patchSize: meta.patchSize, patchSizeLevel0: meta.patchSizeLevel0,
             magnification: meta.targetMagnification ?? slideMpp.map { 10 / ($0 * Double(geometry.footprint) / Double(nominalTileSize)) },
             mpp: fedMpp, normalization: settings.normalizationName, producerVersion: SlideMILVersion.current,
             configHash: settings.fingerprint(weightsChecksum: model.weightsChecksum))
@@ -141,10 +141,12 @@ public struct ExtractPipeline: SlideStage {
         return points.count
     }
 
-    /// The patch side at the target resolution: the level-0 footprint scaled by slide mpp over
-    /// target mpp when the patch file records both (SlideMIL's files, whose patches may be read
-    /// larger and resized), else `patch_size` (CLAM, TRIDENT: read at the patch level as is).
+    /// The patch side at the target resolution: `target_tile_size` as the tile run recorded it;
+    /// for files without it (older SlideMIL files) the level-0 footprint scaled by slide mpp over
+    /// target mpp when both are recorded, else `patch_size` (CLAM, TRIDENT: read at the patch
+    /// level as is).
     static func nominalTileSize(_ meta: PatchFileMetadata) -> Int {
+        if let size = meta.targetTileSize { return size }
         if let mpp = meta.mpp, let target = meta.targetMPP, mpp > 0, target > 0 {
             return Int((Double(meta.patchSizeLevel0) * mpp / target).rounded())
         }

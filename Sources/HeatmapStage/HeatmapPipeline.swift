@@ -3,6 +3,7 @@ import Heatmap
 import RunSupport
 import SlideIO
 import Store
+import Tiling
 
 /// `slidemil heatmap`: draws one slide's attention and exports its tiles.
 ///
@@ -49,6 +50,8 @@ public enum HeatmapPipeline {
         if let probability = scores.probability {
             caption += "  P = \(AttentionRanking.formatted(Float(probability), decimals: 3))"
         }
+        var settings = settings
+        settings.segmentation = try tissueSegmentation(settings, patches: patches, patchesPath: patchesURL?.path)
         let rendering = try HeatmapRendering.render(slide: slide, scores: scores, footprint: footprint, settings: settings,
                                                     caption: caption, source: scoresURL.path)
         let heatmapURL = output.appendingPathComponent("\(id)_heatmap.png")
@@ -79,5 +82,19 @@ public enum HeatmapPipeline {
         let top = try export(AttentionRanking.top(settings.topK, of: scores.attention), folder: "top_tiles")
         let bottom = try export(AttentionRanking.bottom(settings.bottomK, of: scores.attention), folder: "bottom_tiles")
         return Outputs(heatmap: heatmapURL, geoJSON: geoJSONURL, topTiles: top, bottomTiles: bottom)
+    }
+
+    /// The segmentation the tissue mask is made with: `settings.segmentation` when set, else the
+    /// one the patch file records (the tile run's), else the defaults.
+    /// - Throws: `HeatmapPipelineError.badSegmentationRecord` when the record cannot be read.
+    public static func tissueSegmentation(_ settings: HeatmapSettings, patches: PatchFile?,
+                                          patchesPath: String?) throws -> TissueSegmentationParameters {
+        if let chosen = settings.segmentation { return chosen }
+        guard let record = patches?.metadata.segmentation else { return TissueSegmentationParameters() }
+        do {
+            return try TissueSegmentationParameters(json: record)
+        } catch {
+            throw HeatmapPipelineError.badSegmentationRecord(path: patchesPath ?? "patch file", record: record)
+        }
     }
 }

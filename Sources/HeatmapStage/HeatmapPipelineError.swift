@@ -8,6 +8,8 @@ public enum HeatmapPipelineError: Error, CustomStringConvertible, Equatable {
     case footprintUnknown(path: String)
     /// A picture or tile level the slide does not have.
     case levelMissing(path: String, level: Int, levels: Int)
+    /// The patch file's `segmentation` attribute is not a segmentation record.
+    case badSegmentationRecord(path: String, record: String)
 
     /// One line naming the file and the problem.
     public var description: String {
@@ -17,6 +19,8 @@ public enum HeatmapPipelineError: Error, CustomStringConvertible, Equatable {
             return "\(path): tile at level-0 (\(x), \(y)) lies outside the \(width) x \(height) slide (wrong slide, or coordinates not at level 0?)"
         case let .footprintUnknown(path):
             return "\(path): no 'patch_size_level0' attribute; give the patch file with --patches"
+        case let .badSegmentationRecord(path, record):
+            return "\(path): the 'segmentation' attribute is not a tissue segmentation record: \(record.prefix(80))"
         case let .levelMissing(path, level, levels):
             return "\(path): has no level \(level) (levels 0...\(levels - 1))"
         }

@@ -50,7 +50,7 @@ public struct HeatmapRendering: Sendable {
 
         let tissue: [Bool]
         if settings.tissueOnly {
-            let mask = try TissueSegmenter(parameters: settings.segmentation).segment(slide).mask
+            let mask = try TissueSegmenter(parameters: settings.segmentation ?? TissueSegmentationParameters()).segment(slide).mask
             tissue = resample(mask, width: thumbnail.width, height: thumbnail.height, downsampleX: downsampleX, downsampleY: downsampleY)
         } else {
             tissue = [Bool](repeating: true, count: thumbnail.width * thumbnail.height)

@@ -25,8 +25,10 @@ public struct HeatmapSettings: Sendable {
     public var smoothingSigma: Double?
     /// Colour only pixels inside the tissue mask (default true).
     public var tissueOnly = true
-    /// Segmentation used for the tissue mask.
-    public var segmentation = TissueSegmentationParameters()
+    /// Segmentation used for the tissue mask; nil (default) uses the tile run's, as its patch
+    /// file records it, so the heatmap masks the tissue that was tiled (CLAM's defaults when no
+    /// patch file is given or it does not record them).
+    public var segmentation: TissueSegmentationParameters?
     /// Draw the colour-bar legend with the prediction below the picture (default true).
     public var legend = true
     /// Number of highest-attention tiles written as PNGs (default 5).
@@ -59,7 +61,7 @@ public struct HeatmapSettings: Sendable {
         guard topK >= 0, bottomK >= 0 else { throw HeatmapSettingsError("top-k and bottom-k must be 0 or more") }
         if let level = tileLevel, level < 0 { throw HeatmapSettingsError("the tile level must be 0 or more") }
         guard (0...100).contains(highAttentionPercentile) else { throw HeatmapSettingsError("the class percentile must be in 0...100") }
-        try segmentation.validate()
+        try segmentation?.validate()
     }
 }
 

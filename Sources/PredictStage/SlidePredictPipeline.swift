@@ -103,8 +103,9 @@ public struct SlidePredictPipeline {
 
     /// Writes `predictions.csv` and `attention/<slide_id>.h5` into `outputFolder`.
     public static func write(_ predictions: [SlidePrediction], to outputFolder: URL) throws {
+        let layout = RunLayout(root: outputFolder.path)
         for prediction in predictions {
-            let url = outputFolder.appendingPathComponent("attention").appendingPathComponent(prediction.slideID + ".h5")
+            let url = layout.attentionFile(prediction.slideID)
             try HeatmapScores(coordinates: prediction.coordinates, attention: prediction.attention,
                               patchSizeLevel0: prediction.patchSizeLevel0, probability: Double(prediction.probability)).write(to: url)
         }
@@ -112,6 +113,6 @@ public struct SlidePredictPipeline {
         for prediction in predictions {
             lines.append("\(OutputFiles.csvField(prediction.slideID)),\(String(format: "%.6f", prediction.probability)),\(OutputFiles.csvField(prediction.predictedLabel)),\(prediction.tileCount)")
         }
-        try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: outputFolder.appendingPathComponent("predictions.csv"))
+        try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: layout.predictionsCSV)
     }
 }

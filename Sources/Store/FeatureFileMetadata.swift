@@ -7,9 +7,11 @@ public struct FeatureFileMetadata: Equatable, Sendable {
     public var weights: String?
     /// Checksum of the weights file (hex SHA-256 or similar), when known.
     public var weightsChecksum: String?
-    /// Side in pixels of the tiles fed to the backbone (after any resize), e.g. 224.
-    public var tileSize: Int?
-    /// Side in pixels of the patches as read at the patch level, before resizing to `tileSize`
+    /// The CNN input size: side in pixels of the images fed to the backbone (after any resize),
+    /// e.g. 224; stored as `tile_size` (CLAM's and TRIDENT's name). Not the tile run's tile size,
+    /// which the patch file records as `target_tile_size`.
+    public var inputSize: Int?
+    /// Side in pixels of the patches as read at the patch level, before resizing to `inputSize`
     /// (e.g. CLAM's 256 px patches fed at 224); stored as `patch_size`.
     public var patchSize: Int?
     /// Side of a patch in level-0 pixels (CLAM's `patch_size_level0`), so attention can be drawn
@@ -28,14 +30,14 @@ public struct FeatureFileMetadata: Equatable, Sendable {
 
     /// Provenance for a new feature file; only `backbone` is required.
     public init(
-        backbone: String, weights: String? = nil, weightsChecksum: String? = nil, tileSize: Int? = nil, patchSize: Int? = nil, patchSizeLevel0: Int? = nil,
+        backbone: String, weights: String? = nil, weightsChecksum: String? = nil, inputSize: Int? = nil, patchSize: Int? = nil, patchSizeLevel0: Int? = nil,
         magnification: Double? = nil, mpp: Double? = nil, normalization: String? = nil, producerVersion: String? = nil,
         configHash: String? = nil
     ) {
         self.backbone = backbone
         self.weights = weights
         self.weightsChecksum = weightsChecksum
-        self.tileSize = tileSize
+        self.inputSize = inputSize
         self.patchSize = patchSize
         self.patchSizeLevel0 = patchSizeLevel0
         self.magnification = magnification
@@ -50,7 +52,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
         try attributes.set("encoder", .string(backbone))
         if let weights { try attributes.set("weights", .string(weights)) }
         if let weightsChecksum { try attributes.set("weights_checksum", .string(weightsChecksum)) }
-        if let tileSize { try attributes.set("tile_size", .integer(Int64(tileSize))) }
+        if let inputSize { try attributes.set("tile_size", .integer(Int64(inputSize))) }
         if let patchSize { try attributes.set("patch_size", .integer(Int64(patchSize))) }
         if let patchSizeLevel0 { try attributes.set("patch_size_level0", .integer(Int64(patchSizeLevel0))) }
         if let magnification { try attributes.set("magnification", .real(magnification)) }
@@ -67,7 +69,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
             backbone: backbone,
             weights: attributes["weights"]?.stringValue,
             weightsChecksum: attributes["weights_checksum"]?.stringValue,
-            tileSize: attributes["tile_size"]?.integerValue.map(Int.init),
+            inputSize: attributes["tile_size"]?.integerValue.map(Int.init),
             patchSize: attributes["patch_size"]?.integerValue.map(Int.init),
             patchSizeLevel0: attributes["patch_size_level0"]?.integerValue.map(Int.init),
             magnification: attributes["magnification"]?.realValue,

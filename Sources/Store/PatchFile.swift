@@ -74,6 +74,8 @@ public struct PatchFile: Equatable, Sendable {
         if let mpp = metadata.mpp { try attributes.set("mpp", .real(mpp)) }
         if let mpp = metadata.targetMPP { try attributes.set("target_mpp", .real(mpp)) }
         if let threshold = metadata.tissueThreshold { try attributes.set("tissue_threshold", .real(threshold)) }
+        if let size = metadata.targetTileSize { try attributes.set("target_tile_size", .integer(Int64(size))) }
+        if let segmentation = metadata.segmentation { try attributes.set("segmentation", .string(segmentation)) }
         try attributes.set("slidemil_version", .string(metadata.producerVersion ?? "unknown"))
         if let hash = metadata.configHash { try attributes.set("config_hash", .string(hash)) }
     }
@@ -137,6 +139,8 @@ public struct PatchFile: Equatable, Sendable {
             saveFolder: attributes["save_path"]?.stringValue ?? attributes["savetodir"]?.stringValue ?? "",
             mpp: attributes["mpp"]?.realValue, targetMPP: attributes["target_mpp"]?.realValue,
             tissueThreshold: attributes["tissue_threshold"]?.realValue,
+            targetTileSize: attributes["target_tile_size"]?.integerValue.map(Int.init),
+            segmentation: attributes["segmentation"]?.stringValue,
             producerVersion: attributes["slidemil_version"]?.stringValue,
             configHash: attributes["config_hash"]?.stringValue, layout: layout)
     }

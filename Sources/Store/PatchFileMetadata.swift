@@ -42,6 +42,13 @@ public struct PatchFileMetadata: Equatable, Sendable {
     public var targetMPP: Double?
     /// Minimum tissue fraction a patch needed to be kept (`tissue_threshold`), 0...1.
     public var tissueThreshold: Double?
+    /// Tile side in px at the target resolution, as the tile run was asked for
+    /// (`target_tile_size`, SlideMIL's); `patchSize` is the side read at `patchLevel`, which
+    /// differs when no level matches the target resolution. Nil in other tools' files.
+    public var targetTileSize: Int?
+    /// The tile run's tissue segmentation settings as JSON (`segmentation`, SlideMIL's), so a
+    /// heatmap masks the tissue that was tiled. Nil in other tools' files.
+    public var segmentation: String?
     /// Version of SlideMIL that wrote the file (`slidemil_version`); `nil` for other tools' files.
     public var producerVersion: String?
     /// Hash of the tiling configuration (`config_hash`), so a resumed run can tell whether an
@@ -58,7 +65,7 @@ public struct PatchFileMetadata: Equatable, Sendable {
         level0Size: (width: Int, height: Int)? = nil, level0Magnification: Double? = nil,
         targetMagnification: Double? = nil, overlap: Int = 0, saveFolder: String = "",
         mpp: Double? = nil, targetMPP: Double? = nil, tissueThreshold: Double? = nil,
-        producerVersion: String? = nil, configHash: String? = nil, layout: FileLayout = .slideMIL
+        targetTileSize: Int? = nil, segmentation: String? = nil, producerVersion: String? = nil, configHash: String? = nil, layout: FileLayout = .slideMIL
     ) {
         self.slideID = slideID
         self.patchSize = patchSize
@@ -74,6 +81,8 @@ public struct PatchFileMetadata: Equatable, Sendable {
         self.mpp = mpp
         self.targetMPP = targetMPP
         self.tissueThreshold = tissueThreshold
+        self.targetTileSize = targetTileSize
+        self.segmentation = segmentation
         self.producerVersion = producerVersion
         self.configHash = configHash
         self.layout = layout
@@ -87,6 +96,7 @@ public struct PatchFileMetadata: Equatable, Sendable {
             && lhs.level0Magnification == rhs.level0Magnification && lhs.targetMagnification == rhs.targetMagnification
             && lhs.overlap == rhs.overlap && lhs.saveFolder == rhs.saveFolder && lhs.mpp == rhs.mpp
             && lhs.targetMPP == rhs.targetMPP && lhs.tissueThreshold == rhs.tissueThreshold
+            && lhs.targetTileSize == rhs.targetTileSize && lhs.segmentation == rhs.segmentation
             && lhs.producerVersion == rhs.producerVersion && lhs.configHash == rhs.configHash && lhs.layout == rhs.layout
     }
 }

@@ -103,7 +103,7 @@ public struct TilePipeline: SlideStage {
             level0Magnification: slide.objectivePower ?? slideMpp.map { 10 / $0 },
             targetMagnification: targetMpp.map { 10 / $0 }, overlap: overlapAtLevel, saveFolder: folder.path,
             mpp: slideMpp, targetMPP: targetMpp, tissueThreshold: settings.grid.minTissueFraction,
-            producerVersion: SlideMILVersion.current, configHash: settings.fingerprint)
+            targetTileSize: geometry.tileSize, segmentation: settings.segmentation.json, producerVersion: SlideMILVersion.current, configHash: settings.fingerprint)
         return PatchFile(metadata: metadata, coordinates: grid.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
     }
 

@@ -3,9 +3,9 @@
 /// Defaults follow CLAM's H&E preset (saturation, median 7, closing 4, min tissue 100 and min
 /// hole 16 reference patches of 512² px at 0.25 µm/px) except that Otsu picks the threshold, which
 /// adapts to pale stains.
-public struct TissueSegmentationParameters: Equatable, Sendable {
+public struct TissueSegmentationParameters: Codable, Equatable, Sendable {
     /// How the saturation threshold is chosen.
-    public enum Threshold: Equatable, Sendable {
+    public enum Threshold: Codable, Equatable, Sendable {
         /// Otsu's threshold on the blurred saturation histogram (falls back to `fixed(8)` with a
         /// warning when the histogram has nothing to split or Otsu lands below `otsuFloor`).
         case otsu

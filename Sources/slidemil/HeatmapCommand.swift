@@ -28,7 +28,7 @@ struct HeatmapCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder.")
     var output: String
 
-    @Option(help: "Patch file giving tile size and level when the scores file lacks them.")
+    @Option(help: "The tile run's patch file: its tissue segmentation settings, and the tile size and level when the scores file lacks them.")
     var patches: String?
 
     @Option(name: .customLong("slide-id"), help: "Name used in output files (default: slide file name without extension).")

@@ -90,7 +90,7 @@ final class ExtractPipelineTests: XCTestCase {
         XCTAssertEqual(meta.backbone, "resnet18-w4")
         XCTAssertEqual(meta.weights, "random-init seed 5")
         XCTAssertNil(meta.weightsChecksum)
-        XCTAssertEqual(meta.tileSize, 32)
+        XCTAssertEqual(meta.inputSize, 32)
         XCTAssertEqual(meta.patchSize, 64)
         XCTAssertEqual(meta.normalization, "imagenet")
         XCTAssertEqual(try XCTUnwrap(meta.mpp), 0.25 * 128 / 32, accuracy: 1e-9)  // 128 level-0 px over 32 fed px

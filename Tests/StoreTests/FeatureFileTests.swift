@@ -4,7 +4,7 @@ import XCTest
 
 final class FeatureFileTests: XCTestCase {
     private let metadata = FeatureFileMetadata(
-        backbone: "resnet50-trunc", weightsChecksum: "0123abcd", tileSize: 224, magnification: 20, mpp: 0.5,
+        backbone: "resnet50-trunc", weightsChecksum: "0123abcd", inputSize: 224, magnification: 20, mpp: 0.5,
         normalization: "imagenet", producerVersion: "0.1.0", configHash: "cfg1")
 
     private func writeBatches(to url: URL, dimension: Int, batches: [Int]) throws -> ([Float], [PatchCoordinate]) {
