@@ -46,18 +46,24 @@ public struct ExtractSettings: Sendable, Equatable {
         baseWidth == 64 ? backbone.rawValue : "\(backbone.rawValue)-w\(baseWidth)"
     }
 
-    /// - Throws: `ExtractError.invalidSetting` for non-positive sizes/counts or a bad mean/std.
+    /// Checks every setting against its documented range before any work (non-finite values
+    /// never pass); keys are the pipeline config's with the command line's option in brackets.
+    /// - Throws: `SettingRangeError` naming the key, value and range, or
+    ///   `ExtractError.invalidSetting` for a mean or std without three values.
     public func validate() throws {
-        for (name, value) in [("input size", inputSize), ("batch size", batchSize), ("readers", readers),
-                              ("queue depth", queueDepth), ("workers", workers), ("base width", baseWidth)] where value < 1 {
-            throw ExtractError.invalidSetting(name: name, problem: "must be positive, got \(value)")
-        }
-        if let tileSize, tileSize < 1 { throw ExtractError.invalidSetting(name: "tile size", problem: "must be positive, got \(tileSize)") }
-        if let maxTiles, maxTiles < 1 { throw ExtractError.invalidSetting(name: "max tiles", problem: "must be positive, got \(maxTiles)") }
+        try SettingRange(8, 2048).check("extract.inputSize (--input-size)", inputSize)
+        try SettingRange(1, 4096).check("extract.batchSize (--batch-size)", batchSize)
+        try SettingRange(1, 256).check("extract.readers (--readers)", readers)
+        try SettingRange(1, 256).check("extract.queueDepth (--queue-depth)", queueDepth)
+        try SettingRange(1, 4096).check("extract.threads (--threads)", workers)
+        try SettingRange(1, 1024).check("extract.baseWidth (--base-width)", baseWidth)
+        if let tileSize { try SettingRange(8, 16384).check("tile.tileSize (--tile-size)", tileSize) }
+        if let maxTiles { try SettingRange(1, Double(Int32.max)).check("--max-tiles", maxTiles) }
         guard mean.count == 3, std.count == 3 else {
             throw ExtractError.invalidSetting(name: "normalisation", problem: "mean and std need 3 values (R, G, B)")
         }
-        guard std.allSatisfy({ $0 > 0 }) else { throw ExtractError.invalidSetting(name: "normalisation", problem: "std must be positive") }
+        for value in mean { try SettingRange(-10, 10).check("extract.mean (--mean)", value) }
+        for value in std { try SettingRange.positive(upTo: 10).check("extract.std (--std)", value) }
     }
 
     /// Short hex digest of what shapes the features (not threads, batch size or the `tileSize`

@@ -50,5 +50,6 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
             throw PipelineError.invalidSetting(key: "predict.heldOutFraction", problem: "must be in 0 ..< 1")
         }
         guard train.folds >= 1 else { throw PipelineError.invalidSetting(key: "train.folds", problem: "must be at least 1") }
+        try train.validate()
     }
 }

@@ -1,5 +1,6 @@
 import ExtractStage
 import Foundation
+import RunSupport
 
 extension ExtractBackbone: Codable {}
 
@@ -49,6 +50,7 @@ public struct PipelineExtractConfig: Codable, Equatable, Sendable {
         settings.batchSize = batchSize
         settings.readers = readers
         settings.queueDepth = queueDepth
+        try SettingRange(0, 4096).check("extract.threads (--threads)", threads)
         if threads > 0 { settings.workers = threads }
         try settings.validate()
         return settings

@@ -88,8 +88,7 @@ public struct PipelineTileConfig: Codable, Equatable, Sendable {
         settings.segmentation.minTissueArea = minTissueArea
         settings.segmentation.minHoleArea = minHoleArea
         settings.mppOverride = mpp > 0 ? mpp : nil
-        try settings.grid.validate()
-        try settings.segmentation.validate()
+        try settings.validate()
         return settings
     }
 

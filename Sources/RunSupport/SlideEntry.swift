@@ -16,6 +16,10 @@ public struct SlideEntry: Sendable, Equatable {
         self.mppOverride = mppOverride
     }
 
+    /// The level-0 µm/px a slide may be given (a CSV `mpp`, `--mpp`): scanners write 0.1 to 1,
+    /// thumbnails and low-power scans a few µm; beyond 100 tiles would shrink to single pixels.
+    public static let mppRange = SettingRange(0.01, 100)
+
     /// File extensions taken as slides when a folder is given (OpenSlide's formats).
     public static let slideExtensions: Set<String> = ["svs", "tif", "tiff", "ndpi", "vms", "vmu", "scn", "mrxs", "svslide", "bif"]
 
@@ -59,8 +63,8 @@ public struct SlideEntry: Sendable, Equatable {
             let path = raw.hasPrefix("/") || folder.isEmpty ? raw : (folder as NSString).appendingPathComponent(raw)
             var mpp: Double?
             if let text = cell(table.column("mpp")) {
-                guard let value = Double(text), value > 0, value.isFinite else {
-                    throw SlideListError.badSlideList(source: argument, problem: "row \(line + 2): mpp '\(text)' is not a positive number")
+                guard let value = Double(text), mppRange.contains(value) else {
+                    throw SlideListError.badSlideList(source: argument, problem: "row \(line + 2): mpp '\(text)' is outside \(mppRange) µm/px")
                 }
                 mpp = value
             }

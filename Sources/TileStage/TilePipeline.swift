@@ -33,7 +33,8 @@ public struct TilePipeline: SlideStage {
     ///   or written (per-slide problems never throw).
     public static func run(_ slides: [SlideEntry], output: URL, settings: TileSettings,
                            showProgress: Bool = isatty(STDERR_FILENO) == 1) throws -> [SlideOutcome] {
-        try SlideBatchRunner(slides: slides, output: output, showProgress: showProgress)
+        try settings.validate()
+        return try SlideBatchRunner(slides: slides, output: output, showProgress: showProgress)
             .run(TilePipeline(settings: settings, output: output))
     }
 

@@ -25,6 +25,30 @@ public struct TileSettings: Sendable, Equatable {
     /// Defaults: Otsu segmentation, 256 px tiles at 0.5 µm/px, no overlap, half tissue.
     public init() {}
 
+    /// Checks every setting against its documented range before any work (non-finite values
+    /// never pass); keys are the pipeline config's with the command line's option in brackets.
+    /// - Throws: `SettingRangeError` naming the key, value and range, or the grid's and
+    ///   segmentation's own `TilingError`.
+    public func validate() throws {
+        switch grid.target {
+        case let .micronsPerPixel(mpp): try SettingRange(0.01, 100).check("tile.targetMpp (--target-mpp)", mpp)
+        case let .magnification(power): try SettingRange(0.1, 1000).check("tile.magnification (--magnification)", power)
+        }
+        try SettingRange(8, 16384).check("tile.tileSize (--tile-size)", grid.tileSize)
+        try SettingRange(0, Double(grid.tileSize - 1)).check("tile.overlap (--overlap)", grid.overlap)
+        try SettingRange.unitInterval.check("tile.tissueThreshold (--tissue-threshold)", grid.minTissueFraction)
+        if let mpp = mppOverride { try SlideEntry.mppRange.check("tile.mpp (--mpp)", mpp) }
+        try SettingRange(1, 4096).check("tile.segDownsample (--seg-downsample)", segmentation.targetDownsample)
+        try SettingRange(16, 65_536).check("tile.segMaxSide (--seg-max-side)", segmentation.maxSide)
+        try SettingRange(1, 101).check("tile.median (--median)", segmentation.medianKernel)
+        try SettingRange(0, 101).check("tile.close (--close)", segmentation.closingKernel)
+        try SettingRange(0, 1e12).check("tile.minTissueArea (--min-tissue-area)", segmentation.minTissueArea)
+        try SettingRange(0, 1e12).check("tile.minHoleArea (--min-hole-area)", segmentation.minHoleArea)
+        try SettingRange(1, 256).check("--readers", readers)
+        try grid.validate()
+        try segmentation.validate()
+    }
+
     /// A short hex digest of the settings that shape the outputs (not `readers`), stored in the
     /// patch file's `config_hash`.
     public var fingerprint: String {

@@ -1,4 +1,5 @@
 import MIL
+import RunSupport
 
 /// How training counters unbalanced labels.
 public enum ClassBalance: String, Codable, CaseIterable, Sendable {
@@ -57,13 +58,35 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
         return architecture
     }
 
-    /// - Throws: `SlideTrainError.invalidSettings` naming the first contradiction.
+    /// The documented range of every numeric setting, by key (see docs/configuration.md).
+    public static let ranges: [(key: String, range: SettingRange)] = [
+        ("folds", SettingRange(1, 100)), ("minimumEpochs", SettingRange(0, 100_000)),
+        ("instanceLoss.weight", .fraction), ("instanceLoss.topK", SettingRange(1, 100_000)),
+        ("model.attentionHidden", SettingRange(1, 65_536)), ("model.classifierHidden", SettingRange(1, 65_536)),
+        ("model.dropout", .fraction), ("model.noisyAndChannels", SettingRange(1, 4096)),
+        ("model.noisyAndSlope", .positive(upTo: 1000)), ("model.embeddingWidth", SettingRange(0, 65_536)),
+        ("training.learningRate", .positive(upTo: 10)), ("training.momentum", .fraction),
+        ("training.weightDecay", .unitInterval), ("training.epochs", SettingRange(1, 100_000)),
+        ("training.batchSize", SettingRange(1, 100_000)), ("training.validationFraction", .fraction),
+        ("training.patience", SettingRange(0, 100_000)), ("training.elasticNet.strength", SettingRange(0, 1000)),
+        ("training.elasticNet.l2Fraction", .unitInterval),
+    ]
+
+    /// The numeric settings by key, in `ranges` order.
+    private var numbers: [Double] {
+        [Double(folds), Double(minimumEpochs), Double(instanceLoss.weight), Double(instanceLoss.topK),
+         Double(model.attentionHidden), Double(model.classifierHidden), Double(model.dropout), Double(model.noisyAndChannels),
+         Double(model.noisyAndSlope), Double(model.embeddingWidth), Double(training.learningRate), Double(training.momentum),
+         Double(training.weightDecay), Double(training.epochs), Double(training.batchSize), training.validationFraction,
+         Double(training.patience), Double(training.elasticNet.strength), Double(training.elasticNet.l2Fraction)]
+    }
+
+    /// Checks every numeric setting against its range (non-finite values never pass), then the
+    /// architecture; run before anything is written.
+    /// - Throws: `SettingRangeError` naming the key, value and range, or
+    ///   `SlideTrainError.invalidSettings` naming the first contradiction.
     public func validate() throws {
-        if folds < 1 { throw SlideTrainError.invalidSettings(problem: "folds must be 1 or more, got \(folds)") }
-        if !(instanceLoss.weight >= 0 && instanceLoss.weight < 1) {
-            throw SlideTrainError.invalidSettings(problem: "instanceLoss.weight must be in [0, 1), got \(instanceLoss.weight)")
-        }
-        if instanceLoss.topK < 1 { throw SlideTrainError.invalidSettings(problem: "instanceLoss.topK must be 1 or more, got \(instanceLoss.topK)") }
+        for ((key, range), value) in zip(Self.ranges, numbers) { try range.check(key, value) }
         if let problem = architecture.problem {
             throw SlideTrainError.invalidSettings(problem: instanceLoss.weight > 0 ? "instanceLoss.weight > 0: " + problem : problem)
         }

@@ -47,8 +47,7 @@ struct TileCommand: ParsableCommand {
         }
         if reading.readers < 1 { throw ValidationError("--readers must be at least 1") }
         do {
-            try settings().grid.validate()
-            try settings().segmentation.validate()
+            try settings().validate()
         } catch {
             throw ValidationError("\(error)")
         }

@@ -206,7 +206,7 @@ final class ExtractPipelineTests: XCTestCase {
         XCTAssertThrowsError(try settings.validate())
         settings = tinySettings()
         settings.batchSize = 0
-        XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("batch size")) }
+        XCTAssertThrowsError(try settings.validate()) { XCTAssertTrue("\($0)".contains("--batch-size"), "\($0)") }
         settings = tinySettings()
         XCTAssertThrowsError(try ExtractPipeline.run([SlideEntry(path: "x.tif"), SlideEntry(path: "y/x.tif")], output: output,
                                                      model: ExtractModel(settings: settings), settings: settings))
