@@ -6,8 +6,9 @@ public struct BagHeadOutput {
     /// [B, C] class logits (C = 1 for a binary head that gives one logit per bag).
     public let logits: Tensor
     /// [B, A, Nmax] instance weights: A = C for heads with one attention branch per class
-    /// (CLAM-MB, DSMIL), otherwise A = 1. Each row sums to 1 over the bag's real instances and
-    /// is 0 at padding; these are what heatmaps show.
+    /// (CLAM-MB, DSMIL), otherwise A = 1; 0 at padding; these are what heatmaps show. Rows of
+    /// attention-pooling heads sum to 1 over the bag's real instances; TransMIL reports its class
+    /// token's approximate attention row, which need not (see `TransMIL`).
     public let instanceWeights: Tensor
 }
 
