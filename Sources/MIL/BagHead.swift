@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Tensor
 
@@ -40,6 +41,15 @@ extension BagHead {
     /// Parameter values by name, ready to save as safetensors.
     public func stateDictionary() -> [String: Tensor] {
         Dictionary(uniqueKeysWithValues: namedParameters.map { ($0.name, $0.parameter.value) })
+    }
+
+    /// Loads a safetensors checkpoint holding exactly this head's `state_dict` (e.g. one saved
+    /// from torchmil's model), checking every name, shape and dtype before changing anything.
+    /// - Throws: `SafeTensorsError` for an unreadable file; `StateDictionaryError.mismatch`
+    ///   (naming the file) listing missing, unexpected and mis-shaped tensors.
+    public func load(contentsOf url: URL) throws {
+        let expected = Dictionary(uniqueKeysWithValues: namedParameters.map { ($0.name, $0.parameter.value.shape) })
+        try load(StateDictionary(contentsOf: url, expected: expected).tensors)
     }
 
     /// Copies every tensor of `state` into the parameter of the same name.

@@ -17,8 +17,7 @@ final class HeadTorchReferenceTests: XCTestCase {
     }
 
     private func load(_ head: any BagHead, _ name: String) throws -> SafeTensorsArchive {
-        let weights = try archive("\(name)_weights.safetensors")
-        try head.load(Dictionary(uniqueKeysWithValues: try weights.names.map { ($0, try weights.tensor(named: $0)) }))
+        try head.load(contentsOf: Self.fixtures.appendingPathComponent("\(name)_weights.safetensors"))
         return try archive("\(name)_io.safetensors")
     }
 
@@ -94,5 +93,17 @@ final class HeadTorchReferenceTests: XCTestCase {
             let gradient = head.backward(Tensor(shape: [1, 3]), embeddingGradient: embeddingGradient)
             assertClose(gradient.storage, try reference.tensor(named: "\(key).input_grad"), "CLAM-MB \(key) instance loss input gradient")
         }
+    }
+
+    /// A checkpoint of another shape names the file and every mismatch, and changes nothing.
+    func testLoadingAMismatchedCheckpointFailsWithTheFileName() throws {
+        var generator = SeededGenerator(seed: 1)
+        let head = DualStreamMIL(inputWidth: 6, queryWidth: 5, classCount: 1, generator: &generator)
+        let before = head.stateDictionary()
+        XCTAssertThrowsError(try head.load(contentsOf: Self.fixtures.appendingPathComponent("dsmil_weights.safetensors"))) { error in
+            let message = String(describing: error)
+            XCTAssertTrue(message.contains("dsmil_weights.safetensors") && message.contains("q_nn.weight"), message)
+        }
+        XCTAssertEqual(head.stateDictionary(), before)
     }
 }
