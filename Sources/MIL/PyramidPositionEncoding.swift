@@ -35,18 +35,13 @@ final class PyramidPositionEncoding {
         var output = tokens
         let e = width
         for (k, weight, bias) in convolutions {
-            let half = k / 2
-            for row in 0..<p {
-                for column in 0..<p {
-                    let target = (1 + row * p + column) * e
-                    for c in 0..<e { output.storage[target + c] += bias.value.storage[c] }
-                    for dy in -half...half where row + dy >= 0 && row + dy < p {
-                        for dx in -half...half where column + dx >= 0 && column + dx < p {
-                            let source = (1 + (row + dy) * p + column + dx) * e
-                            let tap = (dy + half) * k + dx + half
-                            for c in 0..<e { output.storage[target + c] += weight.value.storage[c * k * k + tap] * tokens.storage[source + c] }
-                        }
+            let taps = Self.tapMajor(weight.value, kernel: k, width: e)   // [k², E]: channels contiguous
+            tokens.withUnsafeBufferPointer { x in
+                output.withUnsafeMutableBufferPointer { y in
+                    Self.visit(side: p, kernel: k) { target, source, tap in
+                        for c in 0..<e { y[target * e + c] += taps[tap * e + c] * x[source * e + c] }
                     }
+                    for token in 1...(p * p) { for c in 0..<e { y[token * e + c] += bias.value.storage[c] } }
                 }
             }
         }
@@ -58,25 +53,45 @@ final class PyramidPositionEncoding {
         var inputGradient = outputGradient
         let e = width
         for (k, weight, bias) in convolutions {
-            let half = k / 2
-            for row in 0..<p {
-                for column in 0..<p {
-                    let target = (1 + row * p + column) * e
-                    for c in 0..<e { bias.gradient.storage[c] += outputGradient.storage[target + c] }
-                    for dy in -half...half where row + dy >= 0 && row + dy < p {
-                        for dx in -half...half where column + dx >= 0 && column + dx < p {
-                            let source = (1 + (row + dy) * p + column + dx) * e
-                            let tap = (dy + half) * k + dx + half
+            let taps = Self.tapMajor(weight.value, kernel: k, width: e)
+            var tapGradient = [Float](repeating: 0, count: k * k * e)
+            outputGradient.withUnsafeBufferPointer { g in
+                tokens.withUnsafeBufferPointer { x in
+                    inputGradient.withUnsafeMutableBufferPointer { dx in
+                        Self.visit(side: p, kernel: k) { target, source, tap in
                             for c in 0..<e {
-                                let g = outputGradient.storage[target + c]
-                                weight.gradient.storage[c * k * k + tap] += g * tokens.storage[source + c]
-                                inputGradient.storage[source + c] += g * weight.value.storage[c * k * k + tap]
+                                tapGradient[tap * e + c] += g[target * e + c] * x[source * e + c]
+                                dx[source * e + c] += g[target * e + c] * taps[tap * e + c]
                             }
                         }
                     }
                 }
+                for token in 1...(p * p) { for c in 0..<e { bias.gradient.storage[c] += g[token * e + c] } }
             }
+            for tap in 0..<(k * k) { for c in 0..<e { weight.gradient.storage[c * k * k + tap] += tapGradient[tap * e + c] } }
         }
         return inputGradient
+    }
+
+    /// Calls `body(target token, source token, tap)` for every in-bounds kernel tap of every
+    /// grid position (tokens counted after the class token, so grid cell (r, c) is token 1 + rP + c).
+    private static func visit(side p: Int, kernel k: Int, _ body: (Int, Int, Int) -> Void) {
+        let half = k / 2
+        for row in 0..<p {
+            for column in 0..<p {
+                for dy in -half...half where row + dy >= 0 && row + dy < p {
+                    for dx in -half...half where column + dx >= 0 && column + dx < p {
+                        body(1 + row * p + column, 1 + (row + dy) * p + column + dx, (dy + half) * k + dx + half)
+                    }
+                }
+            }
+        }
+    }
+
+    /// [E, 1, k, k] depthwise weights as [k², E].
+    private static func tapMajor(_ weight: Tensor, kernel k: Int, width e: Int) -> [Float] {
+        var result = [Float](repeating: 0, count: k * k * e)
+        for c in 0..<e { for tap in 0..<(k * k) { result[tap * e + c] = weight.storage[c * k * k + tap] } }
+        return result
     }
 }
