@@ -4,6 +4,8 @@ public enum BagSamplingError: Error, Equatable, CustomStringConvertible {
     case notEnoughImages(needed: Int, available: Int)
     /// A balanced draw needs both target and non-target images.
     case missingClass(digit: UInt8)
+    /// A multi-class draw needs images of digits other than its targets.
+    case noNonTargetImages
 
     public var description: String {
         switch self {
@@ -11,6 +13,8 @@ public enum BagSamplingError: Error, Equatable, CustomStringConvertible {
             return "not enough images for the requested bags without reuse: need \(needed), have \(available); ask for fewer or smaller bags, or allow reuse across bags"
         case .missingClass(let digit):
             return "cannot balance bags: the split holds no image of digit \(digit), or only such images"
+        case .noNonTargetImages:
+            return "cannot draw bags without the target digits: the split holds only target digits"
         }
     }
 }

@@ -6,4 +6,10 @@ public struct LossValue {
     public let value: Float
     /// dLoss/dInput, ready to pass to the model's `backward`.
     public let gradient: Tensor
+
+    /// A loss value and its gradient (for losses defined outside this module).
+    public init(value: Float, gradient: Tensor) {
+        self.value = value
+        self.gradient = gradient
+    }
 }
