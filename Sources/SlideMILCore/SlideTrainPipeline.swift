@@ -63,7 +63,7 @@ public struct SlideTrainPipeline {
         do {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         } catch {
-            throw StoreError.writeFailed(path: outputDirectory.path, reason: "cannot create the run folder: \(error.localizedDescription)")
+            throw StoreError.writeFailed(path: outputDirectory.path, reason: "cannot create the run folder: \(FileSystemErrorText.reason(error))")
         }
         try AtomicFile.write(Data(try ConfigLoader.yaml(settings).utf8), to: outputDirectory.appendingPathComponent("settings.yaml"))
         try AtomicFile.write(try JSONOutput.encode(folds), to: outputDirectory.appendingPathComponent("folds.json"))

@@ -28,7 +28,7 @@ public enum TilePipeline {
         for input in inputs where !seen.insert(input.slideID).inserted {
             throw TilePipelineError.duplicateSlideID(input.slideID)
         }
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(output)
         var list = try ProcessList.load(from: output.appendingPathComponent("process_list.csv"), adding: inputs.map(\.slideID))
         var outcomes: [Outcome] = []
         var tiles = 0
@@ -123,7 +123,7 @@ public enum TilePipeline {
     /// `exportFolder` when given; returns the unreadable tiles skipped (under `TileReadPolicy.skip`).
     private static func readTiles(slide: Slide, grid: TileGrid, exportFolder: URL?, settings: TileSettings,
                                   onTilesRead: (Int) -> Void) throws -> [Level0Point] {
-        if let exportFolder { try FileManager.default.createDirectory(at: exportFolder, withIntermediateDirectories: true) }
+        if let exportFolder { try AtomicFile.createFolder(exportFolder) }
         let stream = TileStream(slide: slide, geometry: grid.geometry, coordinates: grid.coordinates, batchSize: 32,
                                 readers: settings.readers, queueDepth: 2 * settings.readers, policy: settings.badTilePolicy)
         defer { stream.cancel() }
@@ -148,7 +148,7 @@ public enum TilePipeline {
     }
 
     static func writePNG(_ image: RasterImage, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFile.createFolder(url.deletingLastPathComponent())
         try AtomicFile.write(PNGCodec.encode(image), to: url)
     }
 }

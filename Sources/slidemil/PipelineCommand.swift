@@ -46,7 +46,7 @@ struct PipelineCommand: ParsableCommand {
             print("\nEach stage alone (also in \(report.layout.commands)):")
             report.commands.forEach { print("  \($0)") }
         } catch {
-            FileHandle.standardError.write(Data("slidemil pipeline: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("slidemil pipeline: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -71,7 +71,7 @@ struct PredictCommand: ParsableCommand {
             }
             print("predictions: \(output)/predictions.csv, attention: \(output)/attention/")
         } catch {
-            FileHandle.standardError.write(Data("slidemil predict: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("slidemil predict: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure
         }
     }

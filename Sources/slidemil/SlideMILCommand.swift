@@ -43,9 +43,15 @@ struct SlideMILCommand: ParsableCommand {
         ]
     )
 
-    /// Selects OpenBLAS kernels (possibly re-executing the process) before any command runs.
+    /// Selects OpenBLAS kernels (possibly re-executing the process) before any command runs,
+    /// then runs the command; errors leave as one line (`ErrorLine`) and a non-zero status.
     static func main() {
         BLASCoreSelection.applyAtStartup()
-        main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            exit(withError: ErrorLine.wrap(error))
+        }
     }
 }
