@@ -20,4 +20,26 @@ static inline hsize_t slidemil_h5s_unlimited(void) { return H5S_UNLIMITED; }
 
 /// Silences HDF5's automatic error-stack printing; errors are reported through return codes instead.
 static inline void slidemil_h5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+/* Collects the descriptions on HDF5's default error stack, innermost first, separated by
+   '\n', into `buffer` (always NUL-terminated). Must be called right after the failing call:
+   every HDF5 API call clears the stack when it starts. */
+typedef struct { char *buffer; size_t size; size_t used; } slidemil_h5_error_text;
+
+static inline herr_t slidemil_h5_collect_error(unsigned n, const H5E_error2_t *error, void *data) {
+    (void)n;
+    slidemil_h5_error_text *text = (slidemil_h5_error_text *)data;
+    const char *desc = error->desc ? error->desc : "";
+    while (*desc && text->used + 2 < text->size) { text->buffer[text->used++] = *desc++; }
+    if (text->used + 1 < text->size) { text->buffer[text->used++] = '\n'; }
+    text->buffer[text->used] = 0;
+    return 0;
+}
+
+static inline void slidemil_h5_error_stack_text(char *buffer, size_t size) {
+    if (size == 0) { return; }
+    buffer[0] = 0;
+    slidemil_h5_error_text text = { buffer, size, 0 };
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, slidemil_h5_collect_error, &text);
+}
 #endif

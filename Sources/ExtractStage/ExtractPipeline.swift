@@ -127,7 +127,7 @@ public struct ExtractPipeline: SlideStage {
             configHash: settings.fingerprint(weightsChecksum: model.weightsChecksum))
 
         let points = patches.coordinates.prefix(plannedCount(patches.coordinates.count, settings)).map { Level0Point(x: $0.x, y: $0.y) }
-        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFile.createFolder(destination.deletingLastPathComponent())
         let writer = try FeatureFileWriter(url: destination, dimension: network.configuration.outputWidth, metadata: metadata)
         let stream = TileStream(slide: slide, geometry: geometry, coordinates: Array(points), batchSize: settings.batchSize,
                                 readers: settings.readers, queueDepth: settings.queueDepth, policy: .stop)

@@ -10,7 +10,8 @@ import Tiling
 /// Writes into `output`, each file atomically: `<id>_heatmap.png` (slide picture, attention over
 /// tissue, legend), `<id>.geojson` (one polygon per tile for QuPath), and the example tiles
 /// `top_tiles/<id>/<rank>_<id>_x_<x>_y_<y>_a_<score>.png` and `bottom_tiles/<id>/...` (CLAM's
-/// names, ranks from 0, read from the slide at the tile level).
+/// names, ranks from 0, read from the slide at the tile level). All or nothing: every tile is read
+/// before the first file is written, and a failed write removes the files this run wrote.
 public enum HeatmapPipeline {
     /// The files one run wrote.
     public struct Outputs: Equatable, Sendable {
@@ -55,7 +56,6 @@ public enum HeatmapPipeline {
         let rendering = try HeatmapRendering.render(slide: slide, scores: scores, footprint: footprint, settings: settings,
                                                     caption: caption, source: scoresURL.path)
         let heatmapURL = output.appendingPathComponent("\(id)_heatmap.png")
-        try OutputFiles.writePNG(rendering.image, to: heatmapURL)
 
         let percentiles = ScoreNormalization.percentiles(scores.attention)
         let features = scores.coordinates.indices.map { index in
@@ -66,22 +66,37 @@ public enum HeatmapPipeline {
                                 })
         }
         let geoJSONURL = output.appendingPathComponent("\(id).geojson")
-        try AtomicFile.write(TileGeoJSON(objectType: settings.geoJSONObjectType).encode(features), to: geoJSONURL)
 
+        // Every tile is read before anything is written: a slide whose tile cannot be read leaves
+        // no heatmap, GeoJSON or partial tile folder behind.
         let side = max(1, Int((Double(footprint) / slide.levels[level].downsample).rounded()))
-        func export(_ indices: [Int], folder: String) throws -> [URL] {
+        func read(_ indices: [Int], folder: String) throws -> [(url: URL, image: RasterImage)] {
             try indices.enumerated().map { rank, index in
                 let point = scores.coordinates[index]
                 let name = AttentionRanking.clamTileName(rank: rank, slideID: id, x: point.x, y: point.y, score: scores.attention[index])
                 let url = output.appendingPathComponent(folder).appendingPathComponent(id).appendingPathComponent(name)
-                let tile = try slide.readRegion(level: level, x: point.x, y: point.y, width: side, height: side)
-                try OutputFiles.writePNG(RasterImage(tile), to: url)
-                return url
+                return (url, RasterImage(try slide.readRegion(level: level, x: point.x, y: point.y, width: side, height: side)))
             }
         }
-        let top = try export(AttentionRanking.top(settings.topK, of: scores.attention), folder: "top_tiles")
-        let bottom = try export(AttentionRanking.bottom(settings.bottomK, of: scores.attention), folder: "bottom_tiles")
-        return Outputs(heatmap: heatmapURL, geoJSON: geoJSONURL, topTiles: top, bottomTiles: bottom)
+        let top = try read(AttentionRanking.top(settings.topK, of: scores.attention), folder: "top_tiles")
+        let bottom = try read(AttentionRanking.bottom(settings.bottomK, of: scores.attention), folder: "bottom_tiles")
+
+        var written: [URL] = []
+        do {
+            try OutputFiles.writePNG(rendering.image, to: heatmapURL)
+            written.append(heatmapURL)
+            try AtomicFile.write(TileGeoJSON(objectType: settings.geoJSONObjectType).encode(features), to: geoJSONURL)
+            written.append(geoJSONURL)
+            for tile in top + bottom {
+                try OutputFiles.writePNG(tile.image, to: tile.url)
+                written.append(tile.url)
+            }
+        } catch {
+            // A failed write (a full disk) takes back this run's other files too.
+            for url in written { try? FileManager.default.removeItem(at: url) }
+            throw error
+        }
+        return Outputs(heatmap: heatmapURL, geoJSON: geoJSONURL, topTiles: top.map(\.url), bottomTiles: bottom.map(\.url))
     }
 
     /// The segmentation the tissue mask is made with: `settings.segmentation` when set, else the

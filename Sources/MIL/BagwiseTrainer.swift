@@ -67,7 +67,8 @@ public struct BagwiseTrainer {
 
     /// Trains `model` in place and returns the per-epoch history.
     /// - Parameter onEpoch: called after each epoch (progress output).
-    /// - Throws: `BagBatchError` for an empty or malformed bag.
+    /// - Throws: `TrainingDivergedError` as soon as the loss, a gradient or a weight is NaN or
+    ///   infinite (the model is then unusable); `BagBatchError` for an empty or malformed bag.
     public func train(_ model: MILModel, training: LabelledBags, validation: LabelledBags,
                       onEpoch: (BagwiseEpochRecord) -> Void = { _ in }) throws -> [BagwiseEpochRecord] {
         let all = LabelledBags(features: training.features + validation.features, labels: training.labels + validation.labels)
@@ -111,16 +112,20 @@ public struct BagwiseTrainer {
                     }
                     model.backward(Tensor(shape: [1], storage: [loss.gradient.storage[0] * bagShare * w / stepWeight]),
                                    pooledInputGradient: instanceGradient)
+                    try FiniteTrainingCheck.requireFinite(loss: total, epoch: epoch)
                     weightedLoss += Double(total * w)
                     totalWeight += Double(w)
                 }
                 options.elasticNet.apply(to: model.parameters)
+                try FiniteTrainingCheck.requireFiniteGradients(model, epoch: epoch)
                 optimizer.step()
+                try FiniteTrainingCheck.requireFiniteWeights(model, epoch: epoch)
             }
             var record = BagwiseEpochRecord(epoch: epoch, trainingLoss: Float(weightedLoss / totalWeight),
                                             validationLoss: nil, validationAUC: nil, validationAccuracy: nil)
             if !validation.isEmpty {
                 let evaluation = try evaluate(model, on: bags, indices: validation)
+                try FiniteTrainingCheck.requireFinite(loss: evaluation.loss, what: "the validation loss", epoch: epoch)
                 record = BagwiseEpochRecord(epoch: epoch, trainingLoss: record.trainingLoss, validationLoss: evaluation.loss,
                                             validationAUC: evaluation.auc, validationAccuracy: evaluation.confusion.accuracy)
                 stopping.record(validationLoss: evaluation.loss, parameters: model.parameters)

@@ -15,6 +15,8 @@ public struct MILTrainer {
 
     /// Trains `model` in place and returns the per-epoch history.
     /// - Parameter onEpoch: called after each epoch (for progress output).
+    /// - Throws: `TrainingDivergedError` as soon as the loss, a gradient or a weight is NaN or
+    ///   infinite (the model is then unusable), `BagBatchError` for a malformed bag.
     public func train(_ model: MILModel, on bags: LabelledBags, onEpoch: (MILEpochRecord) -> Void = { _ in }) throws -> [MILEpochRecord] {
         precondition(bags.count > 0, "no bags to train on")
         var generator = SeededGenerator(seed: options.seed)
@@ -37,14 +39,18 @@ public struct MILTrainer {
                 optimizer.zeroGradients()
                 let logits = model.forward(batch, mode: .training).logits
                 let loss = BinaryCrossEntropyWithLogits.loss(logits: logits, targets: Self.targets(batchBags.labels))
+                try FiniteTrainingCheck.requireFinite(loss: loss.value, epoch: epoch)
                 model.backward(loss.gradient)
                 options.elasticNet.apply(to: model.parameters)
+                try FiniteTrainingCheck.requireFiniteGradients(model, epoch: epoch)
                 optimizer.step()
+                try FiniteTrainingCheck.requireFiniteWeights(model, epoch: epoch)
                 lossTotal += Double(loss.value) * Double(batchBags.count)
             }
             var record = MILEpochRecord(epoch: epoch, trainingLoss: Float(lossTotal / Double(training.count)), validationLoss: nil, validationAccuracy: nil)
             if validation.count > 0 {
                 let evaluation = try evaluate(model, on: validation)
+                try FiniteTrainingCheck.requireFinite(loss: evaluation.loss, what: "the validation loss", epoch: epoch)
                 record = MILEpochRecord(epoch: epoch, trainingLoss: record.trainingLoss, validationLoss: evaluation.loss,
                                         validationAccuracy: evaluation.confusion.accuracy)
                 stopping.record(validationLoss: evaluation.loss, parameters: model.parameters)

@@ -50,7 +50,7 @@ public struct MNISTBagsPipeline {
     public func run() throws -> MNISTBagsMetrics {
         let started = Date()
         do {
-            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+            try AtomicFile.createFolder(outputDirectory)
         } catch {
             throw MNISTBagsError.cannotCreateFolder(path: outputDirectory.path, reason: error.localizedDescription)
         }

@@ -32,12 +32,30 @@ extension SafeTensorsArchive {
         do {
             try bytes.write(to: temporary)
         } catch {
-            throw SafeTensorsError.writeFailed(file: file, reason: error.localizedDescription)
+            // A full disk leaves a partial temporary file behind.
+            try? FileManager.default.removeItem(at: temporary)
+            throw SafeTensorsError.writeFailed(file: file, reason: systemReason(error))
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
             throw SafeTensorsError.writeFailed(file: file, reason: reason)
+        }
+    }
+
+    /// The system's message ("No space left on device") behind a Foundation write error, whose
+    /// printed form is otherwise a multi-line `NSCocoaErrorDomain` dump.
+    private static func systemReason(_ error: Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        switch nsError.code {
+        case CocoaError.fileWriteOutOfSpace.rawValue: return String(cString: strerror(ENOSPC))
+        case CocoaError.fileWriteVolumeReadOnly.rawValue: return String(cString: strerror(EROFS))
+        case CocoaError.fileWriteNoPermission.rawValue: return String(cString: strerror(EACCES))
+        default: return nsError.localizedDescription
         }
     }
 

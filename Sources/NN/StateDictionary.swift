@@ -26,7 +26,8 @@ public struct StateDictionary: Sendable {
     ///   - isIgnored: names to skip; defaults to `isBatchNormCounter`.
     /// - Throws: `StateDictionaryError.mismatch` listing all missing keys, unexpected keys,
     ///   shape mismatches and non-float dtypes at once (each sorted); nothing is returned
-    ///   unless the archive fits exactly.
+    ///   unless the archive fits exactly. `WeightValueError` for a NaN or infinite value, or a
+    ///   negative BatchNorm running variance (`WeightValueCheck`).
     public init(
         loading archive: SafeTensorsArchive,
         expected: [String: [Int]],
@@ -54,8 +55,10 @@ public struct StateDictionary: Sendable {
             )
         }
         var tensors: [String: Tensor] = [:]
-        for name in wanted.keys {
-            tensors[name] = try archive.tensor(named: name)
+        for name in wanted.keys.sorted() {
+            let tensor = try archive.tensor(named: name)
+            try WeightValueCheck.check(tensor, named: name, file: archive.file)
+            tensors[name] = tensor
         }
         self.tensors = tensors
         self.metadata = archive.metadata

@@ -124,7 +124,7 @@ public struct PipelineRun {
 
     /// Writes the effective config, the slide list, the split labels and the training config.
     private func writeInputs(_ inputs: [SlideEntry], split: (training: [SlideLabel], heldOut: [SlideLabel])) throws {
-        try FileManager.default.createDirectory(atPath: layout.root, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(URL(fileURLWithPath: layout.root))
         try AtomicFile.write(Data(try ConfigLoader.yaml(config).utf8), to: URL(fileURLWithPath: layout.pipelineConfig))
         try AtomicFile.write(Data(try ConfigLoader.yaml(config.train).utf8), to: URL(fileURLWithPath: layout.trainConfig))
         let hasMPP = inputs.contains { $0.mppOverride != nil }
@@ -138,7 +138,7 @@ public struct PipelineRun {
             let withSplit = entries.contains { $0.split != nil }
             var csv = CSVTable(header: withSplit ? ["slide_id", "label", "split"] : ["slide_id", "label"])
             csv.rows = entries.map { withSplit ? [$0.slideID, $0.label, $0.split ?? ""] : [$0.slideID, $0.label] }
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try AtomicFile.createFolder(URL(fileURLWithPath: (path as NSString).deletingLastPathComponent))
             try AtomicFile.write(Data(csv.serialized().utf8), to: URL(fileURLWithPath: path))
         }
     }

@@ -71,6 +71,14 @@ public struct SlidePredictPipeline {
         return ids
     }
 
+    /// The `.h5` files in `folder` that `slideIDs(in:)` passes over because their names start
+    /// with a dot (not a valid slide id), leaving out our own temporary files; sorted. Callers
+    /// report them, so a slide is never dropped silently.
+    public static func hiddenFeatureFiles(in folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasPrefix(".") && $0.hasSuffix(".h5") && !AtomicFile.isTemporary(URL(fileURLWithPath: $0)) }.sorted()
+    }
+
     /// Predicts every slide of `slideIDs` from `<featuresFolder>/<slide_id>.h5`.
     /// - Throws: `SlideListError.badSlideID` for an id that is not a plain file name (checked for
     ///   all ids before any file is read), `SlideTrainError` naming the first slide that is
@@ -93,6 +101,10 @@ public struct SlidePredictPipeline {
                 let output = model.predict(batch)[0]
                 probability += output.probability / Float(models.count)
                 for (index, weight) in output.instanceWeights.enumerated() { attention[index] += weight / Float(models.count) }
+            }
+            // Finite features and weights can still overflow (huge logits); never write NaN.
+            guard probability.isFinite, attention.allSatisfy(\.isFinite) else {
+                throw SlideTrainError.nonFinitePrediction(slide: slide, path: url.path)
             }
             return SlidePrediction(slideID: slide, probability: probability,
                                    predictedLabel: card.labels.name(probability >= 0.5), tileCount: file.count,

@@ -5,6 +5,12 @@ import Glibc
 import Darwin
 #endif
 
+#if canImport(Glibc)
+private let posixWrite = Glibc.write
+#elseif canImport(Darwin)
+private let posixWrite = Darwin.write
+#endif
+
 /// Writes output files so that a run killed at any moment leaves either the finished file or
 /// nothing at the target path.
 ///
@@ -17,12 +23,14 @@ public enum AtomicFile {
     static let temporaryMarker = ".tmp-"
 
     /// Writes `data` to `url` atomically, creating the parent folder if needed.
-    /// - Throws: `StoreError.writeFailed` naming the target.
+    ///
+    /// Every system call is checked (a full disk typically fails in `write` or `fsync`); on any
+    /// failure the temporary file is removed and the target left as it was.
+    /// - Throws: `StoreError.writeFailed` naming the target and the system's reason, e.g.
+    ///   "No space left on device" or "Permission denied".
     public static func write(_ data: Data, to url: URL) throws {
         try write(to: url) { temporary in
-            guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
-                throw StoreError.writeFailed(path: url.path, reason: "cannot create \(temporary.lastPathComponent)")
-            }
+            try writeBytes(data, to: temporary, target: url)
         }
     }
 
@@ -50,11 +58,7 @@ public enum AtomicFile {
     /// the target's folder and returns a fresh temporary path beside `url` to write to.
     /// Finish with `commit(_:to:)`, or `abandon(_:)` on failure.
     public static func begin(_ url: URL) throws -> URL {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.writeFailed(path: url.path, reason: "cannot create folder: \(error.localizedDescription)")
-        }
+        try createFolder(url.deletingLastPathComponent(), for: url)
         return temporaryURL(for: url)
     }
 
@@ -69,8 +73,27 @@ public enum AtomicFile {
         synchronizeFolder(url.deletingLastPathComponent())
     }
 
+    /// Creates `folder` and its parents when missing.
+    /// - Throws: `StoreError.writeFailed` naming `target` (the folder by default) and the system's
+    ///   reason ("Read-only file system", "Permission denied", "No space left on device", ...).
+    public static func createFolder(_ folder: URL, for target: URL? = nil) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue { return }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.writeFailed(path: (target ?? folder).path,
+                                         reason: "cannot create folder \(folder.path): \(FileSystemErrorText.reason(error))")
+        }
+    }
+
     /// Removes a temporary file that will not be committed. Missing files are ignored.
+    ///
+    /// The file is truncated before it is unlinked: after a failed write a library (HDF5) may
+    /// still hold it open, and an unlinked but open file keeps its blocks, so a full disk would
+    /// stay full for the rest of the run.
     public static func abandon(_ temporary: URL) {
+        _ = truncate(temporary.path, 0)
         try? FileManager.default.removeItem(at: temporary)
     }
 
@@ -85,6 +108,32 @@ public enum AtomicFile {
     public static func isTemporary(_ url: URL) -> Bool {
         let name = url.lastPathComponent
         return name.hasPrefix(".") && name.contains(temporaryMarker)
+    }
+
+    /// Creates `temporary` (it must not exist) and writes all of `data` to it, checking every call.
+    private static func writeBytes(_ data: Data, to temporary: URL, target: URL) throws {
+        func failure() -> StoreError {
+            .writeFailed(path: target.path, reason: String(cString: strerror(errno)))
+        }
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw failure() }
+        var closed = false
+        defer { if !closed { close(descriptor) } }
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < bytes.count {
+                let written = posixWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw failure()
+                }
+                // A short write means the next call reports the reason (ENOSPC).
+                offset += written
+            }
+        }
+        guard fsync(descriptor) == 0 else { throw failure() }
+        closed = true
+        guard close(descriptor) == 0 else { throw failure() }
     }
 
     private static func synchronize(_ temporary: URL, target: URL) throws {

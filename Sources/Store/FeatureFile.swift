@@ -94,11 +94,16 @@ public struct FeatureFile: Sendable {
             do {
                 try FileManager.default.copyItem(at: url, to: temporary)
             } catch {
-                throw StoreError.writeFailed(path: url.path, reason: "cannot copy for update: \(error.localizedDescription)")
+                throw StoreError.writeFailed(path: url.path, reason: "cannot copy for update: \(FileSystemErrorText.reason(error))")
             }
             let file = try HDF5File.open(temporary, mode: .readWrite)
-            defer { file.close() }
-            try body(file)
+            do {
+                try body(file)
+            } catch {
+                file.close()
+                throw error
+            }
+            try file.flushAndClose()
         }
     }
 }

@@ -35,17 +35,22 @@ public final class FeatureFileWriter {
         precondition(dimension > 0, "feature dimension must be positive")
         self.url = url
         self.dimension = dimension
-        temporary = try AtomicFile.begin(url)
+        let scratch = try AtomicFile.begin(url)
+        temporary = scratch
         do {
-            let file = try HDF5File.create(at: temporary)
+            let file = try Self.reporting(scratch, as: url) { try HDF5File.create(at: scratch) }
             self.file = file
             let rows = chunkRows ?? min(max(Self.chunkBytes / (dimension * MemoryLayout<Float>.size), 16), 4096)
-            features = try file.createDataset("features", of: Float.self, shape: [0, dimension], extendable: true, chunkRows: rows)
-            coords = try file.createDataset("coords", of: Int64.self, shape: [0, 2], extendable: true, chunkRows: 4096)
-            try metadata.write(to: features.attributes)
+            features = try Self.reporting(scratch, as: url) {
+                try file.createDataset("features", of: Float.self, shape: [0, dimension], extendable: true, chunkRows: rows)
+            }
+            coords = try Self.reporting(scratch, as: url) {
+                try file.createDataset("coords", of: Int64.self, shape: [0, 2], extendable: true, chunkRows: 4096)
+            }
+            try Self.reporting(scratch, as: url) { try metadata.write(to: features.attributes) }
         } catch {
             file?.close()
-            AtomicFile.abandon(temporary)
+            AtomicFile.abandon(scratch)
             throw error
         }
     }
@@ -53,22 +58,32 @@ public final class FeatureFileWriter {
     deinit { discard() }
 
     /// Appends one batch: `features` holds `coordinates.count` rows of `dimension` values, row-major.
-    /// - Throws: `StoreError.unexpectedLayout` when the counts disagree, `StoreError.hdf5` on I/O failure.
+    /// - Throws: `StoreError.unexpectedLayout` when the counts disagree; `StoreError.nonFinite`
+    ///   for a NaN or infinite value (the file is then discarded: it would poison training);
+    ///   `StoreError.writeFailed` or `.hdf5` on I/O failure.
     public func append(features batch: [Float], coordinates: [PatchCoordinate]) throws {
         guard file != nil else { throw StoreError.writeFailed(path: url.path, reason: "append after finish or discard") }
         guard batch.count == coordinates.count * dimension else {
             throw StoreError.unexpectedLayout(path: url.path, object: "features",
                                               problem: "needs \(coordinates.count) x \(dimension) values; \(batch.count) were given")
         }
-        try features.append(rows: batch)
-        try coords.append(rows: PatchCoordinate.flatten(coordinates))
+        if let bad = batch.firstIndex(where: { !$0.isFinite }) {
+            let row = bad / dimension, corner = coordinates[row]
+            discard()
+            throw StoreError.nonFinite(path: url.path, object: "features", row: count + row,
+                                       detail: "tile at level-0 (\(corner.x), \(corner.y))")
+        }
+        try Self.reporting(temporary, as: url) {
+            try features.append(rows: batch)
+            try coords.append(rows: PatchCoordinate.flatten(coordinates))
+        }
         count += coordinates.count
     }
 
     /// Adds another dataset (e.g. per-tile attention) before the file is finished.
     public func addDataset<Element: HDF5Element>(_ name: String, values: [Element], shape: [Int]) throws {
         guard let file else { throw StoreError.writeFailed(path: url.path, reason: "add dataset after finish or discard") }
-        try file.createDataset(name, values: values, shape: shape)
+        try Self.reporting(temporary, as: url) { _ = try file.createDataset(name, values: values, shape: shape) }
     }
 
     /// Writes the completeness marker, closes the file and renames it into place.
@@ -81,14 +96,26 @@ public final class FeatureFileWriter {
             if let expectedCount, expectedCount != count {
                 throw StoreError.incomplete(path: url.path, problem: "\(count) of \(expectedCount) tiles written")
             }
-            try file.attributes.set("tile_count", .integer(Int64(count)))
-            try file.attributes.set("complete", .integer(1))
-            file.close()
-            self.file = nil
+            try Self.reporting(temporary, as: url) {
+                try file.attributes.set("tile_count", .integer(Int64(count)))
+                try file.attributes.set("complete", .integer(1))
+                self.file = nil
+                try file.flushAndClose()
+            }
             try AtomicFile.commit(temporary, to: url)
         } catch {
             discard()
             throw error
+        }
+    }
+
+    /// Runs `body`, reporting errors about the temporary file under the target's name, which is
+    /// the one the user knows.
+    private static func reporting<Result>(_ temporary: URL, as url: URL, _ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error.replacingPath(temporary.path, with: url.path)
         }
     }
 

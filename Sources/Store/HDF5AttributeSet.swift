@@ -99,7 +99,9 @@ public struct HDF5AttributeSet {
         try HDF5Library.serialized {
             let id = objectID()
             guard id >= 0 else { throw failure("write attribute on a closed object", name) }
-            if H5Aexists(id, name) > 0 { H5Adelete(id, name) }
+            if H5Aexists(id, name) > 0, H5Adelete(id, name) < 0 {
+                throw HDF5Library.writeFailure(path: path, object: "\(objectName)@\(name)", operation: "replace attribute")
+            }
             switch value {
             case var .integer(scalar): try write(name, id: id, type: Int64.nativeType, count: nil, bytes: &scalar)
             case var .real(scalar): try write(name, id: id, type: Double.nativeType, count: nil, bytes: &scalar)
@@ -126,11 +128,16 @@ public struct HDF5AttributeSet {
         } else {
             space = H5Screate(H5S_SCALAR)
         }
+        guard space >= 0 else { throw failure("create the dataspace of attribute", name) }
         defer { H5Sclose(space) }
         let attribute = H5Acreate2(id, name, type, space, slidemil_h5p_default(), slidemil_h5p_default())
-        guard attribute >= 0 else { throw failure("create attribute", name) }
-        defer { H5Aclose(attribute) }
-        guard H5Awrite(attribute, type, bytes) >= 0 else { throw failure("write attribute", name) }
+        guard attribute >= 0 else { throw writeFailure("create attribute", name) }
+        guard H5Awrite(attribute, type, bytes) >= 0 else {
+            let error = writeFailure("write attribute", name)
+            H5Aclose(attribute)
+            throw error
+        }
+        guard H5Aclose(attribute) >= 0 else { throw writeFailure("close attribute", name) }
     }
 
     private func readStrings(_ attribute: hid_t, fileType: hid_t, space: hid_t, count: Int, name: String) throws -> [String] {
@@ -165,6 +172,10 @@ public struct HDF5AttributeSet {
         H5Tset_size(type, -1)
         H5Tset_cset(type, H5T_CSET_UTF8)
         return type
+    }
+
+    private func writeFailure(_ operation: String, _ name: String) -> StoreError {
+        HDF5Library.writeFailure(path: path, object: "\(objectName)@\(name)", operation: operation)
     }
 
     private func failure(_ operation: String, _ name: String) -> StoreError {

@@ -108,7 +108,7 @@ public final class HDF5Dataset: @unchecked Sendable {
             }
             if values.isEmpty { return }
             guard H5Dwrite(id, Element.nativeType, slidemil_h5s_all(), slidemil_h5s_all(), slidemil_h5p_default(), values) >= 0 else {
-                throw StoreError.hdf5(path: path, object: name, operation: "write")
+                throw HDF5Library.writeFailure(path: path, object: name, operation: "write")
             }
         }
     }
@@ -134,12 +134,12 @@ public final class HDF5Dataset: @unchecked Sendable {
             shape[0] += newRows
             var extent = shape.map { hsize_t($0) }
             guard H5Dset_extent(id, &extent) >= 0 else {
-                throw StoreError.hdf5(path: path, object: name, operation: "extend (is it extendable?)")
+                throw HDF5Library.writeFailure(path: path, object: name, operation: "extend (is it extendable?)")
             }
             let (fileSpace, memorySpace) = try selection(rows: start..<(start + newRows), shape: shape, id: id)
             defer { H5Sclose(fileSpace); H5Sclose(memorySpace) }
             guard H5Dwrite(id, Element.nativeType, memorySpace, fileSpace, slidemil_h5p_default(), values) >= 0 else {
-                throw StoreError.hdf5(path: path, object: name, operation: "append rows to")
+                throw HDF5Library.writeFailure(path: path, object: name, operation: "append rows to")
             }
         }
     }
@@ -157,6 +157,10 @@ public final class HDF5Dataset: @unchecked Sendable {
             throw StoreError.hdf5(path: path, object: name, operation: "select rows \(rows) of")
         }
         let memorySpace = H5Screate_simple(Int32(count.count), &count, nil)
+        guard memorySpace >= 0 else {
+            H5Sclose(fileSpace)
+            throw StoreError.hdf5(path: path, object: name, operation: "select rows \(rows) of")
+        }
         return (fileSpace, memorySpace)
     }
 }

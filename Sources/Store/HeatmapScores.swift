@@ -59,9 +59,7 @@ public struct HeatmapScores: Sendable {
 
     /// Writes the layout `read` accepts (used by tests and by tools that make scores), atomically.
     public func write(to url: URL) throws {
-        try AtomicFile.write(to: url) { temporary in
-            let file = try HDF5File.create(at: temporary)
-            defer { file.close() }
+        try HDF5File.writeAtomically(to: url) { file in
             try file.createDataset("coords", values: coordinates.flatMap { [Int64($0.x), Int64($0.y)] }, shape: [coordinates.count, 2])
             try file.createDataset("attention", values: attention, shape: [attention.count])
             if let patchSizeLevel0 { try file.attributes.set("patch_size_level0", .integer(Int64(patchSizeLevel0))) }

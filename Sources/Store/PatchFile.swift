@@ -24,18 +24,16 @@ public struct PatchFile: Equatable, Sendable {
     /// Rows per chunk of the `coords` dataset.
     static let maximumChunkRows = 4096
 
-    /// Writes the file atomically (temporary sibling, fsync, rename).
-    /// - Throws: `StoreError` naming `url`.
+    /// Writes the file atomically (built in memory, then temporary sibling, fsync, rename).
+    /// - Throws: `StoreError` naming `url`; `StoreError.writeFailed` with the system's reason
+    ///   (e.g. "No space left on device"), leaving no file behind.
     public func write(to url: URL) throws {
-        try AtomicFile.write(to: url) { temporary in
-            let file = try HDF5File.create(at: temporary)
-            defer { file.close() }
+        try HDF5File.writeAtomically(to: url) { file in
             let coords = try file.createDataset(
                 "coords", of: Int64.self, shape: [0, 2], extendable: true,
                 chunkRows: min(max(coordinates.count, 1), Self.maximumChunkRows))
             try coords.append(rows: PatchCoordinate.flatten(coordinates))
             try Self.writeAttributes(metadata, to: coords.attributes)
-            file.close()
         }
     }
 

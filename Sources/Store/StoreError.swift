@@ -19,6 +19,25 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case malformedCSV(path: String, line: Int, problem: String)
     /// Writing, syncing or renaming an output file failed.
     case writeFailed(path: String, reason: String)
+    /// Values to be written hold NaN or infinity (`row` is 0-based, `detail` says where).
+    case nonFinite(path: String, object: String, row: Int, detail: String)
+
+    /// The same error about `new` where it names the file `old` (a temporary file's error told
+    /// under the target's name).
+    public func replacingPath(_ old: String, with new: String) -> StoreError {
+        func swap(_ path: String) -> String { path == old ? new : path }
+        switch self {
+        case let .cannotOpen(path, reason): return .cannotOpen(path: swap(path), reason: reason)
+        case let .missingDataset(path, dataset): return .missingDataset(path: swap(path), dataset: dataset)
+        case let .missingAttribute(path, object, attribute): return .missingAttribute(path: swap(path), object: object, attribute: attribute)
+        case let .unexpectedLayout(path, object, problem): return .unexpectedLayout(path: swap(path), object: object, problem: problem)
+        case let .hdf5(path, object, operation): return .hdf5(path: swap(path), object: object, operation: operation)
+        case let .incomplete(path, problem): return .incomplete(path: swap(path), problem: problem)
+        case let .malformedCSV(path, line, problem): return .malformedCSV(path: swap(path), line: line, problem: problem)
+        case let .writeFailed(path, reason): return .writeFailed(path: swap(path), reason: reason)
+        case let .nonFinite(path, object, row, detail): return .nonFinite(path: swap(path), object: object, row: row, detail: detail)
+        }
+    }
 
     /// One line naming the file and the problem.
     public var description: String {
@@ -39,6 +58,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "\(path):\(line): malformed CSV (\(problem))"
         case let .writeFailed(path, reason):
             return "\(path): write failed (\(reason))"
+        case let .nonFinite(path, object, row, detail):
+            return "\(path): '\(object)' row \(row)\(detail.isEmpty ? "" : " (\(detail))") holds NaN or infinity; the file was not written"
         }
     }
 }

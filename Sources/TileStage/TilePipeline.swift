@@ -112,7 +112,7 @@ public struct TilePipeline: SlideStage {
     /// `exportFolder` when given; returns the unreadable tiles skipped (under `TileReadPolicy.skip`).
     private static func readTiles(slide: Slide, grid: TileGrid, exportFolder: URL?, settings: TileSettings,
                                   onTilesRead: (Int) -> Void) throws -> [Level0Point] {
-        if let exportFolder { try FileManager.default.createDirectory(at: exportFolder, withIntermediateDirectories: true) }
+        if let exportFolder { try AtomicFile.createFolder(exportFolder) }
         let stream = TileStream(slide: slide, geometry: grid.geometry, coordinates: grid.coordinates, batchSize: 32,
                                 readers: settings.readers, queueDepth: 2 * settings.readers, policy: settings.badTilePolicy)
         defer { stream.cancel() }

@@ -1,3 +1,5 @@
+import MIL
+
 /// Problems with the inputs of `slidemil train` and `slidemil predict`; each names the slide or file.
 public enum SlideTrainError: Error, CustomStringConvertible, Equatable {
     /// A labelled slide has no `<slide_id>.h5` in the features folder.
@@ -22,6 +24,10 @@ public enum SlideTrainError: Error, CustomStringConvertible, Equatable {
     case badModel(path: String, problem: String)
     /// The training settings contradict each other.
     case invalidSettings(problem: String)
+    /// The model's probability or attention for a slide is NaN or infinite.
+    case nonFinitePrediction(slide: String, path: String)
+    /// Training of `fold` produced a NaN or infinity; nothing was saved for that fold.
+    case diverged(fold: Int, TrainingDivergedError)
 
     /// One line naming the slide or file and the problem.
     public var description: String {
@@ -48,6 +54,10 @@ public enum SlideTrainError: Error, CustomStringConvertible, Equatable {
             return "\(path):\(line): \(problem)"
         case let .badModel(path, problem):
             return "\(path): \(problem)"
+        case let .nonFinitePrediction(slide, path):
+            return "slide '\(slide)': the model's output for \(path) is NaN or infinite; nothing was written"
+        case let .diverged(fold, error):
+            return "fold \(fold): \(error); no model was saved (lower training.learningRate or check the features)"
         }
     }
 }

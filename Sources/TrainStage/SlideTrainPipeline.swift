@@ -64,7 +64,7 @@ public struct SlideTrainPipeline {
         do {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         } catch {
-            throw StoreError.writeFailed(path: outputDirectory.path, reason: "cannot create the run folder: \(error.localizedDescription)")
+            throw StoreError.writeFailed(path: outputDirectory.path, reason: "cannot create the run folder: \(FileSystemErrorText.reason(error))")
         }
         try AtomicFile.write(Data(try ConfigLoader.yaml(settings).utf8), to: outputDirectory.appendingPathComponent("settings.yaml"))
         try OutputFiles.writeJSON(folds, to: outputDirectory.appendingPathComponent("folds.json"))
@@ -88,11 +88,16 @@ public struct SlideTrainPipeline {
                                      minimumEpochs: settings.minimumEpochs, sampling: settings.classBalance == .sampling ? .balanced : .shuffle,
                                      instanceLoss: settings.instanceLoss)
         let model = settings.architecture.makeModel(inputWidth: data.featureWidth, seed: options.seed)
-        let history = try trainer.train(model, on: data.bags, training: fold.training, validation: fold.validation) { record in
-            var line = String(format: "fold %d epoch %d: training loss %.4f", fold.number, record.epoch, record.trainingLoss)
-            if let loss = record.validationLoss { line += String(format: ", validation loss %.4f", loss) }
-            if let auc = record.validationAUC { line += String(format: ", validation AUC %.4f", auc) }
-            log(line)
+        let history: [BagwiseEpochRecord]
+        do {
+            history = try trainer.train(model, on: data.bags, training: fold.training, validation: fold.validation) { record in
+                var line = String(format: "fold %d epoch %d: training loss %.4f", fold.number, record.epoch, record.trainingLoss)
+                if let loss = record.validationLoss { line += String(format: ", validation loss %.4f", loss) }
+                if let auc = record.validationAUC { line += String(format: ", validation AUC %.4f", auc) }
+                log(line)
+            }
+        } catch let error as TrainingDivergedError {
+            throw SlideTrainError.diverged(fold: fold.number, error)
         }
         let evaluatedIndices = fold.test.isEmpty ? fold.validation : fold.test
         let evaluation = try trainer.evaluate(model, on: data.bags, indices: evaluatedIndices)

@@ -40,7 +40,7 @@ struct DemoCommand: ParsableCommand {
             print("\nEach step as a plain command (slidemil is .build/release/slidemil after 'swift build -c release'):")
             report.commands.forEach { print("  \($0)") }
         } catch {
-            FileHandle.standardError.write(Data("slidemil demo: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("slidemil demo: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure
         }
     }

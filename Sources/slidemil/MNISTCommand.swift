@@ -42,7 +42,7 @@ struct MNISTCommand: ParsableCommand {
             print(metrics.table)
             print("run folder: \(output)")
         } catch {
-            FileHandle.standardError.write(Data("slidemil mnist: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("slidemil mnist: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -44,7 +44,7 @@ struct PipelineCommand: ParsableCommand {
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }.run()
         } catch {
-            FileHandle.standardError.write(Data("slidemil pipeline: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("slidemil pipeline: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure
         }
         print(PipelineSummary.table(report))

@@ -62,6 +62,12 @@ struct PredictCommand: ParsableCommand {
                 featuresFolder = URL(fileURLWithPath: RunLayout(root: output).features)
                 ids = ids ?? inputs.map(\.slideID)
             }
+            if ids == nil {
+                for name in SlidePredictPipeline.hiddenFeatureFiles(in: featuresFolder) {
+                    let path = featuresFolder.appendingPathComponent(name).path
+                    FileHandle.standardError.write(Data("slidemil predict: warning: \(path) skipped: a name starting with '.' is not a slide id; rename it to predict it\n".utf8))
+                }
+            }
             let predictions = try pipeline.predict(slideIDs: ids ?? SlidePredictPipeline.slideIDs(in: featuresFolder), featuresFolder: featuresFolder)
             try SlidePredictPipeline.write(predictions, to: URL(fileURLWithPath: output))
             let source = models.count > 1 ? "mean of \(models.count) fold models" : "fold \(models[0].card.fold)'s model"
@@ -71,7 +77,7 @@ struct PredictCommand: ParsableCommand {
             }
             print("predictions: \(output)/predictions.csv, attention: \(output)/attention/")
         } catch {
-            FileHandle.standardError.write(Data("slidemil predict: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("slidemil predict: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure
         }
     }

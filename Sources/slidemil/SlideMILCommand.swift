@@ -45,12 +45,18 @@ struct SlideMILCommand: ParsableCommand {
         ]
     )
 
-    /// Selects OpenBLAS kernels (possibly re-executing the process) before any command runs.
+    /// Selects OpenBLAS kernels (possibly re-executing the process) before any command runs,
+    /// then runs the command; errors leave as one line (`ErrorLine`) and a non-zero status.
     static func main() {
         // A log file or pipe gets every result line as it is printed, so a killed run's log
         // still lists the slides it finished.
         if isatty(STDOUT_FILENO) == 0 { setvbuf(stdout, nil, _IOLBF, 0) }
         BLASCoreSelection.applyAtStartup()
-        main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            exit(withError: ErrorLine.wrap(error))
+        }
     }
 }

@@ -77,7 +77,7 @@ struct TrainCommand: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("slidemil train: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("slidemil train: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -1,0 +1,52 @@
+import NN
+
+/// Training produced a NaN or infinite number (a learning rate far too large, features with
+/// extreme values). The model's weights are then meaningless, so trainers stop at once and the
+/// caller must save nothing.
+public struct TrainingDivergedError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// 1-based epoch in which the value appeared.
+    public let epoch: Int
+    /// What became non-finite, e.g. "the training loss" or "the gradient of 'classifier.weight'".
+    public let quantity: String
+    /// The value, printed as `nan`, `inf` or `-inf`.
+    public let value: String
+
+    /// `quantity` took the non-finite `value` in `epoch`.
+    public init(epoch: Int, quantity: String, value: Float) {
+        self.epoch = epoch
+        self.quantity = quantity
+        self.value = "\(value)"
+    }
+
+    /// One line naming the epoch and the quantity.
+    public var description: String {
+        "training diverged in epoch \(epoch): \(quantity) is \(value)"
+    }
+}
+
+/// The checks trainers run after each optimiser step: the loss, every gradient and every weight
+/// must be finite. O(parameter count) per step, small next to a forward pass over a bag.
+enum FiniteTrainingCheck {
+    /// Throws when `loss` is not finite.
+    static func requireFinite(loss: Float, what: String = "the training loss", epoch: Int) throws {
+        guard loss.isFinite else { throw TrainingDivergedError(epoch: epoch, quantity: what, value: loss) }
+    }
+
+    /// Throws when any gradient of `model` holds a non-finite value.
+    static func requireFiniteGradients(_ model: MILModel, epoch: Int) throws {
+        for (name, parameter) in model.namedParameters {
+            if let bad = parameter.gradient.storage.first(where: { !$0.isFinite }) {
+                throw TrainingDivergedError(epoch: epoch, quantity: "the gradient of '\(name)'", value: bad)
+            }
+        }
+    }
+
+    /// Throws when any weight of `model` holds a non-finite value (after an optimiser step).
+    static func requireFiniteWeights(_ model: MILModel, epoch: Int) throws {
+        for (name, parameter) in model.namedParameters {
+            if let bad = parameter.value.storage.first(where: { !$0.isFinite }) {
+                throw TrainingDivergedError(epoch: epoch, quantity: "the weight '\(name)'", value: bad)
+            }
+        }
+    }
+}
