@@ -44,7 +44,7 @@ public enum ExtractPipeline {
             throw TilePipelineError.duplicateSlideID(input.slideID)
         }
         let patchFolder = patches ?? output.appendingPathComponent("patches")
-        let featureFolder = output.appendingPathComponent("features")
+        let featureFolder = output.appendingPathComponent(settings.featureFolderName)
         try FileManager.default.createDirectory(at: featureFolder, withIntermediateDirectories: true)
         var list = try ProcessList.load(from: output.appendingPathComponent(processListName), adding: inputs.map(\.slideID))
         let fingerprint = settings.fingerprint(weightsChecksum: model.weightsChecksum)
@@ -66,7 +66,7 @@ public enum ExtractPipeline {
 
         let progress = ProgressReporter(label: "extracting", unit: "tiles", total: remaining,
                                         enabled: showProgress ?? (isatty(STDERR_FILENO) == 1))
-        let network = model.folded(workers: settings.workers)
+        let network = model.encoder(workers: settings.workers)
         var outcomes: [Outcome] = []
         for (input, finished) in zip(inputs, done) {
             if let finished {
@@ -97,7 +97,7 @@ public enum ExtractPipeline {
     /// `onBatch` receives the tile count of each finished batch. Returns the rows written.
     /// - Throws: `ExtractError` (no patch file, coordinates outside the slide, tile size or level
     ///   mismatch), `SlideError`, `TilingError.tileRead`, `StoreError`; each names the file.
-    public static func extractSlide(_ input: TileInput, patchFile: URL, destination: URL, network: FoldedResNet,
+    public static func extractSlide(_ input: TileInput, patchFile: URL, destination: URL, network: any FeatureEncoder,
                                     model: ExtractModel, settings: ExtractSettings,
                                     onBatch: (Int) -> Void = { _ in }) throws -> Int {
         guard FileManager.default.fileExists(atPath: patchFile.path) else {
@@ -133,7 +133,7 @@ public enum ExtractPipeline {
 
         let points = patches.coordinates.prefix(plannedCount(patches.coordinates.count, settings)).map { Level0Point(x: $0.x, y: $0.y) }
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let writer = try FeatureFileWriter(url: destination, dimension: network.configuration.outputWidth, metadata: metadata)
+        let writer = try FeatureFileWriter(url: destination, dimension: network.outputWidth, metadata: metadata)
         let stream = TileStream(slide: slide, geometry: geometry, coordinates: Array(points), batchSize: settings.batchSize,
                                 readers: settings.readers, queueDepth: settings.queueDepth, policy: .stop)
         defer { stream.cancel() }

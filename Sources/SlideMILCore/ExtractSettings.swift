@@ -42,7 +42,17 @@ public struct ExtractSettings: Sendable, Equatable {
 
     /// Backbone name as stored in feature files, e.g. `"resnet50-trunc"` (`"-w8"` for reduced widths).
     public var backboneName: String {
-        baseWidth == 64 ? backbone.rawValue : "\(backbone.rawValue)-w\(baseWidth)"
+        baseWidth == 64 || backbone.isVisionTransformer ? backbone.rawValue : "\(backbone.rawValue)-w\(baseWidth)"
+    }
+
+    /// The folder under the output that receives the feature files: TRIDENT's
+    /// `features_<encoder>` for the Vision Transformer presets (`features_uni_v1`, …), so TRIDENT
+    /// users' code finds them; `features` for ResNets and `vit`, as CLAM.
+    public var featureFolderName: String { Self.featureFolderName(backbone) }
+
+    /// `featureFolderName` of `backbone`.
+    public static func featureFolderName(_ backbone: ExtractBackbone) -> String {
+        backbone.preset.map { "features_\($0.tridentName)" } ?? "features"
     }
 
     /// - Throws: `ExtractError.invalidSetting` for non-positive sizes/counts or a bad mean/std.

@@ -5,9 +5,14 @@ import Foundation
 public struct PipelineLayout: Equatable, Sendable {
     /// The output folder as given.
     public let root: String
+    /// Name of the feature folder (`ExtractSettings.featureFolderName`).
+    public let featureFolder: String
 
-    /// A layout under `root`.
-    public init(root: String) { self.root = root }
+    /// A layout under `root` whose features go to `featureFolder`.
+    public init(root: String, featureFolder: String = "features") {
+        self.root = root
+        self.featureFolder = featureFolder
+    }
 
     /// `<root>/<relative>`.
     public func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
@@ -19,8 +24,8 @@ public struct PipelineLayout: Equatable, Sendable {
     public var slidesCSV: String { path("slides.csv") }
     /// `slidemil tile` outputs: `patches/`, `masks/`, `stitches/`, `process_list.csv`.
     public var patches: String { path("patches") }
-    /// `slidemil extract` outputs: `features/`, `process_list_extract.csv`.
-    public var features: String { path("features") }
+    /// `slidemil extract` outputs: `features/` (`features_<encoder>/` for the ViT presets), `process_list_extract.csv`.
+    public var features: String { path(featureFolder) }
     /// Labels of the slides trained on (`slide_id,label`).
     public var trainingLabels: String { path("splits/train.csv") }
     /// Labels of the held-out slides (`slide_id,label`).

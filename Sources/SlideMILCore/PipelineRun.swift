@@ -32,7 +32,7 @@ public struct PipelineRun {
         self.config = config
         self.slides = slides
         self.labels = labels
-        self.layout = PipelineLayout(root: output)
+        self.layout = PipelineLayout(root: output, featureFolder: ExtractSettings.featureFolderName(config.extract.backbone))
         self.showProgress = showProgress
         self.log = log
     }

@@ -28,7 +28,7 @@ public struct SlideFeatureStages {
         let extractSettings = try extract.settings(tileSize: tile.tileSize)
         // Weights load before any work, so a missing or mismatched file stops the run at once.
         let model = try ExtractModel(settings: extractSettings)
-        let layout = PipelineLayout(root: root)
+        let layout = PipelineLayout(root: root, featureFolder: extractSettings.featureFolderName)
         log("tile: \(inputs.count) slides into \(layout.patches)")
         let tiled = try TilePipeline.run(inputs, output: URL(fileURLWithPath: root), settings: tileSettings,
                                          progress: ProgressReporter(label: "tiling", unit: "tiles", enabled: showProgress))

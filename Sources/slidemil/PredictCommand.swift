@@ -53,7 +53,7 @@ struct PredictCommand: ParsableCommand {
                 let inputs = try TileInput.resolve(fromSlides)
                 let stages = try featureStages()
                 try stages.run(inputs, root: output)
-                featuresFolder = URL(fileURLWithPath: PipelineLayout(root: output).features)
+                featuresFolder = URL(fileURLWithPath: PipelineLayout(root: output, featureFolder: ExtractSettings.featureFolderName(stages.extract.backbone)).features)
                 ids = ids ?? inputs.map(\.slideID)
             }
             let predictions = try pipeline.predict(slideIDs: ids ?? SlidePredictPipeline.slideIDs(in: featuresFolder), featuresFolder: featuresFolder)
