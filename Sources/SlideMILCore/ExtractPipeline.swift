@@ -134,13 +134,19 @@ public enum ExtractPipeline {
         let points = patches.coordinates.prefix(plannedCount(patches.coordinates.count, settings)).map { Level0Point(x: $0.x, y: $0.y) }
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         let writer = try FeatureFileWriter(url: destination, dimension: network.outputWidth, metadata: metadata)
+        let unchanged = StainPassThroughCounter()
+        let stain = settings.stain.map { normalization in { @Sendable (tile: RGBImage) in unchanged.apply(normalization, to: tile) } }
         let stream = TileStream(slide: slide, geometry: geometry, coordinates: Array(points), batchSize: settings.batchSize,
-                                readers: settings.readers, queueDepth: settings.queueDepth, policy: .stop)
+                                readers: settings.readers, queueDepth: settings.queueDepth, policy: .stop, transform: stain)
         defer { stream.cancel() }
         while let batch = try stream.next() {
             let features = network.forward(batch.tensor(mean: settings.mean, std: settings.std))
             try writer.append(features: features.storage, coordinates: batch.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
             onBatch(batch.tiles.count)
+        }
+        if settings.stain != nil {
+            // Tiles the stain normalisation was ill-posed on and passed through unchanged.
+            try writer.addDataset("stain_unchanged_tiles", values: [Int64(unchanged.count)], shape: [1])
         }
         try writer.finish(expectedCount: points.count)
         return points.count

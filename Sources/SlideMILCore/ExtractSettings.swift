@@ -30,14 +30,17 @@ public struct ExtractSettings: Sendable, Equatable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Process at most this many tiles per slide (benchmarks); nil = all. Part of the fingerprint.
     public var maxTiles: Int?
+    /// Stain normalisation applied to each tile in the reader threads (nil = none, the default).
+    public var stain: StainNormalization?
 
     /// Defaults: ResNet-50 truncated, 224 px input, ImageNet normalisation, batch 32.
     public init() {}
 
-    /// `"imagenet"`, or the mean and std written out.
+    /// `"imagenet"`, or the mean and std written out; then the stain normalisation, if any.
     public var normalizationName: String {
-        if mean == TileBatch.imageNetMean && std == TileBatch.imageNetStd { return "imagenet" }
-        return "mean=\(mean.map { "\($0)" }.joined(separator: ",")) std=\(std.map { "\($0)" }.joined(separator: ","))"
+        let stainPart = stain.map { "; stain \($0.signature)" } ?? ""
+        if mean == TileBatch.imageNetMean && std == TileBatch.imageNetStd { return "imagenet" + stainPart }
+        return "mean=\(mean.map { "\($0)" }.joined(separator: ",")) std=\(std.map { "\($0)" }.joined(separator: ","))" + stainPart
     }
 
     /// Backbone name as stored in feature files, e.g. `"resnet50-trunc"` (`"-w8"` for reduced widths).

@@ -28,6 +28,12 @@ extension ExtractCommand {
 
         @Option(help: "Normalisation std R,G,B (default: the encoder's, ImageNet's for ResNets).")
         var std: String?
+
+        @Option(name: .customLong("stain-normalization"), help: "Stain normalisation of each tile before the encoder: reinhard or macenko (default: none).")
+        var stainNormalization: String?
+
+        @Option(name: .customLong("stain-reference"), help: "PNG tile whose staining the tiles are normalised to (needed for reinhard; macenko defaults to Macenko's reference).")
+        var stainReference: String?
     }
 
     /// How fast and in how much memory; only `--max-tiles` changes what is written.

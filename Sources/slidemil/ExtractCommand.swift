@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SlideMILCore
+import Tiling
 
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,6 +67,13 @@ struct ExtractCommand: ParsableCommand {
         settings.tileSize = model.tileSize
         settings.mean = try model.mean.map { try Self.triple($0, name: "--mean") } ?? expected?.mean ?? settings.mean
         settings.std = try model.std.map { try Self.triple($0, name: "--std") } ?? expected?.std ?? settings.std
+        if let method = model.stainNormalization {
+            do { settings.stain = try StainNormalization.fitted(method: method, referencePath: model.stainReference) } catch {
+                throw ValidationError("\(error)")
+            }
+        } else if model.stainReference != nil {
+            throw ValidationError("--stain-reference needs --stain-normalization reinhard or macenko")
+        }
         settings.batchSize = throughput.batchSize
         settings.readers = throughput.readers
         settings.queueDepth = throughput.queueDepth
