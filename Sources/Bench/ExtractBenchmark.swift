@@ -54,7 +54,7 @@ public struct ExtractBenchmark {
         settings.workers = options.threads
         settings.maxTiles = nil
         let model = try ExtractModel(settings: settings)
-        let network = model.folded(workers: options.threads)
+        let network = model.encoder(workers: options.threads)
         try FileManager.default.createDirectory(at: options.workFolder, withIntermediateDirectories: true)
         log("backbone \(settings.backboneName) (\(model.weightsLabel)), input \(settings.inputSize) px, batch \(settings.batchSize), "
             + "\(settings.readers) readers, queue depth \(settings.queueDepth), \(options.threads) CNN threads")
@@ -84,7 +84,7 @@ public struct ExtractBenchmark {
 
     /// Images/s of the folded backbone alone on already-normalised batches (as many images as
     /// the slides' runs, in batches of `batchSize`, after one warm-up batch).
-    private func pureForwardRate(_ network: FoldedResNet, settings: ExtractSettings) -> Double {
+    private func pureForwardRate(_ network: any FeatureEncoder, settings: ExtractSettings) -> Double {
         var generator = SeededGenerator(seed: 1)
         let side = settings.inputSize
         let batch = Tensor(shape: [settings.batchSize, 3, side, side],

@@ -33,7 +33,7 @@ public struct ExtractPipeline: SlideStage {
     public let patchFolder: URL
     /// The output folder (`features/` goes under it).
     public let layout: RunLayout
-    private let network: FoldedResNet
+    private let network: any FeatureEncoder
     private let fingerprint: String
 
     public var progressLabel: String { "extracting" }
@@ -46,9 +46,9 @@ public struct ExtractPipeline: SlideStage {
         try settings.validate()
         self.model = model
         self.settings = settings
-        self.layout = RunLayout(root: output.path)
+        self.layout = RunLayout(root: output.path, featureFolder: settings.featureFolderName)
         self.patchFolder = patches ?? URL(fileURLWithPath: layout.patches)
-        self.network = model.folded(workers: settings.workers)
+        self.network = model.encoder(workers: settings.workers)
         self.fingerprint = settings.fingerprint(weightsChecksum: model.weightsChecksum)
     }
 
@@ -92,7 +92,7 @@ public struct ExtractPipeline: SlideStage {
     /// `onBatch` receives the tile count of each finished batch. Returns the rows written.
     /// - Throws: `ExtractError` (no patch file, coordinates outside the slide, tile size or level
     ///   mismatch), `SlideError`, `TilingError.tileRead`, `StoreError`; each names the file.
-    public static func extractSlide(_ input: SlideEntry, patchFile: URL, destination: URL, network: FoldedResNet,
+    public static func extractSlide(_ input: SlideEntry, patchFile: URL, destination: URL, network: any FeatureEncoder,
                                     model: ExtractModel, settings: ExtractSettings,
                                     onBatch: (Int) -> Void = { _ in }) throws -> Int {
         guard FileManager.default.fileExists(atPath: patchFile.path) else {
@@ -128,14 +128,20 @@ public struct ExtractPipeline: SlideStage {
 
         let points = patches.coordinates.prefix(plannedCount(patches.coordinates.count, settings)).map { Level0Point(x: $0.x, y: $0.y) }
         try AtomicFile.createFolder(destination.deletingLastPathComponent())
-        let writer = try FeatureFileWriter(url: destination, dimension: network.configuration.outputWidth, metadata: metadata)
+        let writer = try FeatureFileWriter(url: destination, dimension: network.outputWidth, metadata: metadata)
+        let unchanged = StainPassThroughCounter()
+        let stain = settings.stain.map { normalization in { @Sendable (tile: RGBImage) in unchanged.apply(normalization, to: tile) } }
         let stream = TileStream(slide: slide, geometry: geometry, coordinates: Array(points), batchSize: settings.batchSize,
-                                readers: settings.readers, queueDepth: settings.queueDepth, policy: .stop)
+                                readers: settings.readers, queueDepth: settings.queueDepth, policy: .stop, transform: stain)
         defer { stream.cancel() }
         while let batch = try stream.next() {
             let features = network.forward(batch.tensor(mean: settings.mean, std: settings.std))
             try writer.append(features: features.storage, coordinates: batch.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
             onBatch(batch.tiles.count)
+        }
+        if settings.stain != nil {
+            // Tiles the stain normalisation was ill-posed on and passed through unchanged.
+            try writer.addDataset("stain_unchanged_tiles", values: [Int64(unchanged.count)], shape: [1])
         }
         try writer.finish(expectedCount: points.count)
         return points.count

@@ -31,19 +31,32 @@ public struct ExtractSettings: Sendable, Equatable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Process at most this many tiles per slide (benchmarks); nil = all. Part of the fingerprint.
     public var maxTiles: Int?
+    /// Stain normalisation applied to each tile in the reader threads (nil = none, the default).
+    public var stain: StainNormalization?
 
     /// Defaults: ResNet-50 truncated, 224 px input, ImageNet normalisation, batch 32.
     public init() {}
 
-    /// `"imagenet"`, or the mean and std written out.
+    /// `"imagenet"`, or the mean and std written out; then the stain normalisation, if any.
     public var normalizationName: String {
-        if mean == TileBatch.imageNetMean && std == TileBatch.imageNetStd { return "imagenet" }
-        return "mean=\(mean.map { "\($0)" }.joined(separator: ",")) std=\(std.map { "\($0)" }.joined(separator: ","))"
+        let stainPart = stain.map { "; stain \($0.signature)" } ?? ""
+        if mean == TileBatch.imageNetMean && std == TileBatch.imageNetStd { return "imagenet" + stainPart }
+        return "mean=\(mean.map { "\($0)" }.joined(separator: ",")) std=\(std.map { "\($0)" }.joined(separator: ","))" + stainPart
     }
 
     /// Backbone name as stored in feature files, e.g. `"resnet50-trunc"` (`"-w8"` for reduced widths).
     public var backboneName: String {
-        baseWidth == 64 ? backbone.rawValue : "\(backbone.rawValue)-w\(baseWidth)"
+        baseWidth == 64 || backbone.isVisionTransformer ? backbone.rawValue : "\(backbone.rawValue)-w\(baseWidth)"
+    }
+
+    /// The folder under the output that receives the feature files: TRIDENT's
+    /// `features_<encoder>` for the Vision Transformer presets (`features_uni_v1`, …), so TRIDENT
+    /// users' code finds them; `features` for ResNets and `vit`, as CLAM.
+    public var featureFolderName: String { Self.featureFolderName(backbone) }
+
+    /// `featureFolderName` of `backbone`.
+    public static func featureFolderName(_ backbone: ExtractBackbone) -> String {
+        backbone.preset.map { "features_\($0.tridentName)" } ?? "features"
     }
 
     /// Checks every setting against its documented range before any work (non-finite values

@@ -37,7 +37,7 @@ public struct PipelineRun {
         self.config = config
         self.slides = slides
         self.labels = labels
-        self.layout = RunLayout(root: output)
+        self.layout = RunLayout(root: output, featureFolder: ExtractSettings.featureFolderName(config.extract.backbone))
         self.showProgress = showProgress
         self.log = log
     }

@@ -48,7 +48,7 @@ public struct SlideFeatureStages {
         let extractSettings = try extract.settings(tileSize: tile.tileSize)
         // Weights load before any work, so a missing or mismatched file stops the run at once.
         let model = try ExtractModel(settings: extractSettings)
-        let layout = RunLayout(root: root)
+        let layout = RunLayout(root: root, featureFolder: extractSettings.featureFolderName)
         log("tile: \(slides.count) slides into \(layout.patches)")
         let tiled = try TilePipeline.run(slides, output: layout.rootURL, settings: tileSettings, showProgress: showProgress)
         var failures = zip(slides, tiled).compactMap { slide, outcome in

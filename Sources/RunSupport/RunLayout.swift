@@ -12,9 +12,15 @@ import Foundation
 public struct RunLayout: Equatable, Sendable {
     /// The output folder as given.
     public let root: String
+    /// Name of the feature folder: `features`, or `features_<encoder>` for the foundation-model
+    /// presets (TRIDENT's naming; `ExtractSettings.featureFolderName`).
+    public let featureFolder: String
 
-    /// A layout under `root`.
-    public init(root: String) { self.root = root }
+    /// A layout under `root` whose features go to `featureFolder`.
+    public init(root: String, featureFolder: String = "features") {
+        self.root = root
+        self.featureFolder = featureFolder
+    }
 
     /// `<root>/<relative>`.
     public func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
@@ -51,9 +57,9 @@ public struct RunLayout: Equatable, Sendable {
     /// `slidemil extract`'s process list.
     public static let extractProcessList = "process_list_extract.csv"
     /// Feature files `<id>.h5`.
-    public var features: String { path("features") }
+    public var features: String { path(featureFolder) }
     /// A slide's feature file.
-    public func featureFile(_ slideID: String) -> URL { url("features/\(slideID).h5") }
+    public func featureFile(_ slideID: String) -> URL { url("\(featureFolder)/\(slideID).h5") }
 
     // MARK: predict (in a predict folder)
 

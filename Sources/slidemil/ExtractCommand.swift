@@ -6,7 +6,7 @@ import RunSupport
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
-        abstract: "Run a CNN over every patch of each slide: features/<id>.h5 (CLAM/TRIDENT layout).",
+        abstract: "Encode every patch of each slide (ResNet or ViT): features/<id>.h5 (CLAM/TRIDENT layout).",
         discussion: """
         INPUT is a slide, a folder of slides, or a CSV (as for 'slidemil tile'). Patch files are read \
         from --patches (default OUTPUT/patches; SlideMIL's, CLAM's or TRIDENT's). Each patch \
@@ -22,10 +22,17 @@ struct ExtractCommand: ParsableCommand {
         layer1.0.bn1.running_mean, ...); a full ImageNet ResNet-50 file also serves resnet50-trunc \
         (layer4 and fc are skipped). docs/getting-started.md shows how to convert torchvision's.
 
+        Foundation models (uni, uni2-h, virchow2, h-optimus-0/1, gigapath, phikon-v2, or vit with \
+        timm's config.json beside the weights) take the safetensors file from the model's page with \
+        timm's names (phikon-v2: transformers'); input size and normalisation default to the \
+        model's, and features go to OUTPUT/features_<encoder>/ as TRIDENT names them. \
+        'slidemil encoders' lists them; docs/encoders.md shows the way from a download to a model.
+
         Examples:
           slidemil extract slides/ --output runs/study --weights resnet50.safetensors
           slidemil extract slides/ --output runs/study --weights resnet18.safetensors --backbone resnet18
           slidemil extract slides/ -o runs/clam --patches clam_run/patches --weights resnet50.safetensors
+          slidemil extract slides/ -o runs/uni --backbone uni --weights UNI/model.safetensors
           slidemil extract slides-sample --output runs/sample --weights none --base-width 16   # demo only
         """
     )
@@ -54,10 +61,19 @@ struct ExtractCommand: ParsableCommand {
         settings.weights = model.weights == "none" ? nil : model.weights
         settings.seed = model.seed
         settings.baseWidth = model.baseWidth
-        settings.inputSize = model.inputSize
+        let expected: EncoderInput?
+        do { expected = try chosen.expectedInput(weights: settings.weights) } catch { throw ValidationError("\(error)") }
+        settings.inputSize = model.inputSize ?? expected?.size ?? settings.inputSize
         settings.tileSize = model.tileSize
-        if let mean = model.mean { settings.mean = try Self.triple(mean, name: "--mean") }
-        if let std = model.std { settings.std = try Self.triple(std, name: "--std") }
+        settings.mean = try model.mean.map { try Self.triple($0, name: "--mean") } ?? expected?.mean ?? settings.mean
+        settings.std = try model.std.map { try Self.triple($0, name: "--std") } ?? expected?.std ?? settings.std
+        if let method = model.stainNormalization {
+            do { settings.stain = try StainNormalization.fitted(method: method, referencePath: model.stainReference) } catch {
+                throw ValidationError("\(error)")
+            }
+        } else if model.stainReference != nil {
+            throw ValidationError("--stain-reference needs --stain-normalization reinhard or macenko")
+        }
         settings.batchSize = throughput.batchSize
         settings.readers = throughput.readers
         settings.queueDepth = throughput.queueDepth

@@ -59,7 +59,7 @@ struct PredictCommand: ParsableCommand {
                 let inputs = try SlideEntry.resolve(fromSlides)
                 let stages = try featureStages()
                 try stages.run(inputs, root: output).checked()
-                featuresFolder = URL(fileURLWithPath: RunLayout(root: output).features)
+                featuresFolder = URL(fileURLWithPath: RunLayout(root: output, featureFolder: ExtractSettings.featureFolderName(stages.extract.backbone)).features)
                 ids = ids ?? inputs.map(\.slideID)
             }
             if ids == nil {

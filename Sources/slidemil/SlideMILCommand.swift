@@ -33,6 +33,7 @@ struct SlideMILCommand: ParsableCommand {
             SlideInfoCommand.self,
             TileCommand.self,
             ExtractCommand.self,
+            EncodersCommand.self,
             TrainCommand.self,
             PredictCommand.self,
             HeatmapCommand.self,

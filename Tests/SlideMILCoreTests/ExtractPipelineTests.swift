@@ -80,7 +80,7 @@ final class ExtractPipelineTests: XCTestCase {
                     values[channel * 1024 + pixel] = (Float(tile.pixels[pixel * 3 + channel]) / 255 - mean[channel]) / std[channel]
                 }
             }
-            let expected = model.network.forward(Tensor(shape: [1, 3, 32, 32], storage: values), mode: .inference).storage
+            let expected = try XCTUnwrap(model.network).forward(Tensor(shape: [1, 3, 32, 32], storage: values), mode: .inference).storage
             let got = Array(bag.features[row * 32..<(row + 1) * 32])
             let scale = max(expected.map(abs).max() ?? 0, 1e-3)
             for (a, b) in zip(got, expected) { XCTAssertEqual(a, b, accuracy: 1e-4 * scale, "tile \(point)") }

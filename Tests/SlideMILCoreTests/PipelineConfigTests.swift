@@ -1,4 +1,5 @@
 import Demo
+import Backbones
 import Foundation
 import MIL
 import Pipeline
@@ -22,6 +23,18 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertNoThrow(try loaded.pipeline.validate())
     }
 
+    func testCamelyon16UNIYAMLRunsTheUNIPresetIntoTRIDENTsFolder() throws {
+        let config = try PipelineConfig.load(file: configs.appendingPathComponent("camelyon16-uni.yaml"))
+        let extract = try config.extract.settings(tileSize: config.tile.tileSize)
+        XCTAssertEqual(extract.backbone, .uni)
+        XCTAssertEqual(extract.backbone.preset?.outputWidth, 1024)
+        XCTAssertEqual(extract.inputSize, EncoderPreset.uni.inputSize)
+        XCTAssertEqual(extract.mean, EncoderPreset.uni.mean)
+        XCTAssertEqual(extract.std, EncoderPreset.uni.std)
+        XCTAssertEqual(extract.featureFolderName, "features_uni_v1")
+        XCTAssertNoThrow(try config.validate())
+    }
+
     func testCamelyon16YAMLHoldsTheDocumentedStartingPoint() throws {
         let config = try PipelineConfig.load(file: configs.appendingPathComponent("camelyon16.yaml"))
         let tile = try config.tile.settings()
@@ -30,7 +43,7 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertEqual(tile.segmentation.threshold, .otsu)
         let extract = try config.extract.settings(tileSize: 256)
         XCTAssertEqual(extract.backbone, .resnet50Truncated)
-        XCTAssertEqual(extract.backbone.configuration(baseWidth: extract.baseWidth).outputWidth, 1024)
+        XCTAssertEqual(extract.backbone.configuration(baseWidth: extract.baseWidth)?.outputWidth, 1024)
         XCTAssertEqual(extract.weights, "resnet50.safetensors")
         XCTAssertEqual(extract.inputSize, 224)
         XCTAssertEqual(extract.tileSize, 256)
