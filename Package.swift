@@ -45,7 +45,7 @@ let package = Package(
 
         // One module per stage.
         .target(name: "TileStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
-        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "SlideIO", "Tiling", "Store"]),
+        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "SlideIO", "Tiling", "Store", "Heatmap"]),
         .target(name: "TrainStage", dependencies: ["RunSupport", "MIL", "NN", "Tensor", "Store", "Heatmap"]),
         .target(name: "PredictStage", dependencies: ["RunSupport", "TrainStage", "MIL", "Store"]),
         .target(name: "HeatmapStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "SlideMILCoreTests",
             dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
-                           "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "SlideIO",
+                           "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "Backbones", "SlideIO",
                            "Tiling", "Store", "Heatmap"]
         ),
         // Runs the built `slidemil` (no module dependency: it tests the executable, e.g. that

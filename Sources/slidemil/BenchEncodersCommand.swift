@@ -1,5 +1,5 @@
 import ArgumentParser
-import SlideMILCore
+import Bench
 
 struct BenchEncodersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SlideMILCore
+import ExtractStage
 
 struct EncodersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import SlideMILCore
+import ExtractStage
 
 extension ExtractCommand {
     /// What makes the features: the network, its weights and the input it sees. Part of the

@@ -1,6 +1,6 @@
 import Foundation
 import SlideIO
-import SlideMILCore
+import ExtractStage
 import Store
 import Tiling
 import XCTest

@@ -1,6 +1,7 @@
 import Foundation
 import Heatmap
-import SlideMILCore
+import HeatmapStage
+import RunSupport
 import Store
 import XCTest
 

@@ -1,6 +1,7 @@
 import Foundation
 import MIL
-import SlideMILCore
+import PredictStage
+import TrainStage
 import Store
 import XCTest
 

@@ -1,7 +1,7 @@
 import Backbones
 import Foundation
 import NN
-import SlideMILCore
+import ExtractStage
 import Store
 import Tensor
 import XCTest
