@@ -45,7 +45,7 @@ public struct TaskEvaluation: Sendable {
     public let measure: Double?
 }
 
-/// Trains any `BagHead` on any `MILTask`: seeded shuffles, padded mini-batches of
+/// Trains any `BagHead` on any `MILTask`: seeded shuffles (or class-balanced draws), padded mini-batches of
 /// `options.batchSize` bags (the task loss is computed over each mini-batch, which the Cox
 /// partial likelihood needs for its risk sets), the optimiser and elastic net of `options`,
 /// early stopping on the validation loss with the best epoch's weights restored.
@@ -56,11 +56,35 @@ public struct TaskTrainer {
     public var task: MILTask
     /// Early stopping never ends training before this epoch.
     public var minimumEpochs: Int
+    /// How each epoch draws its bags: `.shuffle` (each once) or `.balanced` (as many draws as
+    /// bags, with replacement, every stratum equally likely; see `strata(of:)`).
+    public var sampling: BagSampling
 
-    public init(options: MILTrainingOptions, task: MILTask, minimumEpochs: Int = 0) {
+    public init(options: MILTrainingOptions, task: MILTask, minimumEpochs: Int = 0, sampling: BagSampling = .shuffle) {
         self.options = options
         self.task = task
         self.minimumEpochs = minimumEpochs
+        self.sampling = sampling
+    }
+
+    /// The stratum of each target for balanced sampling: the label (binary), the class
+    /// (multi-class) or the event flag (survival: events and censored bags drawn equally).
+    public static func stratum(of target: BagTarget) -> Int {
+        switch target {
+        case .binary(let label): return label ? 1 : 0
+        case .classIndex(let c): return c
+        case .survival(let outcome): return outcome.event ? 1 : 0
+        }
+    }
+
+    /// One epoch's bag order over `indices` (a seeded permutation, or balanced draws).
+    public func epochOrder(_ indices: [Int], targets: [BagTarget], using generator: inout SeededGenerator) -> [Int] {
+        let groups = Dictionary(grouping: indices) { Self.stratum(of: targets[$0]) }.sorted { $0.key < $1.key }.map(\.value)
+        guard sampling == .balanced, groups.count > 1 else { return indices.shuffled(using: &generator) }
+        return indices.indices.map { _ in
+            let group = groups[Int.random(in: 0..<groups.count, using: &generator)]
+            return group[Int.random(in: 0..<group.count, using: &generator)]
+        }
     }
 
     /// Trains `head` in place and returns the per-epoch history.
@@ -75,7 +99,7 @@ public struct TaskTrainer {
         var stopping = EarlyStopping(patience: options.patience, minimumEpochs: minimumEpochs)
         var history: [TaskEpochRecord] = []
         for epoch in 1...max(1, options.epochs) {
-            let order = Array(0..<training.count).shuffled(using: &generator)
+            let order = epochOrder(Array(0..<training.count), targets: training.targets, using: &generator)
             var lossTotal = 0.0, steps = 0
             for start in stride(from: 0, to: order.count, by: stepSize) {
                 let step = Array(order[start..<min(start + stepSize, order.count)])

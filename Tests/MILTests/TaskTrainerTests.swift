@@ -107,4 +107,20 @@ final class TaskTrainerTests: XCTestCase {
         let risks = MILTask.survival(.discreteTime(bins: bins, alpha: 0)).scores(logits: Tensor(shape: [2, 3], storage: [2, 2, 2, -2, -2, -2]))
         XCTAssertGreaterThan(risks[0][0], risks[1][0])
     }
+
+    func testBalancedSamplingDrawsEveryClassEqually() {
+        let targets: [BagTarget] = (0..<100).map { .classIndex($0 < 80 ? 0 : ($0 < 95 ? 1 : 2)) }
+        let trainer = TaskTrainer(options: options, task: .multiclass(classCount: 3, classWeights: nil), sampling: .balanced)
+        var generator = SeededGenerator(seed: 4)
+        var counts = [0, 0, 0]
+        for _ in 0..<30 {
+            for index in trainer.epochOrder(Array(0..<100), targets: targets, using: &generator) {
+                if case .classIndex(let c) = targets[index] { counts[c] += 1 }
+            }
+        }
+        for count in counts { XCTAssertEqual(Double(count) / 3000, 1.0 / 3, accuracy: 0.03, "\(counts)") }
+        let shuffled = TaskTrainer(options: options, task: .multiclass(classCount: 3, classWeights: nil)).epochOrder(Array(0..<100), targets: targets, using: &generator)
+        XCTAssertEqual(shuffled.sorted(), Array(0..<100), "without balancing every bag comes once")
+        XCTAssertEqual(TaskTrainer.stratum(of: .survival(SurvivalOutcome(time: 1, event: false))), 0)
+    }
 }
