@@ -60,11 +60,25 @@ public struct TaskTrainer {
     /// bags, with replacement, every stratum equally likely; see `strata(of:)`).
     public var sampling: BagSampling
 
-    public init(options: MILTrainingOptions, task: MILTask, minimumEpochs: Int = 0, sampling: BagSampling = .shuffle) {
+    /// CLAM-MB's instance clustering term, (1 − weight)·task loss + weight·instance loss, for a
+    /// multi-class `CLAMMultiBranch` head (off by default; CLAM uses weight 0.3, k = 8).
+    public var instanceLoss: InstanceLossOptions
+    /// Whether the instance term also trains the other classes' classifiers on the top
+    /// instances as negatives (CLAM's `subtyping`, for mutually exclusive classes).
+    public var subtyping: Bool
+
+    public init(options: MILTrainingOptions, task: MILTask, minimumEpochs: Int = 0, sampling: BagSampling = .shuffle,
+                instanceLoss: InstanceLossOptions = InstanceLossOptions(), subtyping: Bool = true) {
+        precondition(instanceLoss.weight >= 0 && instanceLoss.weight < 1, "instance loss weight must be in [0, 1)")
+        if case .survival(.cox) = task {
+            precondition(options.batchSize >= 2, "the Cox partial likelihood needs at least two bags per step")
+        }
         self.options = options
         self.task = task
         self.minimumEpochs = minimumEpochs
         self.sampling = sampling
+        self.instanceLoss = instanceLoss
+        self.subtyping = subtyping
     }
 
     /// The stratum of each target for balanced sampling: the label (binary), the class
@@ -106,11 +120,25 @@ public struct TaskTrainer {
                 optimizer.zeroGradients()
                 let batch = try BagBatch(bags: step.map { training.features[$0] })
                 let logits = head.forward(batch, mode: .training).logits
-                let loss = task.loss(logits: logits, targets: step.map { training.targets[$0] })
-                _ = head.backward(loss.gradient)
+                let targets = step.map { training.targets[$0] }
+                let loss = task.loss(logits: logits, targets: targets)
+                var value = loss.value
+                if instanceLoss.weight > 0, let clam = head as? CLAMMultiBranch {
+                    let classes = targets.map { target -> Int in
+                        guard case .classIndex(let c) = target else { preconditionFailure("the instance loss needs class targets") }
+                        return c
+                    }
+                    let clustering = clam.instanceLoss(labels: classes, k: instanceLoss.topK, subtyping: subtyping,
+                                                       gradientScale: instanceLoss.weight)
+                    _ = clam.backward(loss.gradient * (1 - instanceLoss.weight), embeddingGradient: clustering.embeddingGradient)
+                    value = (1 - instanceLoss.weight) * loss.value + instanceLoss.weight * clustering.value
+                } else {
+                    precondition(instanceLoss.weight == 0, "the instance loss needs a CLAMMultiBranch head")
+                    _ = head.backward(loss.gradient)
+                }
                 options.elasticNet.apply(to: head.parameters)
                 optimizer.step()
-                lossTotal += Double(loss.value)
+                lossTotal += Double(value)
                 steps += 1
             }
             var record = TaskEpochRecord(epoch: epoch, trainingLoss: Float(lossTotal / Double(steps)), validationLoss: nil, validationMeasure: nil)

@@ -123,4 +123,23 @@ final class TaskTrainerTests: XCTestCase {
         XCTAssertEqual(shuffled.sorted(), Array(0..<100), "without balancing every bag comes once")
         XCTAssertEqual(TaskTrainer.stratum(of: .survival(SurvivalOutcome(time: 1, event: false))), 0)
     }
+
+    /// CLAM-MB with its instance term still learns, and the term's gradient scale is applied:
+    /// the instance classifiers move only when the term is on.
+    func testCLAMInstanceTermTrainsTheInstanceClassifiers() throws {
+        let training = classBags(count: 60, classes: 3, seed: 1), held = classBags(count: 60, classes: 3, seed: 2)
+        var quick = options
+        quick.epochs = 15
+        for weight: Float in [0, 0.3] {
+            var generator = SeededGenerator(seed: 5)
+            let head = CLAMMultiBranch(inputWidth: 4, embeddingWidth: 8, attentionWidth: 4, classCount: 3, dropout: 0, generator: &generator)
+            let before = head.instanceClassifiers.map(\.weight.value)
+            let trainer = TaskTrainer(options: quick, task: .multiclass(classCount: 3, classWeights: nil),
+                                      instanceLoss: InstanceLossOptions(weight: weight, topK: 2))
+            _ = try trainer.train(head, training: training, validation: TaskBags(features: [], targets: []))
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(try trainer.evaluate(head, on: held).measure), 0.9, "weight \(weight)")
+            let moved = zip(before, head.instanceClassifiers.map(\.weight.value)).map { $0.maxAbsoluteDifference(to: $1) }.max()!
+            if weight == 0 { XCTAssertEqual(moved, 0, "weight decay is 0: untouched classifiers stay put") } else { XCTAssertGreaterThan(moved, 0.01) }
+        }
+    }
 }
