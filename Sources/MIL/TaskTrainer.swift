@@ -49,6 +49,8 @@ public struct TaskEvaluation: Sendable {
 /// `options.batchSize` bags (the task loss is computed over each mini-batch, which the Cox
 /// partial likelihood needs for its risk sets), the optimiser and elastic net of `options`,
 /// early stopping on the validation loss with the best epoch's weights restored.
+/// A `DualStreamMIL` head is trained on the sum of the task loss of its two streams (DSMIL's
+/// own loss); the validation loss and scores use its reported logits ½(bag + max).
 /// `options.validationFraction` is ignored: callers pass explicit validation bags.
 /// The binary `BagwiseTrainer` is unchanged; this trainer serves multi-class and survival heads.
 public struct TaskTrainer {
@@ -132,6 +134,13 @@ public struct TaskTrainer {
                                                        gradientScale: instanceLoss.weight)
                     _ = clam.backward(loss.gradient * (1 - instanceLoss.weight), embeddingGradient: clustering.embeddingGradient)
                     value = (1 - instanceLoss.weight) * loss.value + instanceLoss.weight * clustering.value
+                } else if let dsmil = head as? DualStreamMIL, let streams = dsmil.lastStreams {
+                    precondition(instanceLoss.weight == 0, "the instance loss needs a CLAMMultiBranch head")
+                    // DSMIL's loss: ℓ(bag stream) + ℓ(max-instance stream), as its paper and torchmil.
+                    let bagLoss = task.loss(logits: streams.bag, targets: targets)
+                    let maxLoss = task.loss(logits: streams.max, targets: targets)
+                    _ = dsmil.backward(bagStream: bagLoss.gradient, maxStream: maxLoss.gradient)
+                    value = bagLoss.value + maxLoss.value
                 } else {
                     precondition(instanceLoss.weight == 0, "the instance loss needs a CLAMMultiBranch head")
                     _ = head.backward(loss.gradient)
