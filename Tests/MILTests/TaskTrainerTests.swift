@@ -142,4 +142,14 @@ final class TaskTrainerTests: XCTestCase {
             if weight == 0 { XCTAssertEqual(moved, 0, "weight decay is 0: untouched classifiers stay put") } else { XCTAssertGreaterThan(moved, 0.01) }
         }
     }
+
+    /// Tasks (with their survival bins) and targets survive a JSON round trip, so a saved model
+    /// can record what it was trained for.
+    func testTasksAndTargetsRoundTripThroughJSON() throws {
+        let tasks: [MILTask] = [.binary(classWeights: [1, 2]), .multiclass(classCount: 4, classWeights: nil),
+                                .survival(.discreteTime(bins: SurvivalBins(edges: [0, 1.5, 3, 9]), alpha: 0.4)), .survival(.cox)]
+        XCTAssertEqual(try JSONDecoder().decode([MILTask].self, from: JSONEncoder().encode(tasks)), tasks)
+        let targets: [BagTarget] = [.binary(true), .classIndex(2), .survival(SurvivalOutcome(time: 12.5, event: false))]
+        XCTAssertEqual(try JSONDecoder().decode([BagTarget].self, from: JSONEncoder().encode(targets)), targets)
+    }
 }
