@@ -22,6 +22,7 @@ extension CLAMMultiBranch {
         let e = embeddingWidth
         let bags = labels.count, n = state.mask.count / max(bags, 1)
         precondition(bags * n == state.mask.count, "one label per bag of the last forward")
+        precondition(labels.allSatisfy { (0..<classCount).contains($0) }, "labels must be classes in 0..<\(classCount), got \(labels)")
         var gradient = Tensor(shape: state.embedded.shape)
         var total: Float = 0
         for b in 0..<bags {
