@@ -12,14 +12,17 @@ extension CLAMMultiBranch {
     /// subtypes. k is capped at the bag's real instance count (as torchmil does). Selection uses
     /// the attention but is not differentiated; the gradient flows into the instance classifiers
     /// and, through the selected embeddings, into the shared embedding.
-    /// - Parameters: `labels` B classes; `k` instances per pseudo-label (CLAM: 8).
-    /// - Returns: the mean over bags and dLoss/dEmbeddings [B·Nmax, E] to pass to
-    ///   `backward(_:embeddingGradient:)` (instance-classifier gradients are accumulated here).
-    public func instanceLoss(labels: [Int], k: Int, subtyping: Bool) -> (value: Float, embeddingGradient: Tensor) {
+    /// - Parameters: `labels` B classes; `k` instances per pseudo-label (CLAM: 8);
+    ///   `gradientScale` multiplies every gradient (the term's weight in the total loss).
+    /// - Returns: the mean over bags (unscaled) and dLoss/dEmbeddings [B·Nmax, E], scaled, to pass
+    ///   to `backward(_:embeddingGradient:)`; instance-classifier gradients, scaled, are
+    ///   accumulated here.
+    public func instanceLoss(labels: [Int], k: Int, subtyping: Bool, gradientScale: Float = 1) -> (value: Float, embeddingGradient: Tensor) {
         guard let state = trainingState else { preconditionFailure("instanceLoss needs a training-mode forward") }
         let e = embeddingWidth
         let bags = labels.count, n = state.mask.count / max(bags, 1)
         precondition(bags * n == state.mask.count, "one label per bag of the last forward")
+        precondition(labels.allSatisfy { (0..<classCount).contains($0) }, "labels must be classes in 0..<\(classCount), got \(labels)")
         var gradient = Tensor(shape: state.embedded.shape)
         var total: Float = 0
         for b in 0..<bags {
@@ -42,7 +45,7 @@ extension CLAMMultiBranch {
                 let logits = classifier.forward(Tensor(shape: [rows.count, e], storage: features), mode: .training)
                 let loss = CrossEntropy.loss(logits: logits, classes: targets)
                 total += loss.value * scale * Float(bags)
-                let rowGradient = classifier.backward(loss.gradient * scale)
+                let rowGradient = classifier.backward(loss.gradient * (scale * gradientScale))
                 for (position, row) in rows.enumerated() {
                     for j in 0..<e { gradient.storage[(b * n + row) * e + j] += rowGradient.storage[position * e + j] }
                 }

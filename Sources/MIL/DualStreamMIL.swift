@@ -15,6 +15,8 @@ import Tensor
 ///   DSMIL's Conv1d(C, C, D) flattened; for C = 1 exactly torchmil's `Linear(D, 1)`).
 /// - `logits` = ½(bag logit + max logit), what DSMIL and torchmil's `predict` report.
 /// Gradients flow through q_{m_c} as well as every q_i; not through the argmax itself.
+/// Only real instances compete for m_c (torchmil 1.0.2 takes the argmax over padded rows too, so
+/// its padded batches can differ; unpadded bags agree).
 ///
 /// Parameters, named as torchmil's `DSMIL(nonlinear_q=False, nonlinear_v=False)`:
 /// `q_nn.*` [A, D], `inst_classifier.*` [C, D], `bag_classifier.*` [C, C·D].

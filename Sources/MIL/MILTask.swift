@@ -3,7 +3,7 @@ import NN
 import Tensor
 
 /// What a bag is labelled with, for the task it belongs to.
-public enum BagTarget: Equatable, Sendable {
+public enum BagTarget: Equatable, Sendable, Codable {
     /// A binary label (true = positive).
     case binary(Bool)
     /// A class index in 0..<C.
@@ -13,7 +13,7 @@ public enum BagTarget: Equatable, Sendable {
 }
 
 /// How a survival head is trained.
-public enum SurvivalLossKind: Equatable, Sendable {
+public enum SurvivalLossKind: Equatable, Sendable, Codable {
     /// K hazard logits per bag, PORPOISE/MCAT's negative log-likelihood over `bins`, with the
     /// extra uncensored weight `alpha` (see `DiscreteTimeSurvivalLoss`).
     case discreteTime(bins: SurvivalBins, alpha: Float)
@@ -24,7 +24,7 @@ public enum SurvivalLossKind: Equatable, Sendable {
 
 /// A MIL learning task: the number of logits a head must give per bag, the loss on them, the
 /// score reported per bag and the validation measure.
-public enum MILTask: Equatable, Sendable {
+public enum MILTask: Equatable, Sendable, Codable {
     /// One logit per bag, BCE with logits; `classWeights` [negative, positive] or nil for (1, 1),
     /// normalised by the batch's total weight as `BagwiseTrainer` does.
     case binary(classWeights: [Float]?)

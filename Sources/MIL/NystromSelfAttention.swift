@@ -155,7 +155,8 @@ final class NystromSelfAttention {
         for h in 0..<heads {
             let c = cache.heads[h]
             let ds2 = Self.softmaxRowsBackward(c.attention2, attention2Gradients[h])   // s₂ = q̃ k̃ᵀ
-            var (dq, dk, dv, dql, dkl) = partial[h]
+            var (dq, dk, dql, dkl) = (partial[h].dq, partial[h].dk, partial[h].dql, partial[h].dkl)
+            let dv = partial[h].dv
             dql.add(ds2.matmul(c.kLandmarks))
             dkl.add(ds2.matmul(c.qLandmarks, transposeSelf: true))
             for r in 0..<total {

@@ -6,6 +6,7 @@ import Tensor
 /// survival tasks. logits = W·pooled + b, [B, C]; the instance weights are the pooling's, as one
 /// branch [B, 1, Nmax]. Parameters `pooling.*` (the pooling's names) and `classifier.*` [C, width].
 public final class PooledBagHead: BagHead {
+    public let inputWidth: Int
     public let pooling: any MILPooling
     public let classifier: Linear
 
@@ -17,7 +18,6 @@ public final class PooledBagHead: BagHead {
         classifier = Linear(inputFeatures: pooling.outputWidth, outputFeatures: classCount, generator: &generator)
     }
 
-    public let inputWidth: Int
     public var classCount: Int { classifier.outputFeatures }
 
     public var namedParameters: [(name: String, parameter: Parameter)] {

@@ -45,10 +45,12 @@ public struct TaskEvaluation: Sendable {
     public let measure: Double?
 }
 
-/// Trains any `BagHead` on any `MILTask`: seeded shuffles, padded mini-batches of
+/// Trains any `BagHead` on any `MILTask`: seeded shuffles (or class-balanced draws), padded mini-batches of
 /// `options.batchSize` bags (the task loss is computed over each mini-batch, which the Cox
 /// partial likelihood needs for its risk sets), the optimiser and elastic net of `options`,
 /// early stopping on the validation loss with the best epoch's weights restored.
+/// A `DualStreamMIL` head is trained on the sum of the task loss of its two streams (DSMIL's
+/// own loss); the validation loss and scores use its reported logits ½(bag + max).
 /// `options.validationFraction` is ignored: callers pass explicit validation bags.
 /// The binary `BagwiseTrainer` is unchanged; this trainer serves multi-class and survival heads.
 public struct TaskTrainer {
@@ -56,11 +58,49 @@ public struct TaskTrainer {
     public var task: MILTask
     /// Early stopping never ends training before this epoch.
     public var minimumEpochs: Int
+    /// How each epoch draws its bags: `.shuffle` (each once) or `.balanced` (as many draws as
+    /// bags, with replacement, every stratum equally likely; see `strata(of:)`).
+    public var sampling: BagSampling
 
-    public init(options: MILTrainingOptions, task: MILTask, minimumEpochs: Int = 0) {
+    /// CLAM-MB's instance clustering term, (1 − weight)·task loss + weight·instance loss, for a
+    /// multi-class `CLAMMultiBranch` head (off by default; CLAM uses weight 0.3, k = 8).
+    public var instanceLoss: InstanceLossOptions
+    /// Whether the instance term also trains the other classes' classifiers on the top
+    /// instances as negatives (CLAM's `subtyping`, for mutually exclusive classes).
+    public var subtyping: Bool
+
+    public init(options: MILTrainingOptions, task: MILTask, minimumEpochs: Int = 0, sampling: BagSampling = .shuffle,
+                instanceLoss: InstanceLossOptions = InstanceLossOptions(), subtyping: Bool = true) {
+        precondition(instanceLoss.weight >= 0 && instanceLoss.weight < 1, "instance loss weight must be in [0, 1)")
+        if case .survival(.cox) = task {
+            precondition(options.batchSize >= 2, "the Cox partial likelihood needs at least two bags per step")
+        }
         self.options = options
         self.task = task
         self.minimumEpochs = minimumEpochs
+        self.sampling = sampling
+        self.instanceLoss = instanceLoss
+        self.subtyping = subtyping
+    }
+
+    /// The stratum of each target for balanced sampling: the label (binary), the class
+    /// (multi-class) or the event flag (survival: events and censored bags drawn equally).
+    public static func stratum(of target: BagTarget) -> Int {
+        switch target {
+        case .binary(let label): return label ? 1 : 0
+        case .classIndex(let c): return c
+        case .survival(let outcome): return outcome.event ? 1 : 0
+        }
+    }
+
+    /// One epoch's bag order over `indices` (a seeded permutation, or balanced draws).
+    public func epochOrder(_ indices: [Int], targets: [BagTarget], using generator: inout SeededGenerator) -> [Int] {
+        let groups = Dictionary(grouping: indices) { Self.stratum(of: targets[$0]) }.sorted { $0.key < $1.key }.map(\.value)
+        guard sampling == .balanced, groups.count > 1 else { return indices.shuffled(using: &generator) }
+        return indices.indices.map { _ in
+            let group = groups[Int.random(in: 0..<groups.count, using: &generator)]
+            return group[Int.random(in: 0..<group.count, using: &generator)]
+        }
     }
 
     /// Trains `head` in place and returns the per-epoch history.
@@ -75,18 +115,39 @@ public struct TaskTrainer {
         var stopping = EarlyStopping(patience: options.patience, minimumEpochs: minimumEpochs)
         var history: [TaskEpochRecord] = []
         for epoch in 1...max(1, options.epochs) {
-            let order = Array(0..<training.count).shuffled(using: &generator)
+            let order = epochOrder(Array(0..<training.count), targets: training.targets, using: &generator)
             var lossTotal = 0.0, steps = 0
             for start in stride(from: 0, to: order.count, by: stepSize) {
                 let step = Array(order[start..<min(start + stepSize, order.count)])
                 optimizer.zeroGradients()
                 let batch = try BagBatch(bags: step.map { training.features[$0] })
                 let logits = head.forward(batch, mode: .training).logits
-                let loss = task.loss(logits: logits, targets: step.map { training.targets[$0] })
-                _ = head.backward(loss.gradient)
+                let targets = step.map { training.targets[$0] }
+                let loss = task.loss(logits: logits, targets: targets)
+                var value = loss.value
+                if instanceLoss.weight > 0, let clam = head as? CLAMMultiBranch {
+                    let classes = targets.map { target -> Int in
+                        guard case .classIndex(let c) = target else { preconditionFailure("the instance loss needs class targets") }
+                        return c
+                    }
+                    let clustering = clam.instanceLoss(labels: classes, k: instanceLoss.topK, subtyping: subtyping,
+                                                       gradientScale: instanceLoss.weight)
+                    _ = clam.backward(loss.gradient * (1 - instanceLoss.weight), embeddingGradient: clustering.embeddingGradient)
+                    value = (1 - instanceLoss.weight) * loss.value + instanceLoss.weight * clustering.value
+                } else if let dsmil = head as? DualStreamMIL, let streams = dsmil.lastStreams {
+                    precondition(instanceLoss.weight == 0, "the instance loss needs a CLAMMultiBranch head")
+                    // DSMIL's loss: ℓ(bag stream) + ℓ(max-instance stream), as its paper and torchmil.
+                    let bagLoss = task.loss(logits: streams.bag, targets: targets)
+                    let maxLoss = task.loss(logits: streams.max, targets: targets)
+                    _ = dsmil.backward(bagStream: bagLoss.gradient, maxStream: maxLoss.gradient)
+                    value = bagLoss.value + maxLoss.value
+                } else {
+                    precondition(instanceLoss.weight == 0, "the instance loss needs a CLAMMultiBranch head")
+                    _ = head.backward(loss.gradient)
+                }
                 options.elasticNet.apply(to: head.parameters)
                 optimizer.step()
-                lossTotal += Double(loss.value)
+                lossTotal += Double(value)
                 steps += 1
             }
             var record = TaskEpochRecord(epoch: epoch, trainingLoss: Float(lossTotal / Double(steps)), validationLoss: nil, validationMeasure: nil)

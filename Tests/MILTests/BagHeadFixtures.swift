@@ -13,6 +13,8 @@ enum BagHeadFixtures {
             ("CLAM-MB", CLAMMultiBranch(inputWidth: width, embeddingWidth: 5, attentionWidth: 3, classCount: 3, dropout: 0, generator: &generator)),
             ("DSMIL binary", DualStreamMIL(inputWidth: width, queryWidth: 3, classCount: 1, generator: &generator)),
             ("DSMIL 3 classes", DualStreamMIL(inputWidth: width, queryWidth: 3, classCount: 3, generator: &generator)),
+            ("gated attention + linear", PooledBagHead(pooling: GatedAttentionPooling(inputWidth: width, hiddenWidth: 3, generator: &generator),
+                                                       inputWidth: width, classCount: 2, generator: &generator)),
         ]
     }
 

@@ -107,4 +107,49 @@ final class TaskTrainerTests: XCTestCase {
         let risks = MILTask.survival(.discreteTime(bins: bins, alpha: 0)).scores(logits: Tensor(shape: [2, 3], storage: [2, 2, 2, -2, -2, -2]))
         XCTAssertGreaterThan(risks[0][0], risks[1][0])
     }
+
+    func testBalancedSamplingDrawsEveryClassEqually() {
+        let targets: [BagTarget] = (0..<100).map { .classIndex($0 < 80 ? 0 : ($0 < 95 ? 1 : 2)) }
+        let trainer = TaskTrainer(options: options, task: .multiclass(classCount: 3, classWeights: nil), sampling: .balanced)
+        var generator = SeededGenerator(seed: 4)
+        var counts = [0, 0, 0]
+        for _ in 0..<30 {
+            for index in trainer.epochOrder(Array(0..<100), targets: targets, using: &generator) {
+                if case .classIndex(let c) = targets[index] { counts[c] += 1 }
+            }
+        }
+        for count in counts { XCTAssertEqual(Double(count) / 3000, 1.0 / 3, accuracy: 0.03, "\(counts)") }
+        let shuffled = TaskTrainer(options: options, task: .multiclass(classCount: 3, classWeights: nil)).epochOrder(Array(0..<100), targets: targets, using: &generator)
+        XCTAssertEqual(shuffled.sorted(), Array(0..<100), "without balancing every bag comes once")
+        XCTAssertEqual(TaskTrainer.stratum(of: .survival(SurvivalOutcome(time: 1, event: false))), 0)
+    }
+
+    /// CLAM-MB with its instance term still learns, and the term's gradient scale is applied:
+    /// the instance classifiers move only when the term is on.
+    func testCLAMInstanceTermTrainsTheInstanceClassifiers() throws {
+        let training = classBags(count: 60, classes: 3, seed: 1), held = classBags(count: 60, classes: 3, seed: 2)
+        var quick = options
+        quick.epochs = 15
+        for weight: Float in [0, 0.3] {
+            var generator = SeededGenerator(seed: 5)
+            let head = CLAMMultiBranch(inputWidth: 4, embeddingWidth: 8, attentionWidth: 4, classCount: 3, dropout: 0, generator: &generator)
+            let before = head.instanceClassifiers.map(\.weight.value)
+            let trainer = TaskTrainer(options: quick, task: .multiclass(classCount: 3, classWeights: nil),
+                                      instanceLoss: InstanceLossOptions(weight: weight, topK: 2))
+            _ = try trainer.train(head, training: training, validation: TaskBags(features: [], targets: []))
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(try trainer.evaluate(head, on: held).measure), 0.9, "weight \(weight)")
+            let moved = zip(before, head.instanceClassifiers.map(\.weight.value)).map { $0.maxAbsoluteDifference(to: $1) }.max()!
+            if weight == 0 { XCTAssertEqual(moved, 0, "weight decay is 0: untouched classifiers stay put") } else { XCTAssertGreaterThan(moved, 0.01) }
+        }
+    }
+
+    /// Tasks (with their survival bins) and targets survive a JSON round trip, so a saved model
+    /// can record what it was trained for.
+    func testTasksAndTargetsRoundTripThroughJSON() throws {
+        let tasks: [MILTask] = [.binary(classWeights: [1, 2]), .multiclass(classCount: 4, classWeights: nil),
+                                .survival(.discreteTime(bins: SurvivalBins(edges: [0, 1.5, 3, 9]), alpha: 0.4)), .survival(.cox)]
+        XCTAssertEqual(try JSONDecoder().decode([MILTask].self, from: JSONEncoder().encode(tasks)), tasks)
+        let targets: [BagTarget] = [.binary(true), .classIndex(2), .survival(SurvivalOutcome(time: 12.5, event: false))]
+        XCTAssertEqual(try JSONDecoder().decode([BagTarget].self, from: JSONEncoder().encode(targets)), targets)
+    }
 }
