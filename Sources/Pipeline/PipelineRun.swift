@@ -1,3 +1,4 @@
+import ExtractStage
 import Foundation
 import HeatmapStage
 import MIL

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExtractStage
 import Foundation
 import RunSupport
+import Tiling
 
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

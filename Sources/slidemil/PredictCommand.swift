@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExtractStage
 import Foundation
 import Pipeline
 import PredictStage

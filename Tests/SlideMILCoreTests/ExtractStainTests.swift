@@ -1,6 +1,7 @@
 import Foundation
 import SlideIO
 import ExtractStage
+import RunSupport
 import Store
 import Tiling
 import XCTest
@@ -22,7 +23,7 @@ final class ExtractStainTests: XCTestCase {
     }
 
     /// Two tissue tiles and one background tile (Macenko is ill-posed on it), 64 px at level 0.
-    private func addSlide() throws -> TileInput {
+    private func addSlide() throws -> SlideEntry {
         let path = folder.appendingPathComponent("s.tif")
         try FileManager.default.copyItem(at: repository.appendingPathComponent("slides-sample/synthetic_3.tif"), to: path)
         let patches = folder.appendingPathComponent("patches")
@@ -30,14 +31,14 @@ final class ExtractStainTests: XCTestCase {
         let metadata = PatchFileMetadata(slideID: "s", patchSize: 64, patchLevel: 0, downsample: (1, 1), levelSize: (4000, 3000))
         let coordinates = [(1063, 1586), (20, 20), (1000, 1500)].map { PatchCoordinate(x: $0.0, y: $0.1) }
         try PatchFile(metadata: metadata, coordinates: coordinates).write(to: patches.appendingPathComponent("s.h5"))
-        return TileInput(path: path.path)
+        return SlideEntry(path: path.path)
     }
 
     private func extract(_ settings: ExtractSettings, into name: String) throws -> URL {
         let output = folder.appendingPathComponent(name)
         let outcomes = try ExtractPipeline.run([addSlide()], output: output, patches: folder.appendingPathComponent("patches"),
                                                model: ExtractModel(settings: settings), settings: settings, showProgress: false)
-        XCTAssertEqual(outcomes, [.extracted(tiles: 3)])
+        XCTAssertEqual(outcomes, [.processed(tiles: 3)])
         try FileManager.default.removeItem(at: folder.appendingPathComponent("s.tif"))
         return output.appendingPathComponent("features/s.h5")
     }

@@ -2,6 +2,7 @@ import Backbones
 import Foundation
 import NN
 import ExtractStage
+import RunSupport
 import Store
 import Tensor
 import XCTest
@@ -41,7 +42,7 @@ final class VisionTransformerExtractTests: XCTestCase {
     }
 
     /// The fixture's two 256 px level-0 tiles of synthetic_0 as a patch file.
-    private func addSlide() throws -> TileInput {
+    private func addSlide() throws -> SlideEntry {
         let path = folder.appendingPathComponent("s0.tif")
         try FileManager.default.copyItem(at: repository.appendingPathComponent("slides-sample/synthetic_0.tif"), to: path)
         let patches = folder.appendingPathComponent("out/patches")
@@ -49,7 +50,7 @@ final class VisionTransformerExtractTests: XCTestCase {
         let metadata = PatchFileMetadata(slideID: "s0", patchSize: 256, patchLevel: 0, downsample: (1, 1), levelSize: (4000, 3000))
         let coordinates = [PatchCoordinate(x: 400, y: 1200), PatchCoordinate(x: 1700, y: 1000)]
         try PatchFile(metadata: metadata, coordinates: coordinates).write(to: patches.appendingPathComponent("s0.h5"))
-        return TileInput(path: path.path)
+        return SlideEntry(path: path.path)
     }
 
     func testVitFromTimmConfigMatchesTimmOnSlideTilesThroughThePipeline() throws {
@@ -64,11 +65,11 @@ final class VisionTransformerExtractTests: XCTestCase {
         let model = try ExtractModel(settings: settings)
         let outcomes = try ExtractPipeline.run([addSlide()], output: folder.appendingPathComponent("out"), model: model,
                                                settings: settings, showProgress: false)
-        XCTAssertEqual(outcomes, [.extracted(tiles: 2)])
+        XCTAssertEqual(outcomes, [.processed(tiles: 2)])
         let bag = try FeatureFile.read(from: folder.appendingPathComponent("out/features/s0.h5"))
         XCTAssertEqual(bag.dimension, 36)
         XCTAssertEqual(bag.metadata?.backbone, "vit")
-        XCTAssertEqual(bag.metadata?.tileSize, 256)
+        XCTAssertEqual(bag.metadata?.inputSize, 256)
         XCTAssertEqual(bag.metadata?.weightsChecksum, try ExtractionChecksum.sha256(fileAt: URL(fileURLWithPath: settings.weights!)))
         let reference = try SafeTensorsArchive.read(contentsOf: fixtures.appendingPathComponent("reference.safetensors"))
             .tensor(named: "uni.features_256").storage

@@ -83,7 +83,7 @@ final class DiskFullTests: XCTestCase {
     func testFeatureFileWriterAtSeveralFillLevels() throws {
         let target = disk.url.appendingPathComponent("features/slide.h5")
         try AtomicFile.createFolder(target.deletingLastPathComponent())
-        let metadata = FeatureFileMetadata(backbone: "resnet50-trunc", weightsChecksum: "00", tileSize: 224, magnification: 20,
+        let metadata = FeatureFileMetadata(backbone: "resnet50-trunc", weightsChecksum: "00", inputSize: 224, magnification: 20,
                                            mpp: 0.5, normalization: "imagenet", producerVersion: "test", configHash: "c")
         let rows = 1200, width = 128, batch = 100
         var failed = 0, succeeded = 0
@@ -128,7 +128,7 @@ final class DiskFullTests: XCTestCase {
         }
         let features = disk.url.appendingPathComponent("f.h5")
         XCTAssertThrowsError(try FeatureFileWriter(url: features, dimension: 4, metadata: FeatureFileMetadata(
-            backbone: "b", weightsChecksum: "0", tileSize: 224, magnification: nil, mpp: nil, normalization: "n",
+            backbone: "b", weightsChecksum: "0", inputSize: 224, magnification: nil, mpp: nil, normalization: "n",
             producerVersion: "t", configHash: "c"))) { error in
             XCTAssertEqual("\(error)", "\(features.path): write failed (Read-only file system)")
         }
