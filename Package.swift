@@ -19,6 +19,10 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+
+        // libtiff's process-wide messages collected per thread (C, for its thread-local buffer).
+        .target(name: "CTIFFMessages", dependencies: ["CTIFF"]),
 
         // Engine: tensors, layers, models.
         .target(name: "Tensor", dependencies: ["CBLAS"]),
@@ -27,7 +31,7 @@ let package = Package(
         .target(name: "MIL", dependencies: ["NN"]),
 
         // Slides, tiles and files.
-        .target(name: "SlideIO", dependencies: ["COpenSlide", "CTIFF"]),
+        .target(name: "SlideIO", dependencies: ["COpenSlide", "CTIFF", "CTIFFMessages", "CTurboJPEG"]),
         .target(name: "Tiling", dependencies: ["SlideIO", "Tensor"]),
         .target(name: "Store", dependencies: ["CHDF5"]),
         .target(name: "Heatmap", dependencies: ["CPNG", "Tensor"]),
@@ -41,7 +45,7 @@ let package = Package(
         .target(
             name: "SlideMILCore",
             dependencies: [
-                "COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5",
+                "COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "CTurboJPEG",
                 "Tensor", "NN", "Backbones", "MIL", "SlideIO", "Tiling", "Store", "Heatmap", "MNISTBags",
                 .product(name: "Yams", package: "Yams"),
             ]
