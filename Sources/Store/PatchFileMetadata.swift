@@ -49,6 +49,8 @@ public struct PatchFileMetadata: Equatable, Sendable {
     public var configHash: String?
     /// Who wrote the file; set by the reader, ignored by the writer.
     public var layout: FileLayout
+    /// How the tiles were read when tiling read them (`--verify-tiles`, `--export-tiles`).
+    public var reading: TileReadProvenance?
 
     /// Metadata for a new SlideMIL patch file. `patchSizeLevel0` defaults to
     /// `patchSize × downsample.x`, rounded.
@@ -88,5 +90,6 @@ public struct PatchFileMetadata: Equatable, Sendable {
             && lhs.overlap == rhs.overlap && lhs.saveFolder == rhs.saveFolder && lhs.mpp == rhs.mpp
             && lhs.targetMPP == rhs.targetMPP && lhs.tissueThreshold == rhs.tissueThreshold
             && lhs.producerVersion == rhs.producerVersion && lhs.configHash == rhs.configHash && lhs.layout == rhs.layout
+            && lhs.reading == rhs.reading
     }
 }
