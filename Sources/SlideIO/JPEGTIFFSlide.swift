@@ -39,8 +39,8 @@ public final class JPEGTIFFSlide: ReducedDecodingSlide {
     public static func eligibility(of slide: OpenSlideSlide) -> Eligibility {
         switch matchLevels(of: slide) {
         case let .success(levels):
-            let colour = Set(levels.map { $0.isRGB ? "photometric RGB" : "YCbCr" }).sorted().joined(separator: " and ")
-            let tables = levels.contains { $0.streamPrefix.count > 2 + JPEGTIFFLevel.adobeYCbCrMarker.count } ? ", shared JPEGTables" : ""
+            let colour = Set(levels.map { $0.isRGB ? "RGB" : "YCbCr" }).sorted().joined(separator: " and ")
+            let tables = levels.contains { $0.streamPrefix.count > 18 } ? ", shared JPEGTables" : ""
             return .direct(reason: "\(slide.vendor) TIFF with JPEG tiles (\(colour)\(tables)) in all \(levels.count) levels")
         case let .failure(failure):
             return .openSlide(reason: failure.reason)
@@ -183,7 +183,7 @@ public final class JPEGTIFFSlide: ReducedDecodingSlide {
             let isRGB = directory.photometric == Int(PHOTOMETRIC_RGB)
             levels.append(JPEGTIFFLevel(directory: directory.index, width: directory.width, height: directory.height,
                                         tileWidth: directory.tileWidth!, tileHeight: directory.tileHeight!, isRGB: isRGB,
-                                        streamPrefix: JPEGTIFFLevel.streamPrefix(tables: tables)))
+                                        streamPrefix: JPEGTIFFLevel.streamPrefix(tables: tables, isRGB: isRGB)))
         }
         return .success(levels)
     }

@@ -78,7 +78,7 @@ final class JPEGTileDecoder {
             prefix.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: prefix.count) }
             raw.withUnsafeBufferPointer { out.baseAddress!.advanced(by: prefix.count).update(from: $0.baseAddress! + 2, count: size - 2) }
         }
-        Self.markAdobeTransformsYCbCr(in: &stream, from: prefix.count, to: total)
+        Self.overrideColourMarkers(in: &stream, from: prefix.count, to: total, transform: level.adobeTransform)
 
         var jpegWidth: Int32 = 0, jpegHeight: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
         let header = stream.withUnsafeBufferPointer {
@@ -107,16 +107,20 @@ final class JPEGTileDecoder {
 
     private func message() -> String { String(cString: tjGetErrorStr2(turbo)) }
 
-    /// Sets the colour transform of the tile's own Adobe markers (before its first scan) to YCbCr,
-    /// so a later marker cannot undo the prefix's (see `JPEGTIFFLevel.adobeYCbCrMarker`).
-    private static func markAdobeTransformsYCbCr(in stream: inout [UInt8], from start: Int, to end: Int) {
+    /// Makes the tile's own markers (before its first scan) agree with the prefix's Adobe marker:
+    /// their Adobe transforms are set to `transform`, and for RGB (0) JFIF markers, which would
+    /// make libjpeg convert from YCbCr, are renamed.
+    private static func overrideColourMarkers(in stream: inout [UInt8], from start: Int, to end: Int, transform: UInt8) {
         var position = start
         while position + 16 <= end, stream[position] == 0xFF {
             let marker = stream[position + 1]
             if marker == 0xDA || marker == 0xD9 { return }
             let length = Int(stream[position + 2]) << 8 | Int(stream[position + 3])
             if marker == 0xEE, length >= 12, stream[position + 4..<position + 9].elementsEqual([0x41, 0x64, 0x6F, 0x62, 0x65]) {
-                stream[position + 15] = 1
+                stream[position + 15] = transform
+            }
+            if transform == 0, marker == 0xE0, stream[position + 4..<position + 9].elementsEqual([0x4A, 0x46, 0x49, 0x46, 0x00]) {
+                stream[position + 7] = 0x58
             }
             position += 2 + length
         }

@@ -13,9 +13,9 @@ Output is deterministic (seeded content, fixed JPEG settings). Files:
 - generic_tables.tif: generic pyramid 1000 x 700 px (edges cut through tiles), levels 1, 2, 4,
   JPEG YCbCr 4:2:0 tiles of 256 px sharing one JPEGTables tag (abbreviated tile streams).
 - aperio_like.svs: BigTIFF in Aperio's layout: level 0 of 1000 x 700 px with an Aperio
-  ImageDescription (MPP = 0.25, AppMag = 40), 240 px tiles with photometric RGB whose JPEG data
-  are YCbCr 4:4:4 (Aperio's "JPEG/RGB"; libtiff decodes them as YCbCr), a stripped thumbnail,
-  then the 1/4 level.
+  ImageDescription (MPP = 0.25, AppMag = 40), 240 px tiles of RGB JPEG (photometric RGB, RGB
+  components, no colour transform; tifffile writes YCbCr for JPEG, so the tag is rewritten
+  afterwards), a stripped thumbnail, then the 1/4 level.
 """
 import os
 
@@ -127,10 +127,8 @@ def generic_tables():
 
 def aperio_like():
     level0 = tissue(1000, 700, seed=4)
-    # Aperio's "JPEG/RGB": photometric RGB, yet the JPEG data are YCbCr (here 4:4:4), as libtiff
-    # and OpenSlide read them.
-    encode = lambda block: imagecodecs.jpeg8_encode(block, level=80, colorspace="RGB", outcolorspace="YCBCR",
-                                                   subsampling="444")
+    # Photometric RGB: the JPEG data are RGB components, not converted (libtiff reads them as is).
+    encode = lambda block: imagecodecs.jpeg8_encode(block, level=80, colorspace="RGB", outcolorspace="RGB")
     description = ("Aperio Image Library v12.0.15 \r\n1000x700 [0,0 1000x700] (240x240) JPEG/RGB Q=80"
                    "|AppMag = 40|MPP = 0.25|ScanScope ID = SS0000")
     with tifffile.TiffWriter(os.path.join(HERE, "aperio_like.svs"), bigtiff=True) as tif:
@@ -146,11 +144,19 @@ def aperio_like():
                   description="Aperio Image Library v12.0.15 \r\n1000x700 -> 250x175 - |AppMag = 40|MPP = 0.25")
 
 
+def photometric_rgb(path, pages):
+    """Rewrites the PhotometricInterpretation tag of `pages` to RGB (2) in place."""
+    with tifffile.TiffFile(path, mode="r+b") as tif:
+        for index in pages:
+            tif.pages[index].tags["PhotometricInterpretation"].overwrite(2)
+
+
 if __name__ == "__main__":
     smallest_first()
     inconsistent_levels()
     generic_tables()
     aperio_like()
+    photometric_rgb(os.path.join(HERE, "aperio_like.svs"), [0, 2])
     for name in sorted(os.listdir(HERE)):
         if not name.endswith(".py"):
             print(name, os.path.getsize(os.path.join(HERE, name)))
