@@ -82,6 +82,10 @@ public enum ExtractPipeline {
                 }
                 record.status = .processed
                 record.tiles = tiles
+                if let patchCount = try? PatchFile.read(from: patchURL(input, patchFolder)).coordinates.count,
+                   case let planned = plannedCount(patchCount, settings), tiles < planned {
+                    record.error = "warning: \(planned - tiles) unreadable tiles skipped"
+                }
                 outcomes.append(.extracted(tiles: tiles))
             } catch {
                 record.markFailed(error)
@@ -94,7 +98,8 @@ public enum ExtractPipeline {
     }
 
     /// Extracts one slide's features into `destination` (committed atomically on success).
-    /// `onBatch` receives the tile count of each finished batch. Returns the rows written.
+    /// `onBatch` receives the tile count of each finished batch. Returns the rows written (fewer
+    /// than the patches when `settings.badTilePolicy` is `.skip` and tiles were unreadable).
     /// - Throws: `ExtractError` (no patch file, coordinates outside the slide, tile size or level
     ///   mismatch), `SlideError`, `TilingError.tileRead`, `StoreError`; each names the file.
     public static func extractSlide(_ input: TileInput, patchFile: URL, destination: URL, network: FoldedResNet,
@@ -105,7 +110,8 @@ public enum ExtractPipeline {
         }
         let patches = try PatchFile.read(from: patchFile)
         let override = input.mppOverride.map { MicronsPerPixel(x: $0, y: $0) }
-        let slide = try OpenSlideSlide(path: input.path, mppOverride: override)
+        let opened = try settings.reading.open(path: input.path, mppOverride: override, readers: settings.readers)
+        let slide = opened.slide
         let meta = patches.metadata
         guard meta.patchLevel >= 0, meta.patchLevel < slide.levels.count else {
             throw ExtractError.missingLevel(slide: input.path, patchFile: patchFile.path, level: meta.patchLevel, levels: slide.levels.count)
@@ -135,15 +141,22 @@ public enum ExtractPipeline {
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         let writer = try FeatureFileWriter(url: destination, dimension: network.configuration.outputWidth, metadata: metadata)
         let stream = TileStream(slide: slide, geometry: geometry, coordinates: Array(points), batchSize: settings.batchSize,
-                                readers: settings.readers, queueDepth: settings.queueDepth, policy: .stop)
+                                readers: settings.readers, queueDepth: settings.queueDepth, policy: settings.badTilePolicy,
+                                resampling: settings.reading.resampling)
         defer { stream.cancel() }
+        var skipped = 0
         while let batch = try stream.next() {
-            let features = network.forward(batch.tensor(mean: settings.mean, std: settings.std))
-            try writer.append(features: features.storage, coordinates: batch.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
-            onBatch(batch.tiles.count)
+            skipped += batch.skipped.count
+            if !batch.tiles.isEmpty {
+                let features = network.forward(batch.tensor(mean: settings.mean, std: settings.std))
+                try writer.append(features: features.storage, coordinates: batch.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
+            }
+            onBatch(batch.tiles.count + batch.skipped.count)
         }
-        try writer.finish(expectedCount: points.count)
-        return points.count
+        try writer.record(TileReadProvenance(reader: opened.reader.rawValue, resampling: settings.reading.resamplingName(for: opened.reader),
+                                             skippedTiles: skipped))
+        try writer.finish(expectedCount: points.count - skipped)
+        return points.count - skipped
     }
 
     /// The patch side at the target resolution: the level-0 footprint scaled by slide mpp over
@@ -156,11 +169,14 @@ public enum ExtractPipeline {
         return meta.patchSize
     }
 
-    /// Whether `url` holds a finished feature file with `tiles` rows made with `fingerprint`.
+    /// Whether `url` holds a finished feature file for `tiles` patches made with `fingerprint`
+    /// (rows plus the unreadable tiles it records as skipped).
     static func isComplete(_ url: URL, tiles: Int, fingerprint: String) -> Bool {
-        guard FeatureFile.status(at: url) == .complete(tileCount: tiles), let file = try? HDF5File.open(url) else { return false }
+        guard case let .complete(tileCount: rows) = FeatureFile.status(at: url), let file = try? HDF5File.open(url),
+              let attributes = try? file.dataset("features").attributes else { return false }
         defer { file.close() }
-        return (try? file.dataset("features").attributes["config_hash"]?.stringValue) == fingerprint
+        let skipped = Int(attributes["skipped_tiles"]?.integerValue ?? 0)
+        return rows + skipped == tiles && attributes["config_hash"]?.stringValue == fingerprint
     }
 
     private static func plannedCount(_ patchCount: Int, _ settings: ExtractSettings) -> Int {

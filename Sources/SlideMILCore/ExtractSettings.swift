@@ -30,6 +30,10 @@ public struct ExtractSettings: Sendable, Equatable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Process at most this many tiles per slide (benchmarks); nil = all. Part of the fingerprint.
     public var maxTiles: Int?
+    /// Reader choice, resampling path (part of the fingerprint) and tile cache.
+    public var reading = SlideReadingSettings()
+    /// What an unreadable tile does: fail the slide (default) or leave it out of the feature file.
+    public var badTilePolicy: TileReadPolicy = .stop
 
     /// Defaults: ResNet-50 truncated, 224 px input, ImageNet normalisation, batch 32.
     public init() {}
@@ -57,17 +61,19 @@ public struct ExtractSettings: Sendable, Equatable {
             throw ExtractError.invalidSetting(name: "normalisation", problem: "mean and std need 3 values (R, G, B)")
         }
         guard std.allSatisfy({ $0 > 0 }) else { throw ExtractError.invalidSetting(name: "normalisation", problem: "std must be positive") }
+        try reading.validate()
     }
 
     /// Short hex digest of what shapes the features (not threads, batch size or the `tileSize`
     /// check, which do not change the numbers): backbone, width, weights checksum (or seed),
-    /// input size, normalisation, tile limit. FNV-1a 64.
+    /// input size, normalisation, tile limit, resampling path when not the exact one. FNV-1a 64.
     public func fingerprint(weightsChecksum: String?) -> String {
         let canonical = [
             "backbone=\(backboneName)", "weights=\(weightsChecksum ?? "random\(seed)")", "input=\(inputSize)",
             "norm=\(normalizationName)", "max=\(maxTiles.map(String.init) ?? "-")",
-        ].joined(separator: ";")
-        let hash = SettingsFingerprint.fnv1a(canonical)
+        ] + (reading.exactResampling ? [] : ["resampling=\(reading.resampling.rawValue)"])
+        let canonicalText = canonical.joined(separator: ";")
+        let hash = SettingsFingerprint.fnv1a(canonicalText)
         return String(hash, radix: 16)
     }
 }

@@ -67,24 +67,35 @@ public enum TilePipeline {
     public static func tileSlide(_ input: TileInput, output: URL, settings: TileSettings,
                                  onTilesRead: (Int) -> Void = { _ in }) throws -> (tiles: Int, warnings: [String]) {
         let override = (input.mppOverride ?? settings.mppOverride).map { MicronsPerPixel(x: $0, y: $0) }
-        let slide = try OpenSlideSlide(path: input.path, mppOverride: override)
+        let opened = try settings.reading.open(path: input.path, mppOverride: override, readers: settings.readers)
+        let slide = opened.slide
         let segmentation = try TissueSegmenter(parameters: settings.segmentation).segment(slide)
         let grid = try TileGrid(slide: slide, mask: segmentation.mask, parameters: settings.grid)
-        var warnings = segmentation.warnings.map(\.description)
+        var warnings = slide.warnings + segmentation.warnings.map(\.description)
         if grid.coordinates.isEmpty { warnings.append("no tile reaches the tissue threshold; check masks/\(input.slideID).png") }
 
         try writePNG(TilePictures.maskOverlay(segmentation), to: url(output, "masks", input.slideID, "png"))
         try writePNG(TilePictures.stitch(segmentation, grid: grid), to: url(output, "stitches", input.slideID, "png"))
+        var coordinates = grid.coordinates
+        var reading: TileReadProvenance?
         if settings.exportTiles || settings.verifyTiles {
             let folder = settings.exportTiles ? output.appendingPathComponent("tiles/\(input.slideID)") : nil
             let skipped = try readTiles(slide: slide, grid: grid, exportFolder: folder, settings: settings, onTilesRead: onTilesRead)
             if !skipped.isEmpty {
-                warnings.append("\(skipped.count) unreadable tiles skipped, first at level-0 (\(skipped[0].x), \(skipped[0].y))")
+                // Unreadable tiles leave the patch file, so extraction never meets them.
+                let unreadable = Set(skipped)
+                coordinates.removeAll { unreadable.contains($0) }
+                warnings.append("\(skipped.count) unreadable tiles skipped and left out of the patch file, "
+                    + "first at level-0 (\(skipped[0].x), \(skipped[0].y))")
             }
+            reading = TileReadProvenance(reader: opened.reader.rawValue, resampling: settings.reading.resamplingName(for: opened.reader),
+                                         skippedTiles: skipped.count)
         }
-        try patchFile(slide: slide, slideID: input.slideID, grid: grid, settings: settings, folder: output.appendingPathComponent("patches"))
-            .write(to: url(output, "patches", input.slideID, "h5"))
-        return (grid.coordinates.count, warnings)
+        var patches = patchFile(slide: slide, slideID: input.slideID, grid: grid, coordinates: coordinates, settings: settings,
+                                folder: output.appendingPathComponent("patches"))
+        patches.metadata.reading = reading
+        try patches.write(to: url(output, "patches", input.slideID, "h5"))
+        return (coordinates.count, warnings)
     }
 
     /// The tile count of a slide whose outputs are complete and made with `settings`, else nil.
@@ -102,7 +113,8 @@ public enum TilePipeline {
         return patches.coordinates.count
     }
 
-    private static func patchFile(slide: Slide, slideID: String, grid: TileGrid, settings: TileSettings, folder: URL) -> PatchFile {
+    private static func patchFile(slide: Slide, slideID: String, grid: TileGrid, coordinates: [Level0Point], settings: TileSettings,
+                                  folder: URL) -> PatchFile {
         let geometry = grid.geometry
         let level = slide.levels[geometry.level]
         let slideMpp = TargetResolution.level0MicronsPerPixel(slide: slide)
@@ -116,7 +128,7 @@ public enum TilePipeline {
             targetMagnification: targetMpp.map { 10 / $0 }, overlap: overlapAtLevel, saveFolder: folder.path,
             mpp: slideMpp, targetMPP: targetMpp, tissueThreshold: settings.grid.minTissueFraction,
             producerVersion: SlideMILVersion.current, configHash: settings.fingerprint)
-        return PatchFile(metadata: metadata, coordinates: grid.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
+        return PatchFile(metadata: metadata, coordinates: coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
     }
 
     /// Reads every kept tile through a `TileStream`, writing it as `<x>_<y>.png` into
@@ -125,7 +137,8 @@ public enum TilePipeline {
                                   onTilesRead: (Int) -> Void) throws -> [Level0Point] {
         if let exportFolder { try FileManager.default.createDirectory(at: exportFolder, withIntermediateDirectories: true) }
         let stream = TileStream(slide: slide, geometry: grid.geometry, coordinates: grid.coordinates, batchSize: 32,
-                                readers: settings.readers, queueDepth: 2 * settings.readers, policy: settings.badTilePolicy)
+                                readers: settings.readers, queueDepth: 2 * settings.readers, policy: settings.badTilePolicy,
+                                resampling: settings.reading.resampling)
         defer { stream.cancel() }
         var read = 0
         var skipped: [Level0Point] = []
