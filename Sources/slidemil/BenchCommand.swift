@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
         Examples:
           slidemil bench engine --repetitions 2
           slidemil bench extract bench-work --sides 10000,40000 --max-tiles 128
+          slidemil bench tiling bench-work --readers 2
         """,
-        subcommands: [BenchEngineCommand.self, BenchExtractCommand.self]
+        subcommands: [BenchEngineCommand.self, BenchExtractCommand.self, BenchTilingCommand.self]
     )
 }
