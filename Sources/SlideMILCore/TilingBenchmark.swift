@@ -69,14 +69,16 @@ public struct TilingBenchmark {
                     + String(format: "%7.2f s %8.1f tiles/s", seconds, set.last!.tilesPerSecond) + note)
             }
             // Every SlideMIL measurement opens the slide afresh: no decoded tile carries over.
-            record("openslide (slidemil)", try timeStream(try OpenSlideSlide(path: path), geometry: geometry,
-                                                          coordinates: grid.coordinates, resampling: .exact))
+            let viaOpenSlide = try timeStream(try OpenSlideSlide(path: path), geometry: geometry, coordinates: grid.coordinates,
+                                              resampling: .exact)
+            record("openslide (slidemil)", viaOpenSlide.seconds, String(format: "  (peak RSS %.0f MiB)", viaOpenSlide.peakMiB))
             for resampling in geometry.decodeReduction == nil ? [TileResampling.exact] : [.exact, .reducedDecode] {
                 let direct = try JPEGTIFFSlide(wrapping: try OpenSlideSlide(path: path))
-                let seconds = try timeStream(direct, geometry: geometry, coordinates: grid.coordinates, resampling: resampling)
+                let run = try timeStream(direct, geometry: geometry, coordinates: grid.coordinates, resampling: resampling)
                 let cache = direct.cache.statistics
-                record("direct \(resampling.rawValue)", seconds,
-                       "  (cache: \(cache.hits) hits, \(cache.misses) stored tiles decoded, \(direct.cache.bytesHeld >> 20) MiB held)")
+                record("direct \(resampling.rawValue)", run.seconds,
+                       String(format: "  (peak RSS %.0f MiB; cache: %d hits, %d stored tiles decoded, %d MiB held)",
+                              run.peakMiB, cache.hits, cache.misses, direct.cache.bytesHeld >> 20))
             }
             for processes in [1, 2] {
                 if let seconds = referenceSeconds(path: path, name: name, geometry: geometry, coordinates: grid.coordinates, processes: processes) {
@@ -94,14 +96,18 @@ public struct TilingBenchmark {
         return results
     }
 
-    private func timeStream(_ slide: Slide, geometry: TileGeometry, coordinates: [Level0Point], resampling: TileResampling) throws -> Double {
+    /// Seconds to read every tile through a `TileStream`, and the process's peak resident memory
+    /// (MiB) meanwhile.
+    private func timeStream(_ slide: Slide, geometry: TileGeometry, coordinates: [Level0Point],
+                            resampling: TileResampling) throws -> (seconds: Double, peakMiB: Double) {
+        ExtractBenchmark.resetPeakResident()
         let start = Date()
         let stream = TileStream(slide: slide, geometry: geometry, coordinates: coordinates, batchSize: 32, readers: options.readers,
                                 queueDepth: 2 * options.readers, policy: .stop, resampling: resampling)
         var read = 0
         while let batch = try stream.next() { read += batch.tiles.count }
         precondition(read == coordinates.count)
-        return Date().timeIntervalSince(start)
+        return (Date().timeIntervalSince(start), ExtractBenchmark.residentMiB(field: "VmHWM"))
     }
 
     /// Seconds openslide-python takes for the same tiles, or nil when it cannot run.
