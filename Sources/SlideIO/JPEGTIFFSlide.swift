@@ -7,6 +7,8 @@ import Foundation
 ///
 /// Metadata (levels, resolution, properties, associated images) is the OpenSlide slide's, so the
 /// two readers describe a slide identically and give the same pixels at a level's own positions.
+/// A level-0 position that falls between the pixels of a coarser level is taken to the pixel
+/// before it (OpenSlide interpolates there, so the two differ by a fraction of a pixel).
 /// Decoded stored tiles go through a `DecodedTileCache` shared with other readers; reads run on
 /// any number of threads, each with its own libtiff handle and decompressor.
 public final class JPEGTIFFSlide: ReducedDecodingSlide {

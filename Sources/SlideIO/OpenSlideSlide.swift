@@ -47,7 +47,7 @@ public final class OpenSlideSlide: Slide {
         try SlideFileProbe.checkReadable(path)
         LibTIFFMessages.install()
         _ = LibTIFFMessages.take()
-        let structure = TIFFStructure.hasTIFFSignature(path) ? try TIFFStructure(path: path) : nil
+        let structure = TIFFStructure.appliesTo(path) ? try TIFFStructure(path: path) : nil
         tiffStructure = structure
         _ = LibTIFFMessages.take()
         guard let vendorName = openslide_detect_vendor(path).map({ String(cString: $0) }) else {

@@ -35,8 +35,8 @@ public struct TIFFDirectory: Sendable, Equatable {
 /// file. Every such file is refused here with `SlideError.corrupt` and a reason that says what
 /// is wrong, so one bad slide fails alone and never takes the process down.
 ///
-/// Offsets are not checked in classic (32-bit) TIFFs larger than 4 GiB: Hamamatsu NDPI files
-/// store offsets modulo 2^32 there, and OpenSlide reads them with its own rules.
+/// Classic (32-bit) TIFFs larger than 4 GiB are left to OpenSlide (see `appliesTo(_:)`):
+/// Hamamatsu NDPI files store offsets modulo 2^32 there, and OpenSlide reads them its own way.
 public struct TIFFStructure: Sendable {
     /// The file the structure was read from.
     public let path: String
@@ -56,13 +56,18 @@ public struct TIFFStructure: Sendable {
     /// The most tiles one directory may have.
     public static let maximumTilesPerDirectory = 1 << 22
 
-    /// Whether the first bytes of `path` are a TIFF or BigTIFF header.
-    public static func hasTIFFSignature(_ path: String) -> Bool {
+    /// Whether `path` should be checked before OpenSlide opens it: a TIFF or BigTIFF header, and
+    /// not a classic TIFF over 4 GiB (Hamamatsu NDPI keeps offsets modulo 2^32 there, which
+    /// libtiff cannot follow but OpenSlide can).
+    public static func appliesTo(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
-        return head == [0x49, 0x49, 0x2A, 0x00] || head == [0x4D, 0x4D, 0x00, 0x2A]
-            || head == [0x49, 0x49, 0x2B, 0x00] || head == [0x4D, 0x4D, 0x00, 0x2B]
+        let classic = head == [0x49, 0x49, 0x2A, 0x00] || head == [0x4D, 0x4D, 0x00, 0x2A]
+        let big = head == [0x49, 0x49, 0x2B, 0x00] || head == [0x4D, 0x4D, 0x00, 0x2B]
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        return big || (classic && UInt64(status.st_size) <= UInt64(UInt32.max))
     }
 
     /// Reads and checks every directory of the TIFF at `path`.
@@ -86,7 +91,7 @@ public struct TIFFStructure: Sendable {
         isBigTIFF = TIFFIsBigTIFF(tiff) != 0
         var directories: [TIFFDirectory] = []
         var seenOffsets: Set<UInt64> = []
-        let checkOffsets = isBigTIFF || fileSize <= UInt64(UInt32.max)
+        let checkOffsets = isBigTIFF || fileSize <= UInt64(UInt32.max)  // see appliesTo(_:)
         let reader = RawTIFFReader(path: path, bigTIFF: isBigTIFF, bigEndian: Self.isBigEndianFile(tiff))
         var index = 0
         repeat {
