@@ -108,6 +108,12 @@ final class JPEGTIFFSlideTests: XCTestCase {
         }
         // Tiles elsewhere still read.
         XCTAssertNoThrow(try opened.slide.readRegion(level: 0, x: 0, y: 300, width: 100, height: 100), file: file, line: line)
+        // Through OpenSlide, libjpeg's complaints (passed on by libtiff) fail the read too.
+        let viaOpenSlide = try OpenSlideSlide(path: path)
+        XCTAssertThrowsError(try viaOpenSlide.readRegion(level: 0, x: 300, y: 10, width: 100, height: 100), file: file, line: line) { error in
+            guard case let .readFailed(_, _, _, _, _, _, reason) = error as? SlideError else { return XCTFail("\(error)", file: file, line: line) }
+            XCTAssertTrue(reason.contains("JPEG"), reason, file: file, line: line)
+        }
     }
 
     func testGarbledTileDataIsReportedNotSilentlyDecoded() throws {
