@@ -19,6 +19,10 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+
+        // libtiff's process-wide messages collected per thread (C, for its thread-local buffer).
+        .target(name: "CTIFFMessages", dependencies: ["CTIFF"]),
 
         // Engine: tensors (and the BLAS core selection), layers, models.
         .target(name: "Tensor", dependencies: ["CBLAS"]),
@@ -27,7 +31,7 @@ let package = Package(
         .target(name: "MIL", dependencies: ["NN"]),
 
         // Slides, tiles and files.
-        .target(name: "SlideIO", dependencies: ["COpenSlide", "CTIFF"]),
+        .target(name: "SlideIO", dependencies: ["COpenSlide", "CTIFF", "CTIFFMessages", "CTurboJPEG"]),
         .target(name: "Tiling", dependencies: ["SlideIO", "Tensor"]),
         .target(name: "Store", dependencies: ["CHDF5"]),
         .target(name: "Heatmap", dependencies: ["CPNG"]),
@@ -40,7 +44,7 @@ let package = Package(
         // What every stage run shares: the slide list, progress, settings loading and fingerprints.
         .target(
             name: "RunSupport",
-            dependencies: ["Store", "Heatmap", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Store", "Heatmap", "SlideIO", "Tiling", .product(name: "Yams", package: "Yams")]
         ),
 
         // One module per stage.
@@ -65,7 +69,7 @@ let package = Package(
         ),
         .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TrainStage", "MIL", "Store"]),
         .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
-        .target(name: "Diagnostics", dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "SlideIO"]),
+        .target(name: "Diagnostics", dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "CTurboJPEG", "SlideIO"]),
 
         .executableTarget(
             name: "slidemil",

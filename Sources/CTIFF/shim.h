@@ -15,6 +15,8 @@ static inline int slidemil_tiff_get_u16(TIFF *tif, uint32_t tag, uint16_t *value
 static inline int slidemil_tiff_get_u32(TIFF *tif, uint32_t tag, uint32_t *value) { return TIFFGetField(tif, tag, value); }
 static inline int slidemil_tiff_get_float(TIFF *tif, uint32_t tag, float *value) { return TIFFGetField(tif, tag, value); }
 static inline int slidemil_tiff_get_string(TIFF *tif, uint32_t tag, char **value) { return TIFFGetField(tif, tag, value); }
+/* For tags whose value is a counted byte array (JPEGTables): count and a pointer owned by libtiff. */
+static inline int slidemil_tiff_get_bytes(TIFF *tif, uint32_t tag, uint32_t *count, void **data) { return TIFFGetField(tif, tag, count, data); }
 
 /* libtiff reports errors through printf-style callbacks; this one formats the last error
    into a caller-owned buffer (user_data, 512 bytes) so Swift can read it. */
@@ -45,4 +47,6 @@ static inline TIFF *slidemil_tiff_open(const char *path, const char *mode, char 
     TIFFOpenOptionsFree(options);
     return tif;
 }
+/* Clears the error buffer of a handle opened with slidemil_tiff_open (512 bytes). */
+static inline void slidemil_tiff_clear_error(char *error_buffer) { error_buffer[0] = 0; }
 #endif

@@ -3,6 +3,7 @@ import CHDF5
 import COpenSlide
 import CPNG
 import CTIFF
+import CTurboJPEG
 import CZlib
 
 /// One native library SlideMIL links against, as found at run time.
@@ -32,7 +33,7 @@ public struct LinkedLibrary: Sendable, Equatable {
 public enum LinkedLibraries {
     /// The libraries in the order `doctor` prints them.
     public static func probe() -> [LinkedLibrary] {
-        [openSlide(), libtiff(), libpng(), openBLAS(), hdf5(), zlib()]
+        [openSlide(), libtiff(), turboJPEG(), libpng(), openBLAS(), hdf5(), zlib()]
     }
 
     static func openSlide() -> LinkedLibrary {
@@ -46,6 +47,20 @@ public enum LinkedLibraries {
             .first(where: { $0.first?.isNumber == true })
             .map(String.init)
         return LinkedLibrary(name: "libtiff", version: version, details: nil)
+    }
+
+    static func turboJPEG() -> LinkedLibrary {
+        // TurboJPEG 2.x reports no version at run time: give the headers' release, and only when a
+        // decompressor actually starts (the library loads and works).
+        guard let handle = tjInitDecompress() else {
+            return LinkedLibrary(name: "libjpeg-turbo", version: nil, details: "TurboJPEG cannot start a decompressor")
+        }
+        tjDestroy(handle)
+        let number = Int(slidemil_turbojpeg_header_version())
+        var factors: Int32 = 0
+        _ = tjGetScalingFactors(&factors)
+        return LinkedLibrary(name: "libjpeg-turbo", version: "\(number / 1_000_000).\(number / 1000 % 1000).\(number % 1000)",
+                             details: "TurboJPEG, \(factors) decode scales")
     }
 
     static func libpng() -> LinkedLibrary {

@@ -23,18 +23,28 @@ public struct SlideInfoReport: Codable, Sendable, Equatable {
     public let objectivePower: Double?
     public let associatedImages: [AssociatedImage]
     public let propertyCount: Int
+    /// The reader tiles come from: `direct` (libtiff + libjpeg-turbo) or `openslide`.
+    public let reader: String
+    /// Why that reader: what the file is, or what keeps it from the direct reader.
+    public let readerReason: String
+    /// Problems found when opening that do not stop reading (inconsistent resolution tags, libtiff warnings).
+    public let warnings: [String]
 
     /// Opens `path` (with an optional level-0 µm/px override, `mpp`) and gathers the report;
     /// reads only the metadata and the associated images, never the pyramid.
     /// - Throws: the `SlideError` of opening the slide or reading an associated image.
     public init(path: String, mpp: Double? = nil) throws {
-        let slide = try OpenSlideSlide(path: path, mppOverride: mpp.map { MicronsPerPixel(x: $0, y: $0) }, maximumIdleHandles: 1)
+        let opened = try SlideOpener.open(path: path, mppOverride: mpp.map { MicronsPerPixel(x: $0, y: $0) }, maximumIdleHandles: 1)
+        let slide = opened.slide
+        reader = opened.reader.rawValue
+        readerReason = opened.reason
+        warnings = slide.warnings
         self.path = path
         vendor = slide.vendor
         levels = slide.levels
         micronsPerPixelX = slide.micronsPerPixel?.x
         micronsPerPixelY = slide.micronsPerPixel?.y
-        micronsPerPixelSource = slide.resolutionSource.rawValue
+        micronsPerPixelSource = opened.resolutionSource.rawValue
         objectivePower = slide.objectivePower
         associatedImages = try slide.associatedImageNames.map { name in
             let image = try slide.associatedImage(named: name)
@@ -59,7 +69,7 @@ public struct SlideInfoReport: Codable, Sendable, Equatable {
 
     /// A human-readable summary with a levels table.
     public func text() -> String {
-        var lines = ["slide:       \(path)", "vendor:      \(vendor)"]
+        var lines = ["slide:       \(path)", "vendor:      \(vendor)", "reader:      \(reader) (\(readerReason))"]
         if let x = micronsPerPixelX, let y = micronsPerPixelY {
             lines.append(String(format: "mpp:         %.4f x %.4f um/px (from %@)", x, y, micronsPerPixelSource))
         } else {
@@ -69,6 +79,7 @@ public struct SlideInfoReport: Codable, Sendable, Equatable {
         lines.append("properties:  \(propertyCount)")
         let associated = associatedImages.map { "\($0.name) (\($0.width) x \($0.height))" }
         lines.append("associated:  " + (associated.isEmpty ? "none" : associated.joined(separator: ", ")))
+        for warning in warnings { lines.append("warning:     \(warning)") }
         lines.append("levels:")
         lines.append("  level       width      height   downsample")
         for (index, level) in levels.enumerated() {

@@ -85,11 +85,13 @@ public struct ExtractPipeline: SlideStage {
             done += batch
             onTiles(done)
         }
-        return SlideResult(tiles: tiles)
+        let planned = plannedTiles(of: slide) ?? tiles
+        return SlideResult(tiles: tiles, warnings: tiles < planned ? ["\(planned - tiles) unreadable tiles skipped"] : [])
     }
 
     /// Extracts one slide's features into `destination` (committed atomically on success).
-    /// `onBatch` receives the tile count of each finished batch. Returns the rows written.
+    /// `onBatch` receives the tile count of each finished batch. Returns the rows written (fewer
+    /// than the patches when `settings.badTilePolicy` is `.skip` and tiles were unreadable).
     /// - Throws: `ExtractError` (no patch file, coordinates outside the slide, tile size or level
     ///   mismatch), `SlideError`, `TilingError.tileRead`, `StoreError`; each names the file.
     public static func extractSlide(_ input: SlideEntry, patchFile: URL, destination: URL, network: any FeatureEncoder,
@@ -100,7 +102,8 @@ public struct ExtractPipeline: SlideStage {
         }
         let patches = try PatchFile.read(from: patchFile)
         let override = input.mppOverride.map { MicronsPerPixel(x: $0, y: $0) }
-        let slide = try OpenSlideSlide(path: input.path, mppOverride: override)
+        let opened = try settings.reading.open(path: input.path, mppOverride: override, readers: settings.readers)
+        let slide = opened.slide
         let meta = patches.metadata
         guard meta.patchLevel >= 0, meta.patchLevel < slide.levels.count else {
             throw ExtractError.missingLevel(slide: input.path, patchFile: patchFile.path, level: meta.patchLevel, levels: slide.levels.count)
@@ -132,19 +135,26 @@ public struct ExtractPipeline: SlideStage {
         let unchanged = StainPassThroughCounter()
         let stain = settings.stain.map { normalization in { @Sendable (tile: RGBImage) in unchanged.apply(normalization, to: tile) } }
         let stream = TileStream(slide: slide, geometry: geometry, coordinates: Array(points), batchSize: settings.batchSize,
-                                readers: settings.readers, queueDepth: settings.queueDepth, policy: .stop, transform: stain)
+                                readers: settings.readers, queueDepth: settings.queueDepth, policy: settings.badTilePolicy,
+                                resampling: settings.reading.resampling, transform: stain)
         defer { stream.cancel() }
+        var skipped = 0
         while let batch = try stream.next() {
-            let features = network.forward(batch.tensor(mean: settings.mean, std: settings.std))
-            try writer.append(features: features.storage, coordinates: batch.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
-            onBatch(batch.tiles.count)
+            skipped += batch.skipped.count
+            if !batch.tiles.isEmpty {
+                let features = network.forward(batch.tensor(mean: settings.mean, std: settings.std))
+                try writer.append(features: features.storage, coordinates: batch.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
+            }
+            onBatch(batch.tiles.count + batch.skipped.count)
         }
         if settings.stain != nil {
             // Tiles the stain normalisation was ill-posed on and passed through unchanged.
             try writer.addDataset("stain_unchanged_tiles", values: [Int64(unchanged.count)], shape: [1])
         }
-        try writer.finish(expectedCount: points.count)
-        return points.count
+        try writer.record(TileReadProvenance(reader: opened.reader.rawValue, resampling: settings.reading.resamplingName(for: opened.reader),
+                                             skippedTiles: skipped))
+        try writer.finish(expectedCount: points.count - skipped)
+        return points.count - skipped
     }
 
     /// The patch side at the target resolution: `target_tile_size` as the tile run recorded it;
@@ -159,11 +169,14 @@ public struct ExtractPipeline: SlideStage {
         return meta.patchSize
     }
 
-    /// Whether `url` holds a finished feature file with `tiles` rows made with `fingerprint`.
+    /// Whether `url` holds a finished feature file for `tiles` patches made with `fingerprint`
+    /// (rows plus the unreadable tiles it records as skipped).
     static func isComplete(_ url: URL, tiles: Int, fingerprint: String) -> Bool {
-        guard FeatureFile.status(at: url) == .complete(tileCount: tiles), let file = try? HDF5File.open(url) else { return false }
+        guard case let .complete(tileCount: rows) = FeatureFile.status(at: url), let file = try? HDF5File.open(url),
+              let attributes = try? file.dataset("features").attributes else { return false }
         defer { file.close() }
-        return (try? file.dataset("features").attributes["config_hash"]?.stringValue) == fingerprint
+        let skipped = Int(attributes["skipped_tiles"]?.integerValue ?? 0)
+        return rows + skipped == tiles && attributes["config_hash"]?.stringValue == fingerprint
     }
 
     private static func plannedCount(_ patchCount: Int, _ settings: ExtractSettings) -> Int {

@@ -33,6 +33,10 @@ public struct ExtractSettings: Sendable, Equatable {
     public var maxTiles: Int?
     /// Stain normalisation applied to each tile in the reader threads (nil = none, the default).
     public var stain: StainNormalization?
+    /// Reader choice, resampling path (part of the fingerprint) and tile cache.
+    public var reading = SlideReadingSettings()
+    /// What an unreadable tile does: fail the slide (default) or leave it out of the feature file.
+    public var badTilePolicy: TileReadPolicy = .stop
 
     /// Defaults: ResNet-50 truncated, 224 px input, ImageNet normalisation, batch 32.
     public init() {}
@@ -77,17 +81,19 @@ public struct ExtractSettings: Sendable, Equatable {
         }
         for value in mean { try SettingRange(-10, 10).check("extract.mean (--mean)", value) }
         for value in std { try SettingRange.positive(upTo: 10).check("extract.std (--std)", value) }
+        try reading.validate()
     }
 
     /// Short hex digest of what shapes the features (not threads, batch size or the `tileSize`
     /// check, which do not change the numbers): backbone, width, weights checksum (or seed),
-    /// input size, normalisation, tile limit. FNV-1a 64.
+    /// input size, normalisation, tile limit, resampling path when not the exact one. FNV-1a 64.
     public func fingerprint(weightsChecksum: String?) -> String {
         let canonical = [
             "backbone=\(backboneName)", "weights=\(weightsChecksum ?? "random\(seed)")", "input=\(inputSize)",
             "norm=\(normalizationName)", "max=\(maxTiles.map(String.init) ?? "-")",
-        ].joined(separator: ";")
-        let hash = SettingsFingerprint.fnv1a(canonical)
+        ] + (reading.exactResampling ? [] : ["resampling=\(reading.resampling.rawValue)"])
+        let canonicalText = canonical.joined(separator: ";")
+        let hash = SettingsFingerprint.fnv1a(canonicalText)
         return String(hash, radix: 16)
     }
 }

@@ -1,6 +1,7 @@
 import ExtractStage
 import Foundation
 import RunSupport
+import SlideIO
 
 extension ExtractBackbone: Codable {}
 
@@ -31,6 +32,15 @@ public struct PipelineExtractConfig: Codable, Equatable, Sendable {
     public var queueDepth = 2
     /// Cores for the CNN; 0 (default) = all.
     public var threads = 0
+    /// Slide reader: `auto` (default: the direct reader for tiled JPEG TIFFs) or `openslide`.
+    public var reader = "auto"
+    /// Decode every pixel and area-average tiles read at a finer level (default false: JPEG tiles
+    /// are decoded at 1/2, 1/4 or 1/8 first).
+    public var exactResampling = false
+    /// MiB of decoded stored tiles a slide's readers may keep (default 256; 0 = no cache).
+    public var tileCacheMb = DecodedTileCache.defaultBudgetBytes >> 20
+    /// Leave unreadable tiles out of the feature file instead of failing the slide (default false).
+    public var skipBadTiles = false
 
     /// The extract command's defaults, with `weights: none`.
     public init() {}
@@ -52,6 +62,16 @@ public struct PipelineExtractConfig: Codable, Equatable, Sendable {
         settings.queueDepth = queueDepth
         try SettingRange(0, 4096).check("extract.threads (--threads)", threads)
         if threads > 0 { settings.workers = threads }
+        guard reader == "auto" || reader == "openslide" else {
+            throw PipelineError.invalidSetting(key: "extract.reader", problem: "must be auto or openslide, got '\(reader)'")
+        }
+        guard (0...(1 << 20)).contains(tileCacheMb) else {
+            throw PipelineError.invalidSetting(key: "extract.tileCacheMb", problem: "must be in 0...1048576, got \(tileCacheMb)")
+        }
+        settings.reading.directReader = reader == "auto"
+        settings.reading.exactResampling = exactResampling
+        settings.reading.tileCacheBytes = tileCacheMb << 20
+        settings.badTilePolicy = skipBadTiles ? .skip : .stop
         try settings.validate()
         return settings
     }
@@ -70,6 +90,11 @@ public struct PipelineExtractConfig: Codable, Equatable, Sendable {
         options.add(readers, defaults.readers, "--readers")
         options.add(queueDepth, defaults.queueDepth, "--queue-depth")
         options.add(threads, defaults.threads, "--threads")
-        return options.arguments
+        options.add(reader, defaults.reader, "--reader")
+        var flags: [String] = []
+        if exactResampling { flags.append("--exact-resampling") }
+        options.add(tileCacheMb, defaults.tileCacheMb, "--tile-cache-mb")
+        if skipBadTiles { flags.append("--skip-bad-tiles") }
+        return options.arguments + flags
     }
 }

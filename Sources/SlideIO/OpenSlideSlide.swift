@@ -21,6 +21,9 @@ public final class OpenSlideSlide: Slide {
     public let objectivePower: Double?
     public let properties: [String: String]
     public let associatedImageNames: [String]
+    public let warnings: [String]
+    /// The TIFF directory chain, for files that are TIFFs (checked before OpenSlide opens them).
+    public let tiffStructure: TIFFStructure?
 
     /// The most pixels one `readRegion` call may ask for (OpenSlide needs 4 bytes per pixel).
     public static let maximumRegionPixels = 1 << 28
@@ -37,10 +40,16 @@ public final class OpenSlideSlide: Slide {
     ///   - maximumIdleHandles: how many OpenSlide handles stay open between reads (each holds
     ///     OpenSlide's 32 MiB tile cache); defaults to the number of processors.
     /// - Throws: `SlideError` naming the file: missing, unreadable, empty, unsupported (with what
-    ///   the file looks like and how to convert it) or corrupt (with OpenSlide's message).
+    ///   the file looks like and how to convert it) or corrupt (with OpenSlide's message, or the
+    ///   TIFF structure problem found before OpenSlide was given the file).
     public init(path: String, mppOverride: MicronsPerPixel? = nil,
                 maximumIdleHandles: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         try SlideFileProbe.checkReadable(path)
+        LibTIFFMessages.install()
+        _ = LibTIFFMessages.take()
+        let structure = TIFFStructure.appliesTo(path) ? try TIFFStructure(path: path) : nil
+        tiffStructure = structure
+        _ = LibTIFFMessages.take()
         guard let vendorName = openslide_detect_vendor(path).map({ String(cString: $0) }) else {
             throw SlideFileProbe.unsupportedFormatError(path)
         }
@@ -48,7 +57,7 @@ public final class OpenSlideSlide: Slide {
             throw SlideFileProbe.unsupportedFormatError(path)
         }
         if let error = handle.error {
-            throw SlideError.corrupt(path: path, reason: error)
+            throw SlideError.corrupt(path: path, reason: Self.withLibTIFFMessages(error))
         }
         self.path = path
         self.vendor = vendorName
@@ -73,6 +82,7 @@ public final class OpenSlideSlide: Slide {
         self.properties = properties
         self.associatedImageNames = associatedNames
         self.objectivePower = properties["openslide.objective-power"].flatMap(Double.init)
+        var warnings = Self.unique(LibTIFFMessages.take().map(\.description))
 
         if let mppOverride {
             micronsPerPixel = mppOverride
@@ -81,13 +91,15 @@ public final class OpenSlideSlide: Slide {
                   let y = properties["openslide.mpp-y"].flatMap(Double.init), y > 0 {
             micronsPerPixel = MicronsPerPixel(x: x, y: y)
             resolutionSource = .openSlideProperties
-        } else if let fromTags = TIFFResolution.micronsPerPixel(path: path) {
-            micronsPerPixel = fromTags
+        } else if let structure, case let fromTags = TIFFResolution.level0(of: structure), let mpp = fromTags.micronsPerPixel {
+            micronsPerPixel = mpp
             resolutionSource = .tiffResolutionTags
+            warnings += fromTags.warnings
         } else {
             micronsPerPixel = nil
             resolutionSource = .unknown
         }
+        self.warnings = warnings
         pool = OpenSlideHandlePool(path: path, first: handle, maximumIdle: maximumIdleHandles)
     }
 
@@ -106,12 +118,22 @@ public final class OpenSlideSlide: Slide {
         if width == 0 || height == 0 { return RGBImage(width: width, height: height) }
         var argb = [UInt32](repeating: 0, count: width * height)
         try pool.withHandle { handle in
+            _ = LibTIFFMessages.take()
             argb.withUnsafeMutableBufferPointer { buffer in
                 openslide_read_region(handle.pointer, buffer.baseAddress, Int64(x), Int64(y), Int32(level),
                                       Int64(width), Int64(height))
             }
+            let messages = LibTIFFMessages.take()
             if let error = handle.error {
-                throw SlideError.readFailed(path: path, level: level, x: x, y: y, width: width, height: height, reason: error)
+                throw SlideError.readFailed(path: path, level: level, x: x, y: y, width: width, height: height,
+                                            reason: Self.withLibTIFFMessages(error, messages))
+            }
+            // libjpeg's warnings mean the pixels were decoded from damaged data: garbled, not read.
+            let decoder = messages.filter(\.isFromJPEGDecoder)
+            if !decoder.isEmpty {
+                throw SlideError.readFailed(path: path, level: level, x: x, y: y, width: width, height: height,
+                                            reason: "JPEG data decoded with warnings (corrupt tile data): "
+                                                + Self.unique(decoder.map(\.text)).joined(separator: "; "))
             }
         }
         return PremultipliedARGB.rgbImage(argb, width: width, height: height)
@@ -135,6 +157,17 @@ public final class OpenSlideSlide: Slide {
             }
             return PremultipliedARGB.rgbImage(argb, width: Int(width), height: Int(height))
         }
+    }
+
+    /// OpenSlide's message followed by what libtiff said on this thread meanwhile.
+    private static func withLibTIFFMessages(_ error: String, _ messages: [LibTIFFMessages.Message] = LibTIFFMessages.take()) -> String {
+        let extra = unique(messages.map(\.description))
+        return extra.isEmpty ? error : error + " (" + extra.joined(separator: "; ") + ")"
+    }
+
+    private static func unique(_ lines: [String]) -> [String] {
+        var seen = Set<String>()
+        return lines.filter { seen.insert($0).inserted }
     }
 
     private static func readProperties(_ pointer: OpaquePointer) -> [String: String] {

@@ -52,6 +52,9 @@ public protocol Slide: AnyObject, Sendable {
     var properties: [String: String] { get }
     /// Names of the associated images (e.g. "thumbnail", "label", "macro").
     var associatedImageNames: [String] { get }
+    /// Problems found when opening that do not stop reading (inconsistent resolution tags,
+    /// libtiff warnings), one line each, for the run's report.
+    var warnings: [String] { get }
 
     /// Reads a region of `level` whose top-left corner is (`x`, `y`) in level-0 pixels and whose
     /// size is `width` x `height` pixels of `level`. Parts outside the slide and transparent
@@ -63,6 +66,9 @@ public protocol Slide: AnyObject, Sendable {
 }
 
 extension Slide {
+    /// No warnings, for slides that never have any (synthetic ones).
+    public var warnings: [String] { [] }
+
     /// Level-0 dimensions.
     public var dimensions: (width: Int, height: Int) { (levels[0].width, levels[0].height) }
 

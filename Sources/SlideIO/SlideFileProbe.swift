@@ -11,8 +11,9 @@ enum SlideFileProbe {
         }
         if isDirectory.boolValue { throw SlideError.notAFile(path: path) }
         guard access(path, R_OK) == 0 else { throw SlideError.permissionDenied(path: path) }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? -1
-        if size == 0 { throw SlideError.emptyFile(path: path) }
+        // stat follows symbolic links: an empty file reached through a link is empty too.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_size == 0 { throw SlideError.emptyFile(path: path) }
     }
 
     /// The error for a file OpenSlide does not recognise: what its first bytes say it is, and
@@ -48,8 +49,12 @@ enum SlideFileProbe {
                 path: path, found: "a TIFF stored in strips, not tiles",
                 advice: "not a tiled pyramidal TIFF: convert it with vips tiffsave --tile --pyramid --compression jpeg")
         }
+        var compression: UInt16 = 1, photometric: UInt16 = 0
+        _ = slidemil_tiff_get_u16(tiff, UInt32(TIFFTAG_COMPRESSION), &compression)
+        _ = slidemil_tiff_get_u16(tiff, UInt32(TIFFTAG_PHOTOMETRIC), &photometric)
         return .unsupportedFormat(
-            path: path, found: "a tiled TIFF OpenSlide does not accept (unusual compression or colour layout?)",
+            path: path,
+            found: "a tiled TIFF OpenSlide does not accept (compression \(compression), photometric interpretation \(photometric))",
             advice: "convert it with vips tiffsave --tile --pyramid --compression jpeg")
     }
 

@@ -27,6 +27,8 @@ public struct FeatureFileMetadata: Equatable, Sendable {
     public var producerVersion: String?
     /// Hash of the extraction configuration, compared on resume.
     public var configHash: String?
+    /// How the tiles were read (reader, resampling path, skipped tiles).
+    public var reading: TileReadProvenance?
 
     /// Provenance for a new feature file; only `backbone` is required.
     public init(
@@ -60,12 +62,13 @@ public struct FeatureFileMetadata: Equatable, Sendable {
         if let normalization { try attributes.set("normalization", .string(normalization)) }
         try attributes.set("slidemil_version", .string(producerVersion ?? "unknown"))
         if let configHash { try attributes.set("config_hash", .string(configHash)) }
+        try reading?.write(to: attributes)
     }
 
     /// Reads SlideMIL's attributes, or TRIDENT's `encoder`; `nil` when neither is present (CLAM).
     static func read(from attributes: HDF5AttributeSet) -> FeatureFileMetadata? {
         guard let backbone = attributes["backbone"]?.stringValue ?? attributes["encoder"]?.stringValue else { return nil }
-        return FeatureFileMetadata(
+        var metadata = FeatureFileMetadata(
             backbone: backbone,
             weights: attributes["weights"]?.stringValue,
             weightsChecksum: attributes["weights_checksum"]?.stringValue,
@@ -77,5 +80,7 @@ public struct FeatureFileMetadata: Equatable, Sendable {
             normalization: attributes["normalization"]?.stringValue,
             producerVersion: attributes["slidemil_version"]?.stringValue,
             configHash: attributes["config_hash"]?.stringValue)
+        metadata.reading = TileReadProvenance.read(from: attributes)
+        return metadata
     }
 }

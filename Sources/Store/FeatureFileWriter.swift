@@ -80,6 +80,13 @@ public final class FeatureFileWriter {
         count += coordinates.count
     }
 
+    /// Records, before the file is finished, how the tiles were read (overwrites the metadata's
+    /// `reading`): the skipped-tile count is known only once every tile has been read.
+    public func record(_ reading: TileReadProvenance) throws {
+        guard file != nil else { throw StoreError.writeFailed(path: url.path, reason: "record after finish or discard") }
+        try reading.write(to: features.attributes)
+    }
+
     /// Adds another dataset (e.g. per-tile attention) before the file is finished.
     public func addDataset<Element: HDF5Element>(_ name: String, values: [Element], shape: [Int]) throws {
         guard let file else { throw StoreError.writeFailed(path: url.path, reason: "add dataset after finish or discard") }

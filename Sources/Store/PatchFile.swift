@@ -76,6 +76,7 @@ public struct PatchFile: Equatable, Sendable {
         if let segmentation = metadata.segmentation { try attributes.set("segmentation", .string(segmentation)) }
         try attributes.set("slidemil_version", .string(metadata.producerVersion ?? "unknown"))
         if let hash = metadata.configHash { try attributes.set("config_hash", .string(hash)) }
+        try metadata.reading?.write(to: attributes)
     }
 
     /// TRIDENT does integer arithmetic on magnifications, so whole powers are stored as integers.
@@ -128,7 +129,7 @@ public struct PatchFile: Equatable, Sendable {
         } else {
             levelSize = (0, 0)
         }
-        return PatchFileMetadata(
+        var metadata = PatchFileMetadata(
             slideID: attributes["name"]?.stringValue ?? "",
             patchSize: Int(patchSize), patchLevel: patchLevel, downsample: downsample, levelSize: levelSize,
             patchSizeLevel0: footprint, level0Size: level0Size,
@@ -141,5 +142,7 @@ public struct PatchFile: Equatable, Sendable {
             segmentation: attributes["segmentation"]?.stringValue,
             producerVersion: attributes["slidemil_version"]?.stringValue,
             configHash: attributes["config_hash"]?.stringValue, layout: layout)
+        metadata.reading = TileReadProvenance.read(from: attributes)
+        return metadata
     }
 }

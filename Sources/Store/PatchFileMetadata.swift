@@ -56,6 +56,8 @@ public struct PatchFileMetadata: Equatable, Sendable {
     public var configHash: String?
     /// Who wrote the file; set by the reader, ignored by the writer.
     public var layout: FileLayout
+    /// How the tiles were read when tiling read them (`--verify-tiles`, `--export-tiles`).
+    public var reading: TileReadProvenance?
 
     /// Metadata for a new SlideMIL patch file. `patchSizeLevel0` defaults to
     /// `patchSize × downsample.x`, rounded.
@@ -98,5 +100,6 @@ public struct PatchFileMetadata: Equatable, Sendable {
             && lhs.targetMPP == rhs.targetMPP && lhs.tissueThreshold == rhs.tissueThreshold
             && lhs.targetTileSize == rhs.targetTileSize && lhs.segmentation == rhs.segmentation
             && lhs.producerVersion == rhs.producerVersion && lhs.configHash == rhs.configHash && lhs.layout == rhs.layout
+            && lhs.reading == rhs.reading
     }
 }

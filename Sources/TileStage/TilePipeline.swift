@@ -55,24 +55,35 @@ public struct TilePipeline: SlideStage {
                                  onTilesRead: (Int) -> Void = { _ in }) throws -> (tiles: Int, warnings: [String]) {
         let layout = RunLayout(root: output.path)
         let override = (input.mppOverride ?? settings.mppOverride).map { MicronsPerPixel(x: $0, y: $0) }
-        let slide = try OpenSlideSlide(path: input.path, mppOverride: override)
+        let opened = try settings.reading.open(path: input.path, mppOverride: override, readers: settings.readers)
+        let slide = opened.slide
         let segmentation = try TissueSegmenter(parameters: settings.segmentation).segment(slide)
         let grid = try TileGrid(slide: slide, mask: segmentation.mask, parameters: settings.grid)
-        var warnings = segmentation.warnings.map(\.description)
+        var warnings = slide.warnings + segmentation.warnings.map(\.description)
         if grid.coordinates.isEmpty { warnings.append("no tile reaches the tissue threshold; check masks/\(input.slideID).png") }
 
         try OutputFiles.writePNG(TilePictures.maskOverlay(segmentation), to: layout.maskFile(input.slideID))
         try OutputFiles.writePNG(TilePictures.stitch(segmentation, grid: grid), to: layout.stitchFile(input.slideID))
+        var coordinates = grid.coordinates
+        var reading: TileReadProvenance?
         if settings.exportTiles || settings.verifyTiles {
             let folder = settings.exportTiles ? layout.tilesFolder(input.slideID) : nil
             let skipped = try readTiles(slide: slide, grid: grid, exportFolder: folder, settings: settings, onTilesRead: onTilesRead)
             if !skipped.isEmpty {
-                warnings.append("\(skipped.count) unreadable tiles skipped, first at level-0 (\(skipped[0].x), \(skipped[0].y))")
+                // Unreadable tiles leave the patch file, so extraction never meets them.
+                let unreadable = Set(skipped)
+                coordinates.removeAll { unreadable.contains($0) }
+                warnings.append("\(skipped.count) unreadable tiles skipped and left out of the patch file, "
+                    + "first at level-0 (\(skipped[0].x), \(skipped[0].y))")
             }
+            reading = TileReadProvenance(reader: opened.reader.rawValue, resampling: settings.reading.resamplingName(for: opened.reader),
+                                         skippedTiles: skipped.count)
         }
-        try patchFile(slide: slide, slideID: input.slideID, grid: grid, settings: settings, folder: URL(fileURLWithPath: layout.patches))
-            .write(to: layout.patchFile(input.slideID))
-        return (grid.coordinates.count, warnings)
+        var patches = patchFile(slide: slide, slideID: input.slideID, grid: grid, coordinates: coordinates, settings: settings,
+                                folder: URL(fileURLWithPath: layout.patches))
+        patches.metadata.reading = reading
+        try patches.write(to: layout.patchFile(input.slideID))
+        return (coordinates.count, warnings)
     }
 
     /// The tile count of a slide whose outputs are complete and made with `settings`, else nil.
@@ -91,7 +102,8 @@ public struct TilePipeline: SlideStage {
         return patches.coordinates.count
     }
 
-    private static func patchFile(slide: Slide, slideID: String, grid: TileGrid, settings: TileSettings, folder: URL) -> PatchFile {
+    private static func patchFile(slide: Slide, slideID: String, grid: TileGrid, coordinates: [Level0Point], settings: TileSettings,
+                                  folder: URL) -> PatchFile {
         let geometry = grid.geometry
         let level = slide.levels[geometry.level]
         let slideMpp = TargetResolution.level0MicronsPerPixel(slide: slide)
@@ -105,7 +117,7 @@ public struct TilePipeline: SlideStage {
             targetMagnification: targetMpp.map { 10 / $0 }, overlap: overlapAtLevel, saveFolder: folder.path,
             mpp: slideMpp, targetMPP: targetMpp, tissueThreshold: settings.grid.minTissueFraction,
             targetTileSize: geometry.tileSize, segmentation: settings.segmentation.json, producerVersion: SlideMILVersion.current, configHash: settings.fingerprint)
-        return PatchFile(metadata: metadata, coordinates: grid.coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
+        return PatchFile(metadata: metadata, coordinates: coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
     }
 
     /// Reads every kept tile through a `TileStream`, writing it as `<x>_<y>.png` into
@@ -114,7 +126,8 @@ public struct TilePipeline: SlideStage {
                                   onTilesRead: (Int) -> Void) throws -> [Level0Point] {
         if let exportFolder { try AtomicFile.createFolder(exportFolder) }
         let stream = TileStream(slide: slide, geometry: grid.geometry, coordinates: grid.coordinates, batchSize: 32,
-                                readers: settings.readers, queueDepth: 2 * settings.readers, policy: settings.badTilePolicy)
+                                readers: settings.readers, queueDepth: 2 * settings.readers, policy: settings.badTilePolicy,
+                                resampling: settings.reading.resampling)
         defer { stream.cancel() }
         var read = 0
         var skipped: [Level0Point] = []

@@ -21,6 +21,8 @@ public struct TileSettings: Sendable, Equatable {
     public var readers = 2
     /// What an unreadable tile does during export.
     public var badTilePolicy: TileReadPolicy = .stop
+    /// Reader choice, resampling path and tile cache for export and verification.
+    public var reading = SlideReadingSettings()
 
     /// Defaults: Otsu segmentation, 256 px tiles at 0.5 µm/px, no overlap, half tissue.
     public init() {}
@@ -64,8 +66,9 @@ public struct TileSettings: Sendable, Equatable {
             "median=\(s.medianKernel)", "close=\(s.closingKernel)", "area=\(s.minTissueArea)", "hole=\(s.minHoleArea)",
             "refmpp=\(s.referenceMicronsPerPixel)", "mpp=\(mppOverride.map { "\($0)" } ?? "-")", "export=\(exportTiles)", "verify=\(verifyTiles)",
             "policy=\(badTilePolicy)",
-        ].joined(separator: ";")
-        let hash = SettingsFingerprint.fnv1a(canonical)
+        ] + (exportTiles ? ["resampling=\(reading.resampling.rawValue)"] : [])
+        let canonicalText = canonical.joined(separator: ";")
+        let hash = SettingsFingerprint.fnv1a(canonicalText)
         return String(hash, radix: 16)
     }
 }

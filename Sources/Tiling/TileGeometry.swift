@@ -80,11 +80,24 @@ public struct TileGeometry: Equatable, Sendable {
         self.level0PixelsPerTargetPixel = Double(footprint) / Double(tileSize)
     }
 
+    /// The largest DCT reduction (8, 4 or 2) that shrinking `readSize` to `tileSize` can start
+    /// with: one that divides the read size and leaves no enlargement; `nil` when none does.
+    public var decodeReduction: Int? {
+        [8, 4, 2].first { readSize % $0 == 0 && readSize / $0 >= tileSize }
+    }
+
     /// Reads the tile whose level-0 top-left corner is `origin`, resized to `tileSize` when needed.
+    /// Under `.reducedDecode` a shrinking read is decoded at 1/`decodeReduction` where the slide
+    /// allows it and area-averaged the rest of the way.
     /// - Throws: `TilingError.tileRead` naming the slide and the coordinates.
-    public func readTile(from slide: Slide, at origin: Level0Point) throws -> RGBImage {
+    public func readTile(from slide: Slide, at origin: Level0Point, resampling: TileResampling = .exact) throws -> RGBImage {
         let region: RGBImage
         do {
+            if resampling == .reducedDecode, let reducer = slide as? ReducedDecodingSlide, let reduction = decodeReduction,
+               let reduced = try reducer.readRegion(level: level, x: origin.x, y: origin.y, width: readSize, height: readSize,
+                                                    reduction: reduction) {
+                return ImageResampler.resize(reduced, width: tileSize, height: tileSize)
+            }
             region = try slide.readRegion(level: level, x: origin.x, y: origin.y, width: readSize, height: readSize)
         } catch {
             throw TilingError.tileRead(slide: slide.path, x: origin.x, y: origin.y, reason: "\(error)")

@@ -19,11 +19,11 @@ public final class TileStream: @unchecked Sendable {
 
     /// Starts reading. `batchSize` tiles per batch (last one shorter), `readers` threads
     /// (default 2), at most `queueDepth` batches in flight (default 4), `policy` for unreadable
-    /// tiles (default stop).
+    /// tiles (default stop), `resampling` for tiles read at a finer level (default exact).
     /// `transform`, when given, runs on each tile in the reader threads (e.g. stain normalisation).
     /// - Precondition: `batchSize`, `readers` and `queueDepth` are positive.
     public init(slide: Slide, geometry: TileGeometry, coordinates: [Level0Point], batchSize: Int = 64,
-                readers: Int = 2, queueDepth: Int = 4, policy: TileReadPolicy = .stop,
+                readers: Int = 2, queueDepth: Int = 4, policy: TileReadPolicy = .stop, resampling: TileResampling = .exact,
                 transform: (@Sendable (RGBImage) -> RGBImage)? = nil) {
         precondition(batchSize > 0 && readers > 0 && queueDepth > 0, "batch size, readers and queue depth must be positive")
         batchCount = (coordinates.count + batchSize - 1) / batchSize
@@ -34,7 +34,7 @@ public final class TileStream: @unchecked Sendable {
                 while let batch = state.claim() {
                     let range = batch * batchSize..<min((batch + 1) * batchSize, coordinates.count)
                     state.finish(batch, Self.read(slide: slide, geometry: geometry, coordinates: coordinates[range],
-                                                  index: batch, policy: policy, transform: transform, state: state))
+                                                  index: batch, policy: policy, resampling: resampling, transform: transform, state: state))
                 }
                 state.readerExited()
             }
@@ -64,14 +64,15 @@ public final class TileStream: @unchecked Sendable {
     public var maxBatchesInFlight: Int { state.maxInFlight }
 
     private static func read(slide: Slide, geometry: TileGeometry, coordinates: ArraySlice<Level0Point>, index: Int,
-                             policy: TileReadPolicy, transform: ((RGBImage) -> RGBImage)?, state: State) -> Result<TileBatch, Error> {
+                             policy: TileReadPolicy, resampling: TileResampling, transform: ((RGBImage) -> RGBImage)?,
+                             state: State) -> Result<TileBatch, Error> {
         var read: [Level0Point] = []
         var tiles: [RGBImage] = []
         var skipped: [SkippedTile] = []
         for coordinate in coordinates {
             if state.isCancelled { break }
             do {
-                let tile = try geometry.readTile(from: slide, at: coordinate)
+                let tile = try geometry.readTile(from: slide, at: coordinate, resampling: resampling)
                 tiles.append(transform?(tile) ?? tile)
                 read.append(coordinate)
             } catch {

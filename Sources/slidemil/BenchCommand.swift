@@ -12,7 +12,8 @@ struct BenchCommand: ParsableCommand {
           slidemil bench engine --repetitions 2
           slidemil bench extract bench-work --sides 10000,40000 --max-tiles 128
           slidemil bench encoders --models vit-b16 --batch 32
+          slidemil bench tiling bench-work --readers 2
         """,
-        subcommands: [BenchEngineCommand.self, BenchExtractCommand.self, BenchEncodersCommand.self]
+        subcommands: [BenchEngineCommand.self, BenchExtractCommand.self, BenchEncodersCommand.self, BenchTilingCommand.self]
     )
 }

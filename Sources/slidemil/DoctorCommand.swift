@@ -8,7 +8,7 @@ struct DoctorCommand: ParsableCommand {
         commandName: "doctor",
         abstract: "Print the versions of the native libraries SlideMIL is linked against.",
         discussion: """
-        Lists OpenSlide, libtiff, libpng, OpenBLAS (with the CPU kernels in use), HDF5 and zlib as \
+        Lists OpenSlide, libtiff, libjpeg-turbo (TurboJPEG), libpng, OpenBLAS (with the CPU kernels in use), HDF5 and zlib as \
         loaded at run time. Exits with status 1 when a library cannot report a well-formed version: \
         run it first when a build works but a command fails to open slides or write files.
 

@@ -53,6 +53,12 @@ struct ExtractCommand: ParsableCommand {
     @OptionGroup(title: "Speed and memory")
     var throughput: ThroughputOptions
 
+    @OptionGroup(title: "Slide reader")
+    var slideReading: SlideReadingOptions
+
+    @Flag(name: .customLong("skip-bad-tiles"), help: "Leave unreadable tiles out of the feature file (counted in its skipped_tiles attribute) instead of failing the slide.")
+    var skipBadTiles = false
+
     func settings() throws -> ExtractSettings {
         var settings = ExtractSettings()
         guard let chosen = ExtractBackbone(rawValue: model.backbone) else {
@@ -80,6 +86,8 @@ struct ExtractCommand: ParsableCommand {
         settings.queueDepth = throughput.queueDepth
         if let threads = throughput.threads { settings.workers = threads }
         settings.maxTiles = throughput.maxTiles
+        settings.reading = try slideReading.settings()
+        settings.badTilePolicy = skipBadTiles ? .skip : .stop
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
     }

@@ -39,6 +39,9 @@ struct TileCommand: ParsableCommand {
     @OptionGroup(title: "Reading every tile now")
     var reading: ReadingOptions
 
+    @OptionGroup(title: "Slide reader")
+    var slideReading: SlideReadingOptions
+
     func validate() throws {
         if grid.targetMPP != nil && grid.magnification != nil { throw ValidationError("give --target-mpp or --magnification, not both") }
         if grid.stride != nil && grid.overlap != 0 { throw ValidationError("give --stride or --overlap, not both") }
@@ -46,6 +49,7 @@ struct TileCommand: ParsableCommand {
             throw ValidationError("--saturation-threshold must be in 0...255")
         }
         if reading.readers < 1 { throw ValidationError("--readers must be at least 1") }
+        _ = try slideReading.settings()
         do {
             try settings().validate()
         } catch {
@@ -54,6 +58,8 @@ struct TileCommand: ParsableCommand {
     }
 
     func settings() -> TileSettings {
+        // validate() has checked the reading options already.
+        let readingSettings = (try? slideReading.settings()) ?? SlideReadingSettings()
         var settings = TileSettings()
         if let magnification = grid.magnification { settings.grid.target = .magnification(magnification) }
         if let targetMPP = grid.targetMPP { settings.grid.target = .micronsPerPixel(targetMPP) }
@@ -72,6 +78,7 @@ struct TileCommand: ParsableCommand {
         settings.verifyTiles = reading.verifyTiles
         settings.readers = reading.readers
         settings.badTilePolicy = reading.skipBadTiles ? .skip : .stop
+        settings.reading = readingSettings
         return settings
     }
 
