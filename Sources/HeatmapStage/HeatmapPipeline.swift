@@ -22,6 +22,8 @@ public enum HeatmapPipeline {
         public var topTiles: [URL]
         /// Lowest-attention tile PNGs, rank 0 (lowest) first.
         public var bottomTiles: [URL]
+        /// Tiles in the attention file.
+        public var tiles: Int
     }
 
     /// Makes every output for one slide.
@@ -81,7 +83,7 @@ public enum HeatmapPipeline {
         }
         let top = try export(AttentionRanking.top(settings.topK, of: scores.attention), folder: "top_tiles")
         let bottom = try export(AttentionRanking.bottom(settings.bottomK, of: scores.attention), folder: "bottom_tiles")
-        return Outputs(heatmap: heatmapURL, geoJSON: geoJSONURL, topTiles: top, bottomTiles: bottom)
+        return Outputs(heatmap: heatmapURL, geoJSON: geoJSONURL, topTiles: top, bottomTiles: bottom, tiles: scores.coordinates.count)
     }
 
     /// The segmentation the tissue mask is made with: `settings.segmentation` when set, else the

@@ -1,4 +1,8 @@
 import ArgumentParser
+import ExtractStage
+
+/// Defaults come from the library settings, so the help, YAML and library never disagree.
+private let defaults = ExtractSettings()
 
 extension ExtractCommand {
     /// What makes the features: the network, its weights and the input it sees. Part of the
@@ -11,13 +15,13 @@ extension ExtractCommand {
         var weights: String
 
         @Option(help: "Seed of the random initialisation with --weights none.")
-        var seed: UInt64 = 0
+        var seed = defaults.seed
 
         @Option(name: .customLong("base-width"), help: "Backbone base width (64 = torchvision; smaller for quick demos with --weights none).")
-        var baseWidth = 64
+        var baseWidth = defaults.baseWidth
 
         @Option(name: .customLong("input-size"), help: "Side in px of the images fed to the CNN; patches are resized to it.")
-        var inputSize = 224
+        var inputSize = defaults.inputSize
 
         @Option(name: .customLong("tile-size"), help: "Expected patch side at the target resolution; a patch file that disagrees fails the slide.")
         var tileSize: Int?
@@ -32,13 +36,13 @@ extension ExtractCommand {
     /// How fast and in how much memory; only `--max-tiles` changes what is written.
     struct ThroughputOptions: ParsableArguments {
         @Option(name: .customLong("batch-size"), help: "Tiles per CNN batch.")
-        var batchSize = 32
+        var batchSize = defaults.batchSize
 
         @Option(help: "Tile reader threads.")
-        var readers = 2
+        var readers = defaults.readers
 
         @Option(name: .customLong("queue-depth"), help: "Batches read ahead of the CNN.")
-        var queueDepth = 2
+        var queueDepth = defaults.queueDepth
 
         @Option(help: "Cores for the CNN (default: all).")
         var threads: Int?
