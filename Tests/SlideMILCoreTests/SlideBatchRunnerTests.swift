@@ -99,6 +99,46 @@ final class SlideBatchRunnerTests: XCTestCase {
         XCTAssertEqual(SlideOutcome.failed("bad file").line(slideID: "s3", verb: "tiled"), "s3\tfailed\tbad file")
     }
 
+    /// A stage that needs no slide files: "bad" fails, the rest give their name's length in tiles;
+    /// a slide is done when its marker file exists.
+    private struct MarkerStage: SlideStage {
+        let folder: URL
+        var progressLabel: String { "marking" }
+        var processListName: String { "process_list_marker.csv" }
+        func completedTiles(of slide: SlideEntry) -> Int? {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent(slide.slideID).path) ? slide.slideID.count : nil
+        }
+        func plannedTiles(of slide: SlideEntry) -> Int? { slide.slideID.count }
+        func process(_ slide: SlideEntry, onTiles: (Int) -> Void) throws -> SlideResult {
+            struct Broken: Error, CustomStringConvertible { var description: String { "bad slide" } }
+            if slide.slideID == "bad" { throw Broken() }
+            try Data().write(to: folder.appendingPathComponent(slide.slideID))
+            onTiles(slide.slideID.count)
+            return SlideResult(tiles: slide.slideID.count, warnings: slide.slideID == "warn" ? ["pale"] : [])
+        }
+    }
+
+    func testRunnerResumesGoesOnPastAFailureAndReportsEachSlideAsItFinishes() throws {
+        let output = folder.appendingPathComponent("out")
+        let slides = ["one", "bad", "warn", "three"].map { SlideEntry(path: "/nowhere/\($0).svs") }
+        let runner = try SlideBatchRunner(slides: slides, output: output, showProgress: false)
+        var heard: [String] = []
+        let first = try runner.run(MarkerStage(folder: output)) { slide, outcome in heard.append(outcome.line(slideID: slide.slideID, verb: "marked")) }
+        XCTAssertEqual(first, [.processed(tiles: 3), .failed("bad slide"), .processed(tiles: 4), .processed(tiles: 5)])
+        XCTAssertEqual(heard, ["one\tmarked\t3", "bad\tfailed\tbad slide", "warn\tmarked\t4", "three\tmarked\t5"])
+        let list = try ProcessList.load(from: output.appendingPathComponent("process_list_marker.csv"))
+        XCTAssertEqual(list.records.map(\.status), [.processed, .failed, .processed, .processed])
+        XCTAssertEqual(list.record(for: "warn")?.error, "warning: pale")
+
+        // A rerun skips what its row and the stage call done, and retries the failed slide.
+        try FileManager.default.removeItem(at: output.appendingPathComponent("three"))
+        let again = try runner.run(MarkerStage(folder: output))
+        XCTAssertEqual(again, [.alreadyDone(tiles: 3), .failed("bad slide"), .alreadyDone(tiles: 4), .processed(tiles: 5)])
+        XCTAssertThrowsError(try SlideBatchRunner(slides: slides + [SlideEntry(path: "/else/one.tif")], output: output)) {
+            XCTAssertEqual($0 as? SlideListError, .duplicateSlideID("one"))
+        }
+    }
+
     private func flockIsFree(_ url: URL) -> Bool {
         let descriptor = open(url.path, O_RDONLY)
         defer { close(descriptor) }
