@@ -66,13 +66,14 @@ public struct SlideBatchRunner {
                 onOutcome(slide, .alreadyDone(tiles: finished))
                 continue
             }
-            let fraction = { (within: Double) in total == nil ? (Double(index) + within) / Double(slides.count) : nil }
-            progress.update(completed: tiles, fractionDone: fraction(0), detail: "slide \(index + 1)/\(slides.count) \(slide.slideID)")
+            // Without a tile total the time estimate goes by slides done.
+            let fraction = total == nil ? Double(index) / Double(slides.count) : nil
+            progress.update(completed: tiles, fractionDone: fraction, detail: "slide \(index + 1)/\(slides.count) \(slide.slideID)")
             let start = Date()
             var record = ProcessRecord(slideID: slide.slideID)
             do {
                 let result = try stage.process(slide) { soFar in
-                    progress.update(completed: tiles + soFar, fractionDone: fraction(0))
+                    progress.update(completed: tiles + soFar, fractionDone: fraction)
                 }
                 tiles += result.tiles
                 record.status = .processed
