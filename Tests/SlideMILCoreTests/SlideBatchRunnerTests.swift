@@ -38,6 +38,11 @@ final class SlideBatchRunnerTests: XCTestCase {
         for id in ["case-01", "Slide 7 (HE)", "tumör_ß", "a.b.c", String(repeating: "x", count: 200)] {
             XCTAssertNil(SlideID.problem(id), id)
         }
+        // A folder's hidden files (macOS `._` forks) are not slides, so they never meet the rule.
+        let slides = folder.appendingPathComponent("slides")
+        try FileManager.default.createDirectory(at: slides, withIntermediateDirectories: true)
+        for name in ["a.svs", "._a.svs", ".b.tif"] { try Data().write(to: slides.appendingPathComponent(name)) }
+        XCTAssertEqual(try SlideEntry.resolve(slides.path).map(\.slideID), ["a"])
         // A stage given such an id directly writes nothing, not even its process list.
         let output = folder.appendingPathComponent("out")
         XCTAssertThrowsError(try TilePipeline.run([SlideEntry(path: samples.appendingPathComponent("synthetic_1.tif").path, slideID: "../victim")],
