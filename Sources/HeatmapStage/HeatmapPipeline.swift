@@ -23,6 +23,8 @@ public enum HeatmapPipeline {
         public var topTiles: [URL]
         /// Lowest-attention tile PNGs, rank 0 (lowest) first.
         public var bottomTiles: [URL]
+        /// Tiles in the attention file.
+        public var tiles: Int
     }
 
     /// Makes every output for one slide.
@@ -96,7 +98,8 @@ public enum HeatmapPipeline {
             for url in written { try? FileManager.default.removeItem(at: url) }
             throw error
         }
-        return Outputs(heatmap: heatmapURL, geoJSON: geoJSONURL, topTiles: top.map(\.url), bottomTiles: bottom.map(\.url))
+        return Outputs(heatmap: heatmapURL, geoJSON: geoJSONURL, topTiles: top.map(\.url), bottomTiles: bottom.map(\.url),
+                       tiles: scores.coordinates.count)
     }
 
     /// The segmentation the tissue mask is made with: `settings.segmentation` when set, else the

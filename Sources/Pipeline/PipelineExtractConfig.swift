@@ -15,21 +15,21 @@ public struct PipelineExtractConfig: Codable, Equatable, Sendable {
     /// initialisation, whose features mean nothing beyond what random filters catch.
     public var weights = "none"
     /// Seed of the random initialisation (default 0).
-    public var seed: UInt64 = 0
+    public var seed = ExtractSettings().seed
     /// Backbone base width (64 = torchvision, the default).
-    public var baseWidth = 64
+    public var baseWidth = ExtractSettings().baseWidth
     /// Side in px of the images fed to the CNN (default 224).
-    public var inputSize = 224
+    public var inputSize = ExtractSettings().inputSize
     /// Normalisation mean R, G, B on the 0...1 scale (default ImageNet's).
     public var mean: [Float] = ExtractSettings().mean
     /// Normalisation standard deviation R, G, B (default ImageNet's).
     public var std: [Float] = ExtractSettings().std
     /// Tiles per CNN batch (default 32).
-    public var batchSize = 32
+    public var batchSize = ExtractSettings().batchSize
     /// Tile reader threads (default 2).
-    public var readers = 2
+    public var readers = ExtractSettings().readers
     /// Batches read ahead of the CNN (default 2).
-    public var queueDepth = 2
+    public var queueDepth = ExtractSettings().queueDepth
     /// Cores for the CNN; 0 (default) = all.
     public var threads = 0
     /// Slide reader: `auto` (default: the direct reader for tiled JPEG TIFFs) or `openslide`.

@@ -88,18 +88,19 @@ public struct PipelineRun {
 
             let drawn = config.heatmap.slides > 0 ? Array(split.heldOut.prefix(config.heatmap.slides)) : split.heldOut
             log("heatmap: \(drawn.count) slides into \(layout.heatmaps)")
-            let paths = Dictionary(inputs.map { ($0.slideID, $0.path) }, uniquingKeysWith: { first, _ in first })
-            for entry in drawn {
-                do {
-                    let outputs = try HeatmapPipeline.run(
-                        slidePath: paths[entry.slideID]!, scoresURL: layout.predictionsRun.attentionFile(entry.slideID),
-                        patchesURL: layout.patchFile(entry.slideID), output: URL(fileURLWithPath: layout.heatmaps),
-                        slideID: entry.slideID, settings: heatmapSettings)
-                    report.heatmaps.append(outputs.heatmap)
-                } catch {
-                    failures.append(SlideFailure(slideID: entry.slideID, stage: "heatmap", reason: "\(error)", processList: layout.heatmaps))
+            let byID = Dictionary(inputs.map { ($0.slideID, $0) }, uniquingKeysWith: { first, _ in first })
+            let slides = drawn.map { byID[$0.slideID]! }
+            let heatmaps = RunLayout(root: layout.heatmaps)
+            let outcomes = try SlideBatchRunner(slides: slides, output: heatmaps.rootURL, showProgress: showProgress)
+                .run(HeatmapBatch(settings: heatmapSettings, predictions: layout.predictionsRun, tiles: layout, output: heatmaps.rootURL))
+            for (slide, outcome) in zip(slides, outcomes) {
+                if let reason = outcome.failure {
+                    failures.append(SlideFailure(slideID: slide.slideID, stage: "heatmap", reason: reason,
+                                                 processList: heatmaps.path(RunLayout.heatmapProcessList)))
+                } else {
+                    report.heatmaps.append(heatmaps.heatmapPicture(slide.slideID))
                 }
-                commands.append(heatmapCommand(slideID: entry.slideID, slidePath: paths[entry.slideID]!))
+                commands.append(heatmapCommand(slideID: slide.slideID, slidePath: slide.path))
             }
         }
         report.failures = failures

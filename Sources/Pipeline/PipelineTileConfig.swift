@@ -1,6 +1,10 @@
 import TileStage
 import Tiling
 
+/// The library defaults each key starts from.
+private let gridDefaults = TileGridParameters()
+private let segmentationDefaults = TissueSegmentationParameters()
+
 /// The `tile` section of a pipeline config: what `slidemil tile` is given on its command line.
 ///
 /// Keys are the tile command's option names in camel case; options a YAML file cannot leave
@@ -11,27 +15,27 @@ public struct PipelineTileConfig: Codable, Equatable, Sendable {
     /// Tile resolution as objective magnification, read as 10/mag µm/px; 0 (default) = use `targetMpp`.
     public var magnification = 0.0
     /// Tile side in px at the target resolution (default 256).
-    public var tileSize = 256
+    public var tileSize = gridDefaults.tileSize
     /// Overlap of neighbouring tiles in px at the target resolution (default 0).
-    public var overlap = 0
+    public var overlap = gridDefaults.overlap
     /// Minimum tissue fraction of a kept tile, 0...1 (default 0.5).
-    public var tissueThreshold = 0.5
+    public var tissueThreshold = gridDefaults.minTissueFraction
     /// Level-0 µm/px used for every slide instead of its metadata; 0 (default) = from the slide.
     public var mpp = 0.0
     /// Segmentation downsample wanted; the nearest level is used (default 64).
-    public var segDownsample = 64.0
+    public var segDownsample = segmentationDefaults.targetDownsample
     /// Longest side of the segmentation image in px (default 4096).
-    public var segMaxSide = 4096
+    public var segMaxSide = segmentationDefaults.maxSide
     /// Saturation threshold: `otsu` (default) or a fixed value 0...255.
     public var saturationThreshold = SaturationThreshold.otsu
     /// Median blur kernel in segmentation px, odd (default 7).
-    public var median = 7
+    public var median = segmentationDefaults.medianKernel
     /// Morphological closing kernel in segmentation px, 0 = off (default 4).
-    public var close = 4
+    public var close = segmentationDefaults.closingKernel
     /// Smallest tissue piece kept, µm² at level 0 (default 1,638,400).
-    public var minTissueArea = 1_638_400.0
+    public var minTissueArea = segmentationDefaults.minTissueArea
     /// Holes smaller than this are filled, µm² at level 0 (default 262,144).
-    public var minHoleArea = 262_144.0
+    public var minHoleArea = segmentationDefaults.minHoleArea
 
     /// The tile command's defaults.
     public init() {}

@@ -80,13 +80,6 @@ public struct SlideFailure: Equatable, Sendable {
     /// Where the stage recorded it (a process list), or the output folder.
     public var processList: String
 
-    public init(slideID: String, stage: String, reason: String, processList: String) {
-        self.slideID = slideID
-        self.stage = stage
-        self.reason = reason
-        self.processList = processList
-    }
-
     /// `<id> (<stage>): <reason>`.
     public var description: String { "\(slideID) (\(stage)): \(reason)" }
 }

@@ -72,6 +72,9 @@ public struct RunLayout: Equatable, Sendable {
 
     // MARK: heatmap (in a heatmap folder)
 
+    /// The pipeline's heatmap process list.
+    public static let heatmapProcessList = "process_list_heatmap.csv"
+
     /// A slide's heatmap picture.
     public func heatmapPicture(_ slideID: String) -> URL { url("\(slideID)_heatmap.png") }
     /// A slide's tiles as QuPath polygons.

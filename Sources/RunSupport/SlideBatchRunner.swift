@@ -37,10 +37,12 @@ public struct SlideBatchRunner {
         self.showProgress = showProgress
     }
 
-    /// Runs `stage` over every slide; returns the outcomes in slide order.
+    /// Runs `stage` over every slide; returns the outcomes in slide order. `onOutcome` hears each
+    /// slide's outcome as soon as it is known (a command prints it at once, so a killed run's log
+    /// lists the slides it finished).
     /// - Throws: `OutputFolderLockError` when another run holds the folder, or a `StoreError`
     ///   when the process list itself cannot be read or written (per-slide problems never throw).
-    public func run(_ stage: some SlideStage) throws -> [SlideOutcome] {
+    public func run(_ stage: some SlideStage, onOutcome: (SlideEntry, SlideOutcome) -> Void = { _, _ in }) throws -> [SlideOutcome] {
         let lock = try OutputFolderLock(folder: output)
         defer { lock.release() }
         var list = try ProcessList.load(from: output.appendingPathComponent(stage.processListName), adding: slides.map(\.slideID))
@@ -61,15 +63,17 @@ public struct SlideBatchRunner {
         for (index, (slide, finished)) in zip(slides, done).enumerated() {
             if let finished {
                 outcomes.append(.alreadyDone(tiles: finished))
+                onOutcome(slide, .alreadyDone(tiles: finished))
                 continue
             }
-            let fraction = { (within: Double) in total == nil ? (Double(index) + within) / Double(slides.count) : nil }
-            progress.update(completed: tiles, fractionDone: fraction(0), detail: "slide \(index + 1)/\(slides.count) \(slide.slideID)")
+            // Without a tile total the time estimate goes by slides done.
+            let fraction = total == nil ? Double(index) / Double(slides.count) : nil
+            progress.update(completed: tiles, fractionDone: fraction, detail: "slide \(index + 1)/\(slides.count) \(slide.slideID)")
             let start = Date()
             var record = ProcessRecord(slideID: slide.slideID)
             do {
                 let result = try stage.process(slide) { soFar in
-                    progress.update(completed: tiles + soFar, fractionDone: fraction(0))
+                    progress.update(completed: tiles + soFar, fractionDone: fraction)
                 }
                 tiles += result.tiles
                 record.status = .processed
@@ -81,6 +85,7 @@ public struct SlideBatchRunner {
                 outcomes.append(.failed("\(error)"))
             }
             try list.finish(record, startedAt: start)
+            onOutcome(slide, outcomes[outcomes.count - 1])
         }
         progress.update(completed: tiles, fractionDone: total == nil ? 1 : nil, detail: "\(slides.count) slides")
         progress.finish()

@@ -23,7 +23,8 @@ public struct SlideEntry: Sendable, Equatable {
     /// File extensions taken as slides when a folder is given (OpenSlide's formats).
     public static let slideExtensions: Set<String> = ["svs", "tif", "tiff", "ndpi", "vms", "vmu", "scn", "mrxs", "svslide", "bif"]
 
-    /// The slides named by `argument`: a folder (its slide files, sorted by name), a `.csv`
+    /// The slides named by `argument`: a folder (its slide files, sorted by name, hidden files
+    /// left out), a `.csv`
     /// (column `path` or `slide_path`, relative paths against the CSV's folder; optional
     /// `slide_id` and `mpp` columns), or one slide file. A missing file is still returned, so
     /// that its row in the process list says what went wrong. Every id is checked with
@@ -36,7 +37,8 @@ public struct SlideEntry: Sendable, Equatable {
         let exists = FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder)
         if exists && isFolder.boolValue {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []
-            let slides = names.filter { slideExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+            // Hidden files (macOS `._` resource forks, editors' temporaries) are not slides.
+            let slides = names.filter { !$0.hasPrefix(".") && slideExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
             guard !slides.isEmpty else { throw SlideListError.noSlides(source: argument) }
             return try slides.map { name in
                 let entry = SlideEntry(path: (argument as NSString).appendingPathComponent(name))

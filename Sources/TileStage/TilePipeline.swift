@@ -27,15 +27,17 @@ public struct TilePipeline: SlideStage {
         self.output = output
     }
 
-    /// Tiles every slide of `slides` into `output`, returning the outcome of each in input order.
+    /// Tiles every slide of `slides` into `output`, returning the outcome of each in input order;
+    /// `onOutcome` hears each as soon as it is known.
     /// - Throws: `SlideListError` for duplicate or unsafe ids, `OutputFolderLockError` when
     ///   another run holds `output`, or a `StoreError` when the process list itself cannot be read
     ///   or written (per-slide problems never throw).
     public static func run(_ slides: [SlideEntry], output: URL, settings: TileSettings,
-                           showProgress: Bool = isatty(STDERR_FILENO) == 1) throws -> [SlideOutcome] {
+                           showProgress: Bool = isatty(STDERR_FILENO) == 1,
+                           onOutcome: (SlideEntry, SlideOutcome) -> Void = { _, _ in }) throws -> [SlideOutcome] {
         try settings.validate()
         return try SlideBatchRunner(slides: slides, output: output, showProgress: showProgress)
-            .run(TilePipeline(settings: settings, output: output))
+            .run(TilePipeline(settings: settings, output: output), onOutcome: onOutcome)
     }
 
     public func plannedTiles(of slide: SlideEntry) -> Int? { nil }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import ExtractStage
 
+/// Defaults come from the library settings, so the help, YAML and library never disagree.
+private let defaults = ExtractSettings()
+
 extension ExtractCommand {
     /// What makes the features: the network, its weights and the input it sees. Part of the
     /// settings fingerprint, so changing any of them re-extracts finished slides.
@@ -12,10 +15,10 @@ extension ExtractCommand {
         var weights: String
 
         @Option(help: "Seed of the random initialisation with --weights none.")
-        var seed: UInt64 = 0
+        var seed = defaults.seed
 
         @Option(name: .customLong("base-width"), help: "Backbone base width (64 = torchvision; smaller for quick demos with --weights none).")
-        var baseWidth = 64
+        var baseWidth = defaults.baseWidth
 
         @Option(name: .customLong("input-size"), help: "Side in px of the images fed to the encoder; patches are resized to it (default: the encoder's, 224 for ResNets; ViTs interpolate their position embeddings).")
         var inputSize: Int?
@@ -39,13 +42,13 @@ extension ExtractCommand {
     /// How fast and in how much memory; only `--max-tiles` changes what is written.
     struct ThroughputOptions: ParsableArguments {
         @Option(name: .customLong("batch-size"), help: "Tiles per CNN batch.")
-        var batchSize = 32
+        var batchSize = defaults.batchSize
 
         @Option(help: "Tile reader threads.")
-        var readers = 2
+        var readers = defaults.readers
 
         @Option(name: .customLong("queue-depth"), help: "Batches read ahead of the CNN.")
-        var queueDepth = 2
+        var queueDepth = defaults.queueDepth
 
         @Option(help: "Cores for the CNN (default: all).")
         var threads: Int?

@@ -108,8 +108,9 @@ struct ExtractCommand: ParsableCommand {
             FileHandle.standardError.write(Data("warning: --weights none: \(model.weightsLabel) backbone; the features are meaningless (demos and tests only)\n".utf8))
         }
         let outcomes = try ExtractPipeline.run(inputs, output: URL(fileURLWithPath: output),
-                                               patches: patches.map { URL(fileURLWithPath: $0) }, model: model, settings: settings)
-        for (input, outcome) in zip(inputs, outcomes) { print(outcome.line(slideID: input.slideID, verb: "extracted")) }
+                                               patches: patches.map { URL(fileURLWithPath: $0) }, model: model, settings: settings) { slide, outcome in
+            print(outcome.line(slideID: slide.slideID, verb: "extracted"))
+        }
         if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode.failure }
     }
 }

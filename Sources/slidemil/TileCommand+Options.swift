@@ -1,4 +1,10 @@
 import ArgumentParser
+import TileStage
+import Tiling
+
+/// Defaults come from the library settings, so the help, YAML and library never disagree.
+private let gridDefaults = TileGridParameters()
+private let segmentationDefaults = TissueSegmentationParameters()
 
 extension TileCommand {
     /// Where tiles go: the slide's and the tiles' resolution, tile size, spacing, and how much
@@ -14,40 +20,40 @@ extension TileCommand {
         var magnification: Double?
 
         @Option(name: .customLong("tile-size"), help: "Tile side in px at the target resolution.")
-        var tileSize = 256
+        var tileSize = gridDefaults.tileSize
 
         @Option(help: "Overlap of neighbouring tiles in px at the target resolution.")
-        var overlap = 0
+        var overlap = gridDefaults.overlap
 
         @Option(help: "Distance between tile origins in px at the target resolution (tile size - overlap); instead of --overlap.")
         var stride: Int?
 
         @Option(name: .customLong("tissue-threshold"), help: "Minimum tissue fraction of a kept tile, 0...1.")
-        var tissueThreshold = 0.5
+        var tissueThreshold = gridDefaults.minTissueFraction
     }
 
     /// How tissue is told from background on a low-resolution image of the slide (CLAM's defaults).
     struct SegmentationOptions: ParsableArguments {
         @Option(name: .customLong("seg-downsample"), help: "Segmentation downsample wanted; the nearest level is used.")
-        var segDownsample = 64.0
+        var segDownsample = segmentationDefaults.targetDownsample
 
         @Option(name: .customLong("seg-max-side"), help: "Longest side of the segmentation image in px.")
-        var segMaxSide = 4096
+        var segMaxSide = segmentationDefaults.maxSide
 
         @Option(name: .customLong("saturation-threshold"), help: "Fixed saturation threshold 0...255 (default: Otsu).")
         var saturationThreshold: Int?
 
         @Option(name: .customLong("median"), help: "Median blur kernel in segmentation px (odd).")
-        var medianKernel = 7
+        var medianKernel = segmentationDefaults.medianKernel
 
         @Option(name: .customLong("close"), help: "Morphological closing kernel in segmentation px (0 = off).")
-        var closingKernel = 4
+        var closingKernel = segmentationDefaults.closingKernel
 
         @Option(name: .customLong("min-tissue-area"), help: "Smallest tissue piece kept, µm² at level 0 (100 × (512 px × 0.25 µm)²).")
-        var minTissueArea = 1_638_400.0
+        var minTissueArea = segmentationDefaults.minTissueArea
 
         @Option(name: .customLong("min-hole-area"), help: "Holes smaller than this are filled, µm² at level 0 (16 × (512 px × 0.25 µm)²).")
-        var minHoleArea = 262_144.0
+        var minHoleArea = segmentationDefaults.minHoleArea
     }
 
     /// Optional reading of every kept tile while tiling, to export them or find unreadable ones.
@@ -59,7 +65,7 @@ extension TileCommand {
         var verifyTiles = false
 
         @Option(help: "Reader threads for tile export and verification.")
-        var readers = 2
+        var readers = TileSettings().readers
 
         @Flag(name: .customLong("skip-bad-tiles"), help: "When exporting or verifying, skip unreadable tiles instead of failing the slide.")
         var skipBadTiles = false

@@ -84,8 +84,9 @@ struct TileCommand: ParsableCommand {
 
     func run() throws {
         let inputs = try SlideEntry.resolve(input)
-        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings())
-        for (input, outcome) in zip(inputs, outcomes) { print(outcome.line(slideID: input.slideID, verb: "tiled")) }
+        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings()) { slide, outcome in
+            print(outcome.line(slideID: slide.slideID, verb: "tiled"))
+        }
         if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode.failure }
     }
 }

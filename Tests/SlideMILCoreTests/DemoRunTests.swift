@@ -82,6 +82,10 @@ final class DemoRunTests: XCTestCase {
             let tile = try PNGCodec.decode(contentsOf: topFolder.appendingPathComponent(names[0]))
             XCTAssertEqual([tile.width, tile.height], [patchSize, patchSize])
         }
+        // The heatmaps went through the slide-batch runner: one processed row per slide.
+        let heatmapList = try ProcessList.load(from: URL(fileURLWithPath: layout.heatmaps).appendingPathComponent("process_list_heatmap.csv"))
+        XCTAssertEqual(heatmapList.records.map(\.slideID), heldOut.map(\.slideID))
+        XCTAssertTrue(heatmapList.records.allSatisfy { $0.status == .processed && $0.tiles ?? 0 > 0 })
 
         // MNIST bags: metrics and a figure; accuracy a share.
         XCTAssertTrue((0...1).contains(report.mnist.testAccuracy))

@@ -38,6 +38,11 @@ final class SlideBatchRunnerTests: XCTestCase {
         for id in ["case-01", "Slide 7 (HE)", "tumör_ß", "a.b.c", String(repeating: "x", count: 200)] {
             XCTAssertNil(SlideID.problem(id), id)
         }
+        // A folder's hidden files (macOS `._` forks) are not slides, so they never meet the rule.
+        let slides = folder.appendingPathComponent("slides")
+        try FileManager.default.createDirectory(at: slides, withIntermediateDirectories: true)
+        for name in ["a.svs", "._a.svs", ".b.tif"] { try Data().write(to: slides.appendingPathComponent(name)) }
+        XCTAssertEqual(try SlideEntry.resolve(slides.path).map(\.slideID), ["a"])
         // A stage given such an id directly writes nothing, not even its process list.
         let output = folder.appendingPathComponent("out")
         XCTAssertThrowsError(try TilePipeline.run([SlideEntry(path: samples.appendingPathComponent("synthetic_1.tif").path, slideID: "../victim")],
@@ -97,6 +102,46 @@ final class SlideBatchRunnerTests: XCTestCase {
         XCTAssertEqual(SlideOutcome.processed(tiles: 12).line(slideID: "s1", verb: "tiled"), "s1\ttiled\t12")
         XCTAssertEqual(SlideOutcome.alreadyDone(tiles: 3).line(slideID: "s2", verb: "extracted"), "s2\talready done\t3")
         XCTAssertEqual(SlideOutcome.failed("bad file").line(slideID: "s3", verb: "tiled"), "s3\tfailed\tbad file")
+    }
+
+    /// A stage that needs no slide files: "bad" fails, the rest give their name's length in tiles;
+    /// a slide is done when its marker file exists.
+    private struct MarkerStage: SlideStage {
+        let folder: URL
+        var progressLabel: String { "marking" }
+        var processListName: String { "process_list_marker.csv" }
+        func completedTiles(of slide: SlideEntry) -> Int? {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent(slide.slideID).path) ? slide.slideID.count : nil
+        }
+        func plannedTiles(of slide: SlideEntry) -> Int? { slide.slideID.count }
+        func process(_ slide: SlideEntry, onTiles: (Int) -> Void) throws -> SlideResult {
+            struct Broken: Error, CustomStringConvertible { var description: String { "bad slide" } }
+            if slide.slideID == "bad" { throw Broken() }
+            try Data().write(to: folder.appendingPathComponent(slide.slideID))
+            onTiles(slide.slideID.count)
+            return SlideResult(tiles: slide.slideID.count, warnings: slide.slideID == "warn" ? ["pale"] : [])
+        }
+    }
+
+    func testRunnerResumesGoesOnPastAFailureAndReportsEachSlideAsItFinishes() throws {
+        let output = folder.appendingPathComponent("out")
+        let slides = ["one", "bad", "warn", "three"].map { SlideEntry(path: "/nowhere/\($0).svs") }
+        let runner = try SlideBatchRunner(slides: slides, output: output, showProgress: false)
+        var heard: [String] = []
+        let first = try runner.run(MarkerStage(folder: output)) { slide, outcome in heard.append(outcome.line(slideID: slide.slideID, verb: "marked")) }
+        XCTAssertEqual(first, [.processed(tiles: 3), .failed("bad slide"), .processed(tiles: 4), .processed(tiles: 5)])
+        XCTAssertEqual(heard, ["one\tmarked\t3", "bad\tfailed\tbad slide", "warn\tmarked\t4", "three\tmarked\t5"])
+        let list = try ProcessList.load(from: output.appendingPathComponent("process_list_marker.csv"))
+        XCTAssertEqual(list.records.map(\.status), [.processed, .failed, .processed, .processed])
+        XCTAssertEqual(list.record(for: "warn")?.error, "warning: pale")
+
+        // A rerun skips what its row and the stage call done, and retries the failed slide.
+        try FileManager.default.removeItem(at: output.appendingPathComponent("three"))
+        let again = try runner.run(MarkerStage(folder: output))
+        XCTAssertEqual(again, [.alreadyDone(tiles: 3), .failed("bad slide"), .alreadyDone(tiles: 4), .processed(tiles: 5)])
+        XCTAssertThrowsError(try SlideBatchRunner(slides: slides + [SlideEntry(path: "/else/one.tif")], output: output)) {
+            XCTAssertEqual($0 as? SlideListError, .duplicateSlideID("one"))
+        }
     }
 
     private func flockIsFree(_ url: URL) -> Bool {

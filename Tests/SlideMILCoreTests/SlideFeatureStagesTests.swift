@@ -1,7 +1,9 @@
+import Demo
 import Foundation
 import Pipeline
 import RunSupport
 import Store
+import Synth
 import XCTest
 
 /// Tiling and extraction as the pipeline runs them: a bad slide is reported, the others go on.
@@ -39,5 +41,31 @@ final class SlideFeatureStagesTests: XCTestCase {
             XCTAssertEqual(stage, "tiling")
             XCTAssertEqual(Array(failures.keys), ["broken"])
         }
+    }
+}
+
+/// The whole pipeline with one slide that cannot be read: the others are trained on, predicted
+/// and drawn, and the report lists the bad slide for a non-zero exit.
+final class PipelineFailingSlideTests: XCTestCase {
+    func testPipelineGoesOnPastABrokenSlideAndReportsIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-bad-slide-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let slides = folder.appendingPathComponent("slides")
+        try SynthSlides.run(SynthRequest(output: slides.path, width: 2000, height: 1500, seed: 100, tumorCount: 3, jpegQuality: 90, batch: 8))
+        try Data("not a slide\n".utf8).write(to: slides.appendingPathComponent("broken.svs"))
+        let labels = slides.appendingPathComponent("labels.csv")
+        try Data((try String(contentsOf: labels, encoding: .utf8) + "broken,normal\n").utf8).write(to: labels)
+
+        let config = DemoConfig.smallest.pipeline
+        let output = folder.appendingPathComponent("run")
+        let report = try PipelineRun(config: config, slides: slides.path, labels: labels.path, output: output.path, showProgress: false).run()
+
+        XCTAssertEqual(report.failures.map(\.slideID), ["broken"])
+        XCTAssertEqual(report.failures.first?.stage, "tiling")
+        XCTAssertFalse(report.trainingSlides.contains("broken"))
+        XCTAssertFalse(report.heldOutSlides.contains("broken"))
+        XCTAssertEqual(report.trainingSlides.count + report.heldOutSlides.count, 8, "every good slide went on")
+        XCTAssertEqual(report.predictions.count, report.heldOutSlides.count)
+        XCTAssertEqual(report.heatmaps.count, report.heldOutSlides.count)
     }
 }
