@@ -18,7 +18,7 @@ public enum RowSoftmax {
                 var vectorMaximum = VectorMath.load(values)
                 index = lanes
                 while index + lanes <= columns {
-                    vectorMaximum = pointwiseMax(vectorMaximum, VectorMath.load(values + index))
+                    vectorMaximum = VectorMath.maximum(vectorMaximum, VectorMath.load(values + index))
                     index += lanes
                 }
                 maximum = vectorMaximum.max()

@@ -10,8 +10,15 @@ public enum VectorMath {
     /// e^x for every lane; inputs are clamped to [-87, 88] (so e^x stays finite and normal).
     @inlinable
     public static func exp(_ x: Vector) -> Vector {
-        let clamped = x.clamped(lowerBound: Vector(repeating: -87), upperBound: Vector(repeating: 88))
-        let n = (clamped * 1.44269504088896341).rounded(.toNearestOrEven)
+        // `replacing(with:where:)` compiles to vector compares and blends; `clamped` and
+        // `pointwiseMax` run lane by lane.
+        let low = Vector(repeating: -87), high = Vector(repeating: 88)
+        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+        // Adding 1.5·2²³ rounds to the nearest integer and leaves it in the low mantissa bits, so
+        // n is had without a float-to-int conversion (which Swift does lane by lane).
+        let magic: Float = 12_582_912
+        let shifted = clamped * 1.44269504088896341 + magic
+        let n = shifted - magic
         var r = clamped - n * 0.693359375
         r = r + n * 2.12194440e-4
         var p = Vector(repeating: 1.9875691500e-4)
@@ -21,7 +28,7 @@ public enum VectorMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         p = p * r * r + r + 1
-        let exponent = (SIMD16<Int32>(n, rounding: .toNearestOrEven) &+ 127) &<< 23
+        let exponent = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return p * unsafeBitCast(exponent, to: Vector.self)
     }
 
@@ -46,6 +53,12 @@ public enum VectorMath {
             buffer[index] = scalar(buffer[index])
             index += 1
         }
+    }
+
+    /// The larger of each pair of lanes, vectorised (unlike `pointwiseMax`).
+    @inlinable
+    public static func maximum(_ a: Vector, _ b: Vector) -> Vector {
+        a.replacing(with: b, where: b .> a)
     }
 
     /// Loads 16 lanes from `pointer` (no alignment needed).

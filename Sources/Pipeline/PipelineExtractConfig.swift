@@ -55,8 +55,10 @@ public struct PipelineExtractConfig: Codable, Equatable, Sendable {
         settings.baseWidth = baseWidth
         settings.inputSize = inputSize
         settings.tileSize = tileSize
-        settings.mean = mean
-        settings.std = std
+        // A ViT preset left at the ImageNet default gets its own normalisation (H-optimus's differs).
+        let isDefault = mean == PipelineExtractConfig().mean && std == PipelineExtractConfig().std
+        settings.mean = isDefault ? backbone.preset?.mean ?? mean : mean
+        settings.std = isDefault ? backbone.preset?.std ?? std : std
         settings.batchSize = batchSize
         settings.readers = readers
         settings.queueDepth = queueDepth

@@ -33,6 +33,11 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertEqual(extract.std, EncoderPreset.uni.std)
         XCTAssertEqual(extract.featureFolderName, "features_uni_v1")
         XCTAssertNoThrow(try config.validate())
+        var hOptimus = config.extract
+        hOptimus.backbone = .hOptimus0
+        XCTAssertEqual(try hOptimus.settings(tileSize: 256).mean, EncoderPreset.hOptimus0.mean, "the preset's, not ImageNet's")
+        hOptimus.std = [0.2, 0.2, 0.2]
+        XCTAssertEqual(try hOptimus.settings(tileSize: 256).std, [0.2, 0.2, 0.2], "an explicit value wins")
     }
 
     func testCamelyon16YAMLHoldsTheDocumentedStartingPoint() throws {
