@@ -40,6 +40,7 @@ struct SlideMILCommand: ParsableCommand {
             BenchCommand.self,
             DoctorCommand.self,
             HelpMarkdownCommand.self,
+            ProbeSlideCommand.self,
         ]
     )
 
