@@ -13,6 +13,9 @@ public struct SlideReadingSettings: Sendable, Equatable {
     public var exactResampling = false
     /// Bytes of decoded stored tiles the readers of one slide may keep (default 256 MiB).
     public var tileCacheBytes = DecodedTileCache.defaultBudgetBytes
+    /// Opens files SlideMIL cannot check beforehand (not TIFF, or NDPI over 4 GiB) in a child
+    /// process first; nil (default) opens them directly.
+    public var probe: ChildProcessSlideProbe?
 
     /// Defaults: direct reader, reduced decoding, 256 MiB cache.
     public init() {}
@@ -23,7 +26,10 @@ public struct SlideReadingSettings: Sendable, Equatable {
     /// Opens `path` with the chosen reader and a cache of `tileCacheBytes`; `readers` bounds the
     /// handles kept open.
     public func open(path: String, mppOverride: MicronsPerPixel?, readers: Int) throws -> OpenedSlide {
-        try SlideOpener.open(path: path, mppOverride: mppOverride, allowDirect: directReader,
+        if let probe, FileManager.default.fileExists(atPath: path), !TIFFStructure.appliesTo(path) {
+            try probe.check(path)
+        }
+        return try SlideOpener.open(path: path, mppOverride: mppOverride, allowDirect: directReader,
                              cache: DecodedTileCache(budgetBytes: tileCacheBytes), maximumIdleHandles: max(1, readers))
     }
 

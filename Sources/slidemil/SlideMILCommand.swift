@@ -43,6 +43,7 @@ struct SlideMILCommand: ParsableCommand {
             BenchCommand.self,
             DoctorCommand.self,
             HelpMarkdownCommand.self,
+            ProbeSlideCommand.self,
         ]
     )
 

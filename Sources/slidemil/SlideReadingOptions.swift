@@ -22,6 +22,7 @@ struct SlideReadingOptions: ParsableArguments {
         settings.directReader = reader == "auto"
         settings.exactResampling = exactResampling
         settings.tileCacheBytes = tileCacheMegabytes << 20
+        settings.probe = ChildProcessSlideProbe.forThisExecutable()
         return settings
     }
 }
