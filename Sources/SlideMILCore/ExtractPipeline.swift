@@ -133,7 +133,8 @@ public enum ExtractPipeline {
 
         let points = patches.coordinates.prefix(plannedCount(patches.coordinates.count, settings)).map { Level0Point(x: $0.x, y: $0.y) }
         try AtomicFile.createFolder(destination.deletingLastPathComponent())
-        let writer = try FeatureFileWriter(url: destination, dimension: network.configuration.outputWidth, metadata: metadata)
+        let writer = try FeatureFileWriter(url: destination, dimension: network.configuration.outputWidth, metadata: metadata,
+                                           requireFinite: true)
         let stream = TileStream(slide: slide, geometry: geometry, coordinates: Array(points), batchSize: settings.batchSize,
                                 readers: settings.readers, queueDepth: settings.queueDepth, policy: .stop)
         defer { stream.cancel() }
