@@ -133,7 +133,8 @@ public struct ExtractPipeline: SlideStage {
 
         let points = patches.coordinates.prefix(plannedCount(patches.coordinates.count, settings)).map { Level0Point(x: $0.x, y: $0.y) }
         try AtomicFile.createFolder(destination.deletingLastPathComponent())
-        let writer = try FeatureFileWriter(url: destination, dimension: network.outputWidth, metadata: metadata)
+        let writer = try FeatureFileWriter(url: destination, dimension: network.outputWidth, metadata: metadata,
+                                           requireFinite: true)
         let unchanged = StainPassThroughCounter()
         let stain = settings.stain.map { normalization in { @Sendable (tile: RGBImage) in unchanged.apply(normalization, to: tile) } }
         let stream = TileStream(slide: slide, geometry: geometry, coordinates: Array(points), batchSize: settings.batchSize,

@@ -48,7 +48,8 @@ public enum IDXFile {
         let count = Int(readBigEndian(bytes, at: 4))
         let rows = Int(readBigEndian(bytes, at: 8))
         let columns = Int(readBigEndian(bytes, at: 12))
-        guard rows > 0, columns > 0, rows * columns <= 1 << 20 else {
+        // Each side is checked first: two 32-bit sides can overflow their product.
+        guard rows > 0, columns > 0, rows <= 1 << 20, columns <= 1 << 20, rows * columns <= 1 << 20 else {
             throw IDXError.badDimensions(path: source, reason: "\(rows) x \(columns) images")
         }
         let expected = 16 + count * rows * columns

@@ -22,6 +22,7 @@ public final class FeatureFileWriter {
     static let chunkBytes = 256 * 1024
 
     private let temporary: URL
+    private let requireFinite: Bool
     private var file: HDF5File?
     private let features: HDF5Dataset
     private let coords: HDF5Dataset
@@ -31,10 +32,15 @@ public final class FeatureFileWriter {
     ///   (64 rows for D = 1024), which stays inside HDF5's 1 MiB chunk cache so a partly filled
     ///   chunk is never re-read. `FeatureFileBenchmarkTests` found 64- and 1024-row chunks equal
     ///   within noise, and CLAM's one-row chunks 4-8 times slower to read.
-    public init(url: URL, dimension: Int, metadata: FeatureFileMetadata, chunkRows: Int? = nil) throws {
+    ///   - requireFinite: refuse NaN and infinite values (`append` throws `StoreError.nonFinite`
+    ///     and the file is discarded). Extraction sets it, so a slide whose features are not finite
+    ///     fails instead of being marked done; off, the writer stores any value (e.g. to reproduce
+    ///     files made by other tools).
+    public init(url: URL, dimension: Int, metadata: FeatureFileMetadata, chunkRows: Int? = nil, requireFinite: Bool = false) throws {
         precondition(dimension > 0, "feature dimension must be positive")
         self.url = url
         self.dimension = dimension
+        self.requireFinite = requireFinite
         let scratch = try AtomicFile.begin(url)
         temporary = scratch
         do {
@@ -59,7 +65,7 @@ public final class FeatureFileWriter {
 
     /// Appends one batch: `features` holds `coordinates.count` rows of `dimension` values, row-major.
     /// - Throws: `StoreError.unexpectedLayout` when the counts disagree; `StoreError.nonFinite`
-    ///   for a NaN or infinite value (the file is then discarded: it would poison training);
+    ///   for a NaN or infinite value under `requireFinite` (the file is then discarded);
     ///   `StoreError.writeFailed` or `.hdf5` on I/O failure.
     public func append(features batch: [Float], coordinates: [PatchCoordinate]) throws {
         guard file != nil else { throw StoreError.writeFailed(path: url.path, reason: "append after finish or discard") }
@@ -67,7 +73,7 @@ public final class FeatureFileWriter {
             throw StoreError.unexpectedLayout(path: url.path, object: "features",
                                               problem: "needs \(coordinates.count) x \(dimension) values; \(batch.count) were given")
         }
-        if let bad = batch.firstIndex(where: { !$0.isFinite }) {
+        if requireFinite, let bad = batch.firstIndex(where: { !$0.isFinite }) {
             let row = bad / dimension, corner = coordinates[row]
             discard()
             throw StoreError.nonFinite(path: url.path, object: "features", row: count + row,

@@ -72,6 +72,10 @@ public struct HDF5AttributeSet {
                 throw StoreError.unexpectedLayout(path: path, object: "\(objectName)@\(name)", problem: "has rank \(rank); only scalars and 1-D attributes are read")
             }
             let count = Int(H5Sget_simple_extent_npoints(space))
+            // Attributes are small metadata; a damaged file may claim any count.
+            guard (0...(1 << 20)).contains(count) else {
+                throw StoreError.unexpectedLayout(path: path, object: "\(objectName)@\(name)", problem: "claims \(count) values")
+            }
             switch HDF5ElementType(typeID: fileType) {
             case .signedInteger, .unsignedInteger:
                 var values = [Int64](repeating: 0, count: count)
@@ -154,6 +158,9 @@ public struct HDF5AttributeSet {
         let memoryType = H5Tcopy(fileType)
         defer { H5Tclose(memoryType) }
         let size = Int(H5Tget_size(fileType))
+        guard (1...(1 << 20)).contains(size) else {
+            throw StoreError.unexpectedLayout(path: path, object: "\(objectName)@\(name)", problem: "claims strings of \(size) bytes")
+        }
         let spacePadded = H5Tget_strpad(fileType) == H5T_STR_SPACEPAD
         var bytes = [UInt8](repeating: 0, count: size * count)
         guard H5Aread(attribute, memoryType, &bytes) >= 0 else { throw failure("read attribute", name) }

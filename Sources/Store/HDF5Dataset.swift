@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 
 /// One numeric dataset of rank 1 or 2 in an open `HDF5File`.
 ///
@@ -81,8 +82,10 @@ public final class HDF5Dataset: @unchecked Sendable {
             guard range.lowerBound >= 0, range.upperBound <= rows else {
                 throw StoreError.unexpectedLayout(path: path, object: name, problem: "has \(rows) rows; rows \(range) were requested")
             }
-            let rowWidth = shape.dropFirst().reduce(1, *)
-            var values = [Element](repeating: 0, count: range.count * rowWidth)
+            let count = try Self.elementCount(rows: range.count, shape: shape, elementSize: MemoryLayout<Element>.size) {
+                StoreError.unexpectedLayout(path: path, object: name, problem: $0)
+            }
+            var values = [Element](repeating: 0, count: count)
             if values.isEmpty { return values }
             let status: herr_t
             if shape.isEmpty {
@@ -95,6 +98,22 @@ public final class HDF5Dataset: @unchecked Sendable {
             guard status >= 0 else { throw StoreError.hdf5(path: path, object: name, operation: "read rows \(range) of") }
             return values
         }
+    }
+
+    /// The element count of `rows` rows of a dataset of `shape`, refusing counts that overflow or
+    /// would need more than half of this machine's memory (a damaged file can claim any extent).
+    static func elementCount(rows: Int, shape: [Int], elementSize: Int, problem: (String) -> StoreError) throws -> Int {
+        var count = rows
+        for extent in shape.dropFirst() {
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow else { throw problem("has shape \(shape), too large to read") }
+            count = product
+        }
+        let limit = Int(min(ProcessInfo.processInfo.physicalMemory / 2, UInt64(Int.max))) / max(elementSize, 1)
+        guard count <= limit else {
+            throw problem("has shape \(shape): \(rows) rows need \(count * elementSize) bytes, more than half of this machine's memory; is the file damaged?")
+        }
+        return count
     }
 
     /// Overwrites the whole dataset with `values` (row-major; count must match the extent).

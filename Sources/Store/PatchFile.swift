@@ -112,6 +112,14 @@ public struct PatchFile: Equatable, Sendable {
         } else {
             throw StoreError.missingAttribute(path: path, object: "coords", attribute: "downsample")
         }
+        // Damaged or hand-made files: keep every later conversion to Int in range.
+        guard (1...(1 << 20)).contains(patchSize) else {
+            throw StoreError.unexpectedLayout(path: path, object: "coords@patch_size", problem: "is \(patchSize); expected 1 to \(1 << 20)")
+        }
+        guard [downsample.x, downsample.y].allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1e6 }) else {
+            throw StoreError.unexpectedLayout(path: path, object: "coords@downsample",
+                                              problem: "is (\(downsample.x), \(downsample.y)); it must be positive and finite")
+        }
         let footprint = attributes["patch_size_level0"]?.integerValue.map(Int.init)
             ?? Int((Double(patchSize) * downsample.x).rounded())
 

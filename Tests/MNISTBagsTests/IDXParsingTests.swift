@@ -46,3 +46,13 @@ final class IDXParsingTests: XCTestCase {
         XCTAssertThrowsError(try Gzip.decompress(Array("plain text".utf8)))
     }
 }
+
+/// Found by the seeded mutation tests: two 32-bit sides whose product overflows used to trap.
+final class IDXOverflowTests: XCTestCase {
+    func testHugeSidesAreAnErrorNotATrap() {
+        let header: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
+        XCTAssertThrowsError(try IDXFile.parseImages(header, source: "x.idx3")) { error in
+            XCTAssertFalse("\(error)".contains("\n"))
+        }
+    }
+}

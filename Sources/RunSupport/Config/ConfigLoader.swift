@@ -47,7 +47,7 @@ public enum ConfigLoader {
             do {
                 overlay = try Yams.compose(yaml: text)
             } catch {
-                throw ConfigError.invalidYAML(source: file.path, reason: "\(error)")
+                throw ConfigError.invalidYAML(source: file.path, reason: oneLine(error))
             }
             if let overlay {
                 tree = try merge(overlay, into: tree, source: file.lastPathComponent, path: [])
@@ -61,6 +61,13 @@ public enum ConfigLoader {
         } catch let error as DecodingError {
             throw ConfigError.invalidValue(source: file?.lastPathComponent ?? "config", reason: describe(error))
         }
+    }
+
+    /// Yams' message on one line: its position and problem, without the quoted excerpt and caret
+    /// it appends on further lines.
+    static func oneLine(_ error: Error) -> String {
+        let lines = "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        return lines.prefix(2).map { $0.hasSuffix(":") ? String($0.dropLast()) : $0 }.joined(separator: "; ")
     }
 
     /// The YAML text of a configuration, e.g. to record the effective settings of a run.
