@@ -41,7 +41,7 @@ public final class OutputFolderLock: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw OutputFolderLockError.cannotLock(folder: folder.path, reason: error.localizedDescription)
+            throw OutputFolderLockError.cannotLock(folder: folder.path, reason: FileSystemErrorText.reason(error))
         }
         let path = folder.appendingPathComponent(Self.fileName).path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)

@@ -1,6 +1,6 @@
 import Foundation
 import SlideIO
-import SlideMILCore
+import RunSupport
 import XCTest
 
 /// A file that crashes or hangs the child process fails alone, with a reason; one whose child

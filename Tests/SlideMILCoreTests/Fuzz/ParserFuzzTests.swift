@@ -1,7 +1,8 @@
 import Foundation
 import MNISTBags
 import NN
-import SlideMILCore
+import Pipeline
+import RunSupport
 import Store
 import Tensor
 import XCTest
@@ -110,7 +111,7 @@ final class ParserFuzzTests: XCTestCase {
             let csv = file.appendingPathExtension("csv")
             try? FileManager.default.removeItem(at: csv)
             try FileManager.default.copyItem(at: file, to: csv)
-            _ = try TileInput.resolve(csv.path)
+            _ = try SlideEntry.resolve(csv.path)
         }
     }
 
