@@ -27,11 +27,15 @@ let package = Package(
         // Engine: tensors (and the BLAS core selection), layers, models.
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "NN", dependencies: ["Tensor"]),
-        .target(name: "Backbones", dependencies: ["NN"]),
+        .target(name: "Transformer", dependencies: ["NN", "Tensor"]),
+        .target(name: "Backbones", dependencies: ["NN", "Transformer"]),
         .target(name: "MIL", dependencies: ["NN"]),
+        .target(name: "MILHeads", dependencies: ["MIL", "NN"]),
+        .target(name: "MILTasks", dependencies: ["MILHeads", "MIL", "NN"]),
 
         // Slides, tiles and files.
         .target(name: "SlideIO", dependencies: ["COpenSlide", "CTIFF", "CTIFFMessages", "CTurboJPEG"]),
+        .target(name: "SlideSynthesis", dependencies: ["SlideIO", "CTIFF"]),
         .target(name: "Tiling", dependencies: ["SlideIO", "Tensor"]),
         .target(name: "Store", dependencies: ["CHDF5"]),
         .target(name: "Heatmap", dependencies: ["CPNG"]),
@@ -62,13 +66,13 @@ let package = Package(
         ),
 
         // Synthetic slides, the MNIST-bags validation run, the demo, benchmarks, diagnostics.
-        .target(name: "Synth", dependencies: ["RunSupport", "SlideIO"]),
+        .target(name: "Synth", dependencies: ["RunSupport", "SlideIO", "SlideSynthesis"]),
         .target(
             name: "MNISTRun",
             dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "Tensor", "Heatmap", "Store"]
         ),
         .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TrainStage", "MIL", "Store"]),
-        .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
+        .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "SlideSynthesis", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
         .target(name: "Diagnostics", dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "CTurboJPEG", "SlideIO"]),
 
         .executableTarget(
@@ -85,11 +89,11 @@ let package = Package(
             dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5"]
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Transformer"]),
         .testTarget(name: "BackbonesTests", dependencies: ["Backbones"]),
-        .testTarget(name: "MILTests", dependencies: ["MIL"]),
-        .testTarget(name: "SlideIOTests", dependencies: ["SlideIO"]),
-        .testTarget(name: "TilingTests", dependencies: ["Tiling"]),
+        .testTarget(name: "MILTests", dependencies: ["MIL", "MILHeads", "MILTasks"]),
+        .testTarget(name: "SlideIOTests", dependencies: ["SlideIO", "SlideSynthesis"]),
+        .testTarget(name: "TilingTests", dependencies: ["Tiling", "SlideSynthesis"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "HeatmapTests", dependencies: ["Heatmap"]),
         .testTarget(name: "MNISTBagsTests", dependencies: ["MNISTBags", "Tensor"]),
@@ -97,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "SlideMILCoreTests",
             dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
-                           "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "Backbones", "SlideIO",
+                           "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "Backbones", "SlideIO", "SlideSynthesis",
                            "Tiling", "Store", "Heatmap"]
         ),
         // Runs the built `slidemil` (no module dependency: it tests the executable, e.g. that

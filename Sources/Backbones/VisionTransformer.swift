@@ -1,5 +1,6 @@
 import NN
 import Tensor
+import Transformer
 
 /// One pre-norm transformer block: `x += ls1 · attn(norm1(x))`, `x += ls2 · mlp(norm2(x))`.
 struct TransformerBlock: Sendable {

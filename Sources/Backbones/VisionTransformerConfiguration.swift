@@ -1,4 +1,5 @@
 import NN
+import Transformer
 
 /// What a Vision Transformer returns for each image.
 public enum TokenPooling: String, Sendable, Equatable, CaseIterable {

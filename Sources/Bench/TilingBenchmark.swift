@@ -1,5 +1,6 @@
 import Foundation
 import SlideIO
+import SlideSynthesis
 import Tiling
 
 /// `slidemil bench tiling`: the tissue tiles of an Aperio-like slide read through OpenSlide,

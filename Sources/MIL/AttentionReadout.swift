@@ -6,9 +6,9 @@ import Tensor
 ///
 /// w_bi = exp(s_bi − max_j s_bj) / Σ_j exp(s_bj − max_j s_bj) over real j, 0 at padding;
 /// pooled_b = Σ_i w_bi · x_bi. O(B·Nmax·D) time, O(B·Nmax) extra memory.
-enum AttentionReadout {
+public enum AttentionReadout {
     /// Masked softmax of [B·Nmax] scores into a [B, Nmax] weight tensor.
-    static func weights(scores: [Float], mask: [Bool], bags: Int, maxInstances n: Int) -> Tensor {
+    public static func weights(scores: [Float], mask: [Bool], bags: Int, maxInstances n: Int) -> Tensor {
         var w = Tensor(shape: [bags, n])
         for b in 0..<bags {
             var top = -Float.infinity
@@ -25,7 +25,7 @@ enum AttentionReadout {
     }
 
     /// Weighted sums of rows: pooled_b = Σ_i w_bi · rows[b·Nmax + i], as [B, D].
-    static func pool(rows: Tensor, weights w: Tensor) -> Tensor {
+    public static func pool(rows: Tensor, weights w: Tensor) -> Tensor {
         let bags = w.shape[0], n = w.shape[1], d = rows.shape[1]
         var pooled = Tensor(shape: [bags, d])
         for b in 0..<bags {
@@ -41,7 +41,7 @@ enum AttentionReadout {
 
     /// Backward of `pool` and `weights`: returns dScores [B·Nmax] (0 at padding) and the direct
     /// gradient of the rows, w_bi · dPooled_b, as [B·Nmax, D].
-    static func backward(pooledGradient g: Tensor, rows: Tensor, weights w: Tensor) -> (scores: [Float], rows: Tensor) {
+    public static func backward(pooledGradient g: Tensor, rows: Tensor, weights w: Tensor) -> (scores: [Float], rows: Tensor) {
         let bags = w.shape[0], n = w.shape[1], d = rows.shape[1]
         var scoreGradient = [Float](repeating: 0, count: bags * n)
         var rowGradient = Tensor(shape: rows.shape)

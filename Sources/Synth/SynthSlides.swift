@@ -1,6 +1,7 @@
 import Foundation
 import RunSupport
 import SlideIO
+import SlideSynthesis
 
 /// What `slidemil synth` makes: one synthetic slide, or a batch of them with a labels CSV.
 public struct SynthRequest: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import MIL
+import MILHeads
 import NN
 import Tensor
 

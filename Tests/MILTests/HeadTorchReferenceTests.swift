@@ -1,5 +1,6 @@
 import Foundation
 import MIL
+import MILHeads
 import NN
 import Tensor
 import XCTest

@@ -1,5 +1,6 @@
 import Foundation
 import MIL
+import MILTasks
 import NN
 import Tensor
 import XCTest

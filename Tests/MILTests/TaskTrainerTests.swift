@@ -1,5 +1,7 @@
 import Foundation
 import MIL
+import MILHeads
+import MILTasks
 import NN
 import Tensor
 import XCTest

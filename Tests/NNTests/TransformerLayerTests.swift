@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Tensor
+import Transformer
 import XCTest
 
 /// The transformer's pointwise and row-wise kernels against double-precision formulas, over

@@ -1,4 +1,5 @@
 import SlideIO
+import SlideSynthesis
 import XCTest
 
 /// A pyramid with an Aperio-style description and a label image opens as OpenSlide's "aperio"

@@ -1,4 +1,5 @@
 import SlideIO
+import SlideSynthesis
 import XCTest
 
 /// The writer's files, read back through OpenSlide.

@@ -1,5 +1,6 @@
 import Foundation
 import SlideIO
+import SlideSynthesis
 import XCTest
 
 /// The committed sample slides open through OpenSlide and agree with their ground truth.

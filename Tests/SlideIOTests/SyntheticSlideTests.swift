@@ -1,5 +1,6 @@
 import Foundation
 import SlideIO
+import SlideSynthesis
 import XCTest
 
 /// The synthetic slide generator: determinism, tile independence and agreement with its truth.

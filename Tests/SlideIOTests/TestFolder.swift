@@ -1,5 +1,6 @@
 import Foundation
 import SlideIO
+import SlideSynthesis
 
 /// A fresh folder under the system temp directory, removed by `remove()`.
 struct TestFolder {

@@ -1,5 +1,6 @@
 import Foundation
 import SlideIO
+import SlideSynthesis
 import Synth
 import XCTest
 

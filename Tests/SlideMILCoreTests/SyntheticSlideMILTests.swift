@@ -2,6 +2,7 @@ import Foundation
 import HeatmapStage
 import Pipeline
 import SlideIO
+import SlideSynthesis
 import Store
 import Synth
 import XCTest

@@ -1,5 +1,6 @@
 import XCTest
 import SlideIO
+import SlideSynthesis
 import Tiling
 
 /// Segmentation and tiling of the committed sample slides (tiled pyramidal TIFFs read through

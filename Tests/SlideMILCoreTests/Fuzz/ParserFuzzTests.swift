@@ -128,7 +128,7 @@ final class ParserFuzzTests: XCTestCase {
                                                   mpp: 0.5, targetMPP: 0.5, producerVersion: "t", configHash: "c"),
                       coordinates: (0..<40).map { PatchCoordinate(x: 256 * ($0 % 8), y: 256 * ($0 / 8)) }).write(to: patches)
         let features = folder.appendingPathComponent("features.h5")
-        let writer = try FeatureFileWriter(url: features, dimension: 8, metadata: FeatureFileMetadata(backbone: "resnet18", tileSize: 224))
+        let writer = try FeatureFileWriter(url: features, dimension: 8, metadata: FeatureFileMetadata(backbone: "resnet18", inputSize: 224))
         try writer.append(features: (0..<80).map(Float.init), coordinates: (0..<10).map { PatchCoordinate(x: $0, y: 0) })
         try writer.finish()
         let attention = folder.appendingPathComponent("attention.h5")

@@ -1,0 +1,67 @@
+import Foundation
+import NN
+import Tensor
+
+/// The pointwise nonlinearities of transformer MLPs, applied in place to large activation
+/// buffers on several threads.
+public enum TokenActivation: String, Sendable, CaseIterable {
+    /// GELU with the exact error function, `x · Φ(x) = x/2 · (1 + erf(x/√2))` (PyTorch's default
+    /// `nn.GELU()`, used by timm's ViTs; not the tanh approximation).
+    case gelu
+    /// SiLU (swish), `x · σ(x) = x / (1 + e^−x)`.
+    case silu
+
+    /// f(x) for one value.
+    @inlinable
+    public func callAsFunction(_ x: Float) -> Float {
+        switch self {
+        case .gelu: return 0.5 * x * (1 + erf(x * 0.70710678118654752))
+        case .silu: return x / (1 + VectorMath.exp(-x))
+        }
+    }
+
+    /// f on 16 lanes.
+    @inlinable
+    func vector(_ x: VectorMath.Vector) -> VectorMath.Vector {
+        switch self {
+        case .gelu:
+            var result = x
+            for lane in result.indices { result[lane] = self(x[lane]) }
+            return result
+        case .silu:
+            return x / (1 + VectorMath.exp(-x))
+        }
+    }
+
+    /// Applies f in place to `count` values at `data`, on up to `workers` threads.
+    public func apply(_ data: UnsafeMutablePointer<Float>, count: Int, workers: Int = ParallelFor.workerCount) {
+        let activation = self
+        ParallelFor.run(count, workers: workers, minimumPerChunk: 1 << 14) { range in
+            VectorMath.transform(data + range.lowerBound, count: range.count,
+                                 vector: { activation.vector($0) }, scalar: { activation($0) })
+        }
+    }
+
+    /// The gated half of a packed SwiGLU (timm's `SwiGLUPacked`, `GluMlp` with the gate first):
+    /// each row of `2·half` values `[a | b]` becomes `f(a) · b` in its first `half` columns (the
+    /// second half is left as is). Rows are `stride` apart.
+    public func applyGated(_ data: UnsafeMutablePointer<Float>, rows: Int, half: Int, stride: Int,
+                           workers: Int = ParallelFor.workerCount) {
+        let activation = self
+        let lanes = VectorMath.Vector.scalarCount
+        ParallelFor.run(rows, workers: workers, minimumPerChunk: 4) { range in
+            for row in range {
+                let gate = data + row * stride, value = gate + half
+                var index = 0
+                while index + lanes <= half {
+                    VectorMath.store(activation.vector(VectorMath.load(gate + index)) * VectorMath.load(value + index), gate + index)
+                    index += lanes
+                }
+                while index < half {
+                    gate[index] = activation(gate[index]) * value[index]
+                    index += 1
+                }
+            }
+        }
+    }
+}
