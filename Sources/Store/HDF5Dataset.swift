@@ -82,7 +82,10 @@ public final class HDF5Dataset: @unchecked Sendable {
             guard range.lowerBound >= 0, range.upperBound <= rows else {
                 throw StoreError.unexpectedLayout(path: path, object: name, problem: "has \(rows) rows; rows \(range) were requested")
             }
-            let count = try Self.elementCount(rows: range.count, shape: shape, elementSize: MemoryLayout<Element>.size) {
+            let storedBytes = Int(clamping: H5Dget_storage_size(id))
+            try requireStorage(storedBytes, shape: shape, id: id)
+            let count = try Self.elementCount(rows: range.count, shape: shape, elementSize: MemoryLayout<Element>.size,
+                                              storedBytes: storedBytes) {
                 StoreError.unexpectedLayout(path: path, object: name, problem: $0)
             }
             var values = [Element](repeating: 0, count: count)
@@ -100,18 +103,47 @@ public final class HDF5Dataset: @unchecked Sendable {
         }
     }
 
-    /// The element count of `rows` rows of a dataset of `shape`, refusing counts that overflow or
-    /// would need more than half of this machine's memory (a damaged file can claim any extent).
-    static func elementCount(rows: Int, shape: [Int], elementSize: Int, problem: (String) -> StoreError) throws -> Int {
+    /// For contiguous and compact datasets, which HDF5 reads without checking: the stored bytes
+    /// must cover the shape (a damaged header can claim more, and HDF5 then reads past its buffer).
+    private func requireStorage(_ storedBytes: Int, shape: [Int], id: hid_t) throws {
+        let properties = H5Dget_create_plist(id)
+        guard properties >= 0 else { throw StoreError.hdf5(path: path, object: name, operation: "read the layout of") }
+        let layout = H5Pget_layout(properties)
+        H5Pclose(properties)
+        // Contiguous storage not yet allocated (0 bytes) reads as fill values.
+        guard layout == H5D_COMPACT || (layout == H5D_CONTIGUOUS && storedBytes > 0) else { return }
+        let type = H5Dget_type(id)
+        guard type >= 0 else { throw StoreError.hdf5(path: path, object: name, operation: "get the type of") }
+        let typeSize = Int(H5Tget_size(type))
+        H5Tclose(type)
+        var needed = typeSize
+        for extent in shape {
+            let (product, overflow) = needed.multipliedReportingOverflow(by: extent)
+            needed = overflow ? Int.max : product
+        }
+        guard storedBytes >= needed else {
+            throw StoreError.unexpectedLayout(path: path, object: name,
+                                              problem: "has shape \(shape) but stores only \(storedBytes) of \(needed) bytes; is the file damaged?")
+        }
+    }
+
+    /// The element count of `rows` rows of a dataset of `shape`, refusing what a damaged file can
+    /// claim: counts that overflow, more than half of this machine's memory, or more than 64 times
+    /// the bytes the dataset stores (compression of features and coordinates stays far below;
+    /// 1 GiB is always allowed).
+    static func elementCount(rows: Int, shape: [Int], elementSize: Int, storedBytes: Int,
+                             problem: (String) -> StoreError) throws -> Int {
         var count = rows
         for extent in shape.dropFirst() {
             let (product, overflow) = count.multipliedReportingOverflow(by: extent)
             guard !overflow else { throw problem("has shape \(shape), too large to read") }
             count = product
         }
-        let limit = Int(min(ProcessInfo.processInfo.physicalMemory / 2, UInt64(Int.max))) / max(elementSize, 1)
-        guard count <= limit else {
-            throw problem("has shape \(shape): \(rows) rows need \(count * elementSize) bytes, more than half of this machine's memory; is the file damaged?")
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: max(elementSize, 1))
+        let memoryLimit = Int(min(ProcessInfo.processInfo.physicalMemory / 2, UInt64(Int.max)))
+        let storageLimit = max(1 << 30, storedBytes.multipliedReportingOverflow(by: 64).overflow ? Int.max : storedBytes * 64)
+        guard !overflow, bytes <= min(memoryLimit, storageLimit) else {
+            throw problem("has shape \(shape) but stores \(storedBytes) bytes; reading \(rows) rows would need far more memory; is the file damaged?")
         }
         return count
     }
