@@ -20,7 +20,11 @@ extension VisionTransformer {
         try checkNames(of: reader.archive, expected: naming.expectedStoredParameters(configuration), isIgnored: naming.isIgnored)
         var parameters: [String: Tensor] = [:]
         for (name, shape) in configuration.expectedParameters.sorted(by: { $0.key < $1.key }) {
-            let parts = try naming.sources(of: name).map { try reader.tensor(named: $0) }
+            let parts = try naming.sources(of: name).map { source in
+                let tensor = try reader.tensor(named: source)
+                try WeightValueCheck.check(tensor, named: source, file: reader.archive.file)
+                return tensor
+            }
             parameters[name] = parts.count == 1 ? parts[0] : Tensor(shape: shape, storage: parts.flatMap(\.storage))
         }
         return VisionTransformer(configuration, parameters: parameters, workers: workers)

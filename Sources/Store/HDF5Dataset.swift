@@ -108,14 +108,18 @@ public final class HDF5Dataset: @unchecked Sendable {
     private func requireStorage(_ storedBytes: Int, shape: [Int], id: hid_t) throws {
         let properties = H5Dget_create_plist(id)
         guard properties >= 0 else { throw StoreError.hdf5(path: path, object: name, operation: "read the layout of") }
+        defer { H5Pclose(properties) }
         let layout = H5Pget_layout(properties)
-        H5Pclose(properties)
-        // Contiguous storage not yet allocated (0 bytes) reads as fill values.
-        guard layout == H5D_COMPACT || (layout == H5D_CONTIGUOUS && storedBytes > 0) else { return }
         let type = H5Dget_type(id)
         guard type >= 0 else { throw StoreError.hdf5(path: path, object: name, operation: "get the type of") }
         let typeSize = Int(H5Tget_size(type))
         H5Tclose(type)
+        if layout == H5D_CHUNKED {
+            try requireWholeChunks(properties, typeSize: typeSize, rank: shape.count, id: id)
+            return
+        }
+        // Contiguous storage not yet allocated (0 bytes) reads as fill values.
+        guard layout == H5D_COMPACT || (layout == H5D_CONTIGUOUS && storedBytes > 0) else { return }
         var needed = typeSize
         for extent in shape {
             let (product, overflow) = needed.multipliedReportingOverflow(by: extent)
@@ -124,6 +128,33 @@ public final class HDF5Dataset: @unchecked Sendable {
         guard storedBytes >= needed else {
             throw StoreError.unexpectedLayout(path: path, object: name,
                                               problem: "has shape \(shape) but stores only \(storedBytes) of \(needed) bytes; is the file damaged?")
+        }
+    }
+
+    /// For unfiltered chunked datasets (what SlideMIL, CLAM and TRIDENT write): every stored chunk
+    /// must hold a whole chunk, or HDF5 copies past its chunk buffer. Checked for the first 64
+    /// chunks (HDF5 1.10 finds chunk i by walking the index, so the cost grows with the square),
+    /// which covers patch, attention and coordinate datasets of up to 262 144 tiles whole.
+    private func requireWholeChunks(_ properties: hid_t, typeSize: Int, rank: Int, id: hid_t) throws {
+        guard H5Pget_nfilters(properties) == 0, rank > 0 else { return }
+        var chunk = [hsize_t](repeating: 0, count: rank)
+        guard H5Pget_chunk(properties, Int32(rank), &chunk) == Int32(rank) else {
+            throw StoreError.unexpectedLayout(path: path, object: name, problem: "has an unreadable chunk shape")
+        }
+        let chunkBytes = chunk.reduce(UInt64(typeSize)) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        let space = H5Dget_space(id)
+        guard space >= 0 else { throw StoreError.hdf5(path: path, object: name, operation: "get the shape of") }
+        defer { H5Sclose(space) }
+        var count: hsize_t = 0
+        guard H5Dget_num_chunks(id, space, &count) >= 0 else {
+            throw StoreError.unexpectedLayout(path: path, object: name, problem: "has an unreadable chunk index")
+        }
+        for index in 0..<min(count, 64) {
+            var size: hsize_t = 0
+            guard H5Dget_chunk_info(id, space, index, nil, nil, nil, &size) >= 0, size == chunkBytes else {
+                throw StoreError.unexpectedLayout(path: path, object: name,
+                                                  problem: "has chunk \(index) of \(size) bytes where \(chunkBytes) are needed; is the file damaged?")
+            }
         }
     }
 

@@ -3,9 +3,8 @@ import XCTest
 
 /// HDF5 creates a file with an int64 dataset and an attribute, and reads both back.
 final class HDF5SmokeTests: XCTestCase {
-    /// The test process shares one HDF5 with Store's tests, whose disk-full cases leave files
-    /// that HDF5 cannot close; Store asks HDF5 not to clean up at exit, which only works before
-    /// the library's first call, so a suite that may run first asks the same.
+    /// As `Store` does: no HDF5 clean-up at exit. Whichever test touches HDF5 first decides, and
+    /// the disk-full tests leave files HDF5 cannot close (it would crash in its exit handler).
     override class func setUp() {
         super.setUp()
         H5dont_atexit()

@@ -11,7 +11,7 @@ import XCTest
 /// few thousand mutants of a valid file and must either succeed or throw an error that prints as
 /// one line; a crash or a hang fails the suite. Iterations are fixed so the suite stays fast:
 /// safetensors 2 x 600, IDX 2 x 2000, labels/slide-list CSV 1500, slides CSV 400, YAML config
-/// 400, patch/feature/attention HDF5 4 x 150 (about 15 s together on one idle core).
+/// 400, patch/feature/attention HDF5 4 x 150 (about 10 s together).
 final class ParserFuzzTests: XCTestCase {
     /// Multiplies every iteration count (set SLIDEMIL_FUZZ_SCALE to search longer; set
     /// SLIDEMIL_FUZZ_SEED to shift every seed and explore other mutants).
