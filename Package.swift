@@ -19,9 +19,14 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // oneDNN ships no pkg-config file in Debian; its header and library are on the default paths.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+
+        // Register-only FMA loops per instruction set (the machine's measured peak for benchmarks).
+        .target(name: "CPUPeak"),
 
         // Engine: tensors, layers, models.
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL"]),
         .target(name: "NN", dependencies: ["Tensor"]),
         .target(name: "Backbones", dependencies: ["NN"]),
         .target(name: "MIL", dependencies: ["NN"]),
@@ -42,7 +47,7 @@ let package = Package(
             name: "SlideMILCore",
             dependencies: [
                 "COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5",
-                "Tensor", "NN", "Backbones", "MIL", "SlideIO", "Tiling", "Store", "Heatmap", "MNISTBags",
+                "Tensor", "NN", "Backbones", "MIL", "SlideIO", "Tiling", "Store", "Heatmap", "MNISTBags", "CPUPeak",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

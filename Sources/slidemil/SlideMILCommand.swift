@@ -1,5 +1,6 @@
 import ArgumentParser
 import SlideMILCore
+import Tensor
 
 @main
 struct SlideMILCommand: ParsableCommand {
@@ -45,6 +46,7 @@ struct SlideMILCommand: ParsableCommand {
 
     /// Selects OpenBLAS kernels (possibly re-executing the process) before any command runs.
     static func main() {
+        OpenMPWaitPolicy.applyAtStartup()
         BLASCoreSelection.applyAtStartup()
         main(nil)
     }
