@@ -1,17 +1,14 @@
 import Tensor
 
 extension Conv2d {
-    /// After a oneDNN forward: oneDNN's input and weight gradients, accumulated into the
-    /// parameters' gradients. After the patch path, with G = dLoss/dOutput in channel-major form
-    /// [Cout, N·P] and X the cached patch matrix: dWeight += G·Xᵀ, dBias += row sums of G,
-    /// dInput = fold(Wᵀ·G).
+    /// With G = dLoss/dOutput in channel-major form [Cout, N·P] and X the cached patch matrix:
+    /// dWeight += G·Xᵀ, dBias += row sums of G, dInput = fold(Wᵀ·G).
     public func backward(_ outputGradient: Tensor) -> Tensor {
         guard let g = cachedGeometry else {
             preconditionFailure("Conv2d.backward called without a training-mode forward")
         }
         precondition(outputGradient.shape == [g.batch, outputChannels, g.outputHeight, g.outputWidth],
                      "Conv2d.backward: gradient shape \(outputGradient.shape) does not match the last output")
-        if let input = cachedInput { return backwardOnDNNL(outputGradient, input: input, geometry: g) }
         let positions = g.batch * g.outputPlane
         var gradient = [Float](repeating: 0, count: outputChannels * positions)
         outputGradient.withUnsafeBufferPointer { source in
@@ -77,37 +74,6 @@ extension Conv2d {
                     Im2Col.fold(dcol.baseAddress!, geometry: g, taps: taps, into: dx.baseAddress!)
                 }
             }
-        }
-        return inputGradient
-    }
-
-    private func backwardOnDNNL(_ outputGradient: Tensor, input: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
-        var inputGradient = Tensor(shape: [g.batch, g.channels, g.height, g.width])
-        var weightGradient = [Float](repeating: 0, count: weight.value.count)
-        var biasGradient = [Float](repeating: 0, count: bias == nil ? 0 : outputChannels)
-        let passes = kernelPasses
-        outputGradient.withUnsafeBufferPointer { dy in
-            weight.value.withUnsafeBufferPointer { w in
-                inputGradient.withUnsafeMutableBufferPointer { dx in
-                    passes.backwardData(dy.baseAddress!, batch: g.batch, height: g.height, width: g.width, weights: w.baseAddress!,
-                                        into: dx.baseAddress!)
-                }
-            }
-            input.withUnsafeBufferPointer { x in
-                weightGradient.withUnsafeMutableBufferPointer { dw in
-                    biasGradient.withUnsafeMutableBufferPointer { db in
-                        passes.backwardWeights(x.baseAddress!, outputGradient: dy.baseAddress!, batch: g.batch, height: g.height,
-                                               width: g.width, weightGradient: dw.baseAddress!,
-                                               biasGradient: bias == nil ? nil : db.baseAddress!)
-                    }
-                }
-            }
-        }
-        weight.gradient.withUnsafeMutableBufferPointer { total in
-            for index in 0..<weightGradient.count { total[index] += weightGradient[index] }
-        }
-        if let bias {
-            for o in 0..<outputChannels { bias.gradient.storage[o] += biasGradient[o] }
         }
         return inputGradient
     }

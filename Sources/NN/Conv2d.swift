@@ -4,13 +4,12 @@ import Tensor
 /// zero padding on both axes, dilation 1 and groups 1.
 ///
 /// Parameters: `weight` [Cout, Cin, k, k], optional `bias` [Cout].
-/// Forward and backward run on oneDNN's convolutions over the plain NCHW/OIHW tensors
-/// (`DNNLTrainingConvolution`: the batch is split over threads, each unfolding one image at a
-/// time, 1×1 kernels not at all); training mode caches the input for `backward` (see
-/// `Conv2d+Backward.swift`). When some kernel taps read only padding for every output (3×3
-/// kernels over 1×1 maps deep in small-image networks) those taps are dropped instead: the whole
-/// batch is unfolded into a [Cin·taps, N·OH·OW] patch matrix multiplied in one gemm by the
-/// restricted weight, and training caches the patch matrix. Complexity: 2·N·OH·OW·Cout·Cin·k²
+/// Forward unfolds the whole batch into a [Cin·k·k, N·OH·OW] patch matrix (for 1×1 stride-1
+/// unpadded kernels a channel-major copy of the input, no unfolding) and does one gemm, so small
+/// images in large batches still make one large, BLAS-friendly product. Training mode caches the
+/// patch matrix for `backward` (see `Conv2d+Backward.swift`). Kernel taps that read only padding
+/// for every output (3×3 kernels over 1×1 maps deep in small-image networks) are dropped from
+/// the product. Complexity: 2·N·OH·OW·Cout·Cin·k²
 /// flops.
 public final class Conv2d: Layer {
     public let inputChannels: Int
@@ -30,11 +29,6 @@ public final class Conv2d: Layer {
     var cachedTaps: [Int]?
     var reducedWeight: [Float] = []
     private var outputScratch: [Float] = []
-    /// The input of the last training-mode forward that ran on oneDNN (nil after the patch path).
-    var cachedInput: Tensor?
-    /// oneDNN's passes for this layer's shape, built on first use.
-    lazy var kernelPasses = DNNLTrainingConvolution(inputChannels: inputChannels, outputChannels: outputChannels,
-                                                    kernel: kernel, stride: stride, padding: padding, hasBias: bias != nil)
 
     /// A convolution with PyTorch's default initialisation (kaiming-uniform a = √5, bias uniform
     /// ±1/√fanIn) drawn from `generator`.
@@ -71,8 +65,6 @@ public final class Conv2d: Layer {
         let g = geometry(for: input.shape)
         let live = g.liveTaps
         let taps: [Int]? = live.count == kernel * kernel ? nil : live
-        cachedInput = nil
-        if taps == nil { return forwardOnDNNL(input, geometry: g, mode: mode) }
         let patchSize = inputChannels * (taps?.count ?? kernel * kernel)
         if let taps { restrictWeight(to: taps) }
         let columnsLength = patchSize * g.batch * g.outputPlane
@@ -118,27 +110,6 @@ public final class Conv2d: Layer {
         }
         cachedGeometry = mode == .training ? g : nil
         if mode == .inference { cachedColumns = [] }
-        return output
-    }
-
-    private func forwardOnDNNL(_ input: Tensor, geometry g: ConvolutionGeometry, mode: Mode) -> Tensor {
-        var output = Tensor(shape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
-        let passes = kernelPasses
-        input.withUnsafeBufferPointer { x in
-            weight.value.withUnsafeBufferPointer { w in
-                output.withUnsafeMutableBufferPointer { y in
-                    func run(_ b: UnsafePointer<Float>?) {
-                        passes.forward(x.baseAddress!, batch: g.batch, height: g.height, width: g.width, weights: w.baseAddress!,
-                                       bias: b, into: y.baseAddress!)
-                    }
-                    if let bias { bias.value.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
-                }
-            }
-        }
-        cachedColumns = []
-        cachedTaps = nil
-        cachedInput = mode == .training ? input : nil
-        cachedGeometry = mode == .training ? g : nil
         return output
     }
 

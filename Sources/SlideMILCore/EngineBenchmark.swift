@@ -51,7 +51,6 @@ public struct EngineBenchmark {
     public mutating func run() {
         BLAS.threadCount = options.threads
         ParallelFor.workerCount = options.threads
-        DNNL.threadsForCallingThread = options.threads
         log("OpenBLAS core \(BLAS.coreName), \(options.threads) threads; oneDNN \(DNNL.version), kernels \(DNNL.effectiveISA)"
             + (DNNL.requestedISA.map { " (SLIDEMIL_CPU_ISA=\($0))" } ?? ""))
         let avx512 = slidemil_cpu_avx512_supported() != 0 ? fmaPeak { slidemil_fma_loop_avx512($0) } : nil
