@@ -20,12 +20,17 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        // oneDNN ships no pkg-config file in Debian; its header and library are on the default paths.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         // libtiff's process-wide messages collected per thread (C, for its thread-local buffer).
         .target(name: "CTIFFMessages", dependencies: ["CTIFF"]),
 
-        // Engine: tensors (and the BLAS core selection), layers, models.
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        // Register-only FMA loops per instruction set (the machine's measured peak for benchmarks).
+        .target(name: "CPUPeak"),
+
+        // Engine: tensors (and the BLAS core selection, oneDNN convolutions), layers, models.
+        .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL"]),
         .target(name: "NN", dependencies: ["Tensor"]),
         .target(name: "Transformer", dependencies: ["NN", "Tensor"]),
         .target(name: "Backbones", dependencies: ["NN", "Transformer"]),
@@ -72,8 +77,8 @@ let package = Package(
             dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "Tensor", "Heatmap", "Store"]
         ),
         .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TrainStage", "MIL", "Store"]),
-        .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "SlideSynthesis", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
-        .target(name: "Diagnostics", dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "CTurboJPEG", "SlideIO"]),
+        .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "SlideSynthesis", "CPUPeak", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
+        .target(name: "Diagnostics", dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "CTurboJPEG", "SlideIO", "Tensor"]),
 
         .executableTarget(
             name: "slidemil",

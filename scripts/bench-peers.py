@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Peer figures for `slidemil bench engine`: the same ResNets in PyTorch (CPU) and onnxruntime.
 
-Prints one JSON object on stdout: images/s for ResNet-18/-50 eval forward at 224x224 (batch 1
+Prints one JSON object on stdout: images/s for ResNet-18, ResNet-50 and ResNet-50 truncated after
+layer3 (CLAM's feature extractor), eval forward at 224x224 (batch 1
 and 32) in both runtimes, and the MNIST ResNet-18 training-step time (batch 256, 28x28) in
 PyTorch. The networks are defined here (torchvision layout: BasicBlock/Bottleneck v1.5) so the
 script needs only torch, onnx and onnxruntime. Weights are random: speed does not depend on them.
@@ -58,15 +59,17 @@ class Bottle(nn.Module):
         return torch.relu(out + (x if self.downsample is None else self.downsample(x)))
 
 
-def resnet(depth, in_channels=3, classes=1000):
+def resnet(depth, in_channels=3, classes=1000, stages=4):
+    """torchvision ResNet; with stages=3, CLAM's truncation: layer4 and fc removed, pooled layer3."""
     block, counts = {18: (Basic, [2, 2, 2, 2]), 50: (Bottle, [3, 4, 6, 3])}[depth]
+    counts = counts[:stages]
     layers = [nn.Conv2d(in_channels, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
     cin = 64
     for stage, count in enumerate(counts):
         for index in range(count):
             layers.append(block(cin, 64 << stage, 2 if (index == 0 and stage > 0) else 1))
             cin = (64 << stage) * block.expansion
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, classes)]
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten()] + ([nn.Linear(cin, classes)] if stages == 4 else [])
     return nn.Sequential(*layers)
 
 
@@ -94,8 +97,9 @@ def main():
         result["onnxruntime"] = ort.__version__
     except ImportError:
         ort = None
-    for depth in (18, 50):
-        model = resnet(depth).eval()
+    # Names match `slidemil bench engine`'s figures; resnet50_layer3 is ResNet-50 truncated after layer3.
+    for name, depth, stages in (("resnet18", 18, 4), ("resnet50", 50, 4), ("resnet50_layer3", 50, 3)):
+        model = resnet(depth, stages=stages).eval()
         session = None
         if ort is not None:
             buffer = io.BytesIO()
@@ -110,11 +114,11 @@ def main():
             reps = args.repetitions if batch == 32 else 4 * args.repetitions
             with torch.inference_mode():
                 seconds = timed(lambda: model(x), reps)
-            result[f"torch_resnet{depth}_b{batch}_images_per_s"] = batch / seconds
+            result[f"torch_{name}_b{batch}_images_per_s"] = batch / seconds
             if session is not None:
                 feed = {"x": x.numpy()}
                 seconds = timed(lambda: session.run(None, feed), reps)
-                result[f"ort_resnet{depth}_b{batch}_images_per_s"] = batch / seconds
+                result[f"ort_{name}_b{batch}_images_per_s"] = batch / seconds
     model = resnet(18, in_channels=1, classes=10).train()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     images, labels = torch.randn(256, 1, 28, 28), torch.randint(0, 10, (256,))

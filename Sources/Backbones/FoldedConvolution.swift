@@ -4,8 +4,8 @@ import Tensor
 /// A convolution with its batch norm folded in, laid out for channels-last (NHWC) inference.
 ///
 /// Folding: s = γ/√(σ² + ε), W′ = s·W, b′ = β − μ·s (+ s·conv bias). Weights are stored
-/// [k, k, Cin, Cout] so that one gemm `patches[N·OH·OW, k·k·Cin] · W′` yields NHWC output
-/// directly; a 1×1 stride-1 convolution multiplies the input itself, with no patch copy.
+/// [k, k, Cin, Cout] and handed to a oneDNN direct convolution, which packs them once per input
+/// geometry and fuses bias, residual and ReLU into its output (no patch matrix).
 struct FoldedConvolution {
     let inputChannels: Int
     let outputChannels: Int
@@ -14,6 +14,8 @@ struct FoldedConvolution {
     let padding: Int
     let weights: [Float]
     let bias: [Float]
+    /// The oneDNN kernel, built per input geometry on first use with the weights packed for it.
+    let kernelPlan: DNNLConvolution
 
     init(convolution conv: Conv2d, batchNorm bn: BatchNorm2d?) {
         inputChannels = conv.inputChannels
@@ -43,85 +45,24 @@ struct FoldedConvolution {
         }
         weights = folded
         bias = (0..<cout).map { shift[$0] + (conv.bias?.value.storage[$0] ?? 0) * scale[$0] }
+        kernelPlan = DNNLConvolution(inputChannels: cin, outputChannels: cout, kernel: k, stride: stride, padding: padding,
+                                     weights: weights, bias: bias)
     }
 
-    var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
     var patchSize: Int { kernel * kernel * inputChannels }
 
     func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
         ((height + 2 * padding - kernel) / stride + 1, (width + 2 * padding - kernel) / stride + 1)
     }
 
-    /// output[N·OH·OW, Cout] = act(patches · W′ + b′ (+ residual)), all NHWC.
+    /// output[N, OH, OW, Cout] = act(conv(input) + b′ (+ residual)), all NHWC, on oneDNN's kernels.
     /// - Parameters:
-    ///   - columns: scratch of at least N·OH·OW·k·k·Cin floats (unused for pointwise kernels).
     ///   - residual: NHWC tensor of the output's shape added before the activation, or nil.
-    ///   - workers: threads for the patch copy and epilogue (gemm threads are OpenBLAS's).
+    ///   - context: the calling thread's oneDNN stream and scratchpad.
     func apply(_ input: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
-               into output: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
-               residual: UnsafePointer<Float>?, relu: Bool, workers: Int) {
-        let (oh, ow) = outputSize(height: height, width: width)
-        let rows = batch * oh * ow
-        let patches: UnsafePointer<Float>
-        if isPointwise {
-            patches = input
-        } else {
-            unfold(input, batch: batch, height: height, width: width, into: columns, workers: workers)
-            patches = UnsafePointer(columns)
-        }
-        weights.withUnsafeBufferPointer { w in
-            BLAS.gemm(m: rows, n: outputChannels, k: patchSize, a: patches, lda: patchSize,
-                      b: w.baseAddress!, ldb: outputChannels, c: output, ldc: outputChannels)
-        }
-        let cout = outputChannels
-        bias.withUnsafeBufferPointer { b in
-            let b = b.baseAddress!
-            ParallelFor.run(rows, workers: workers, minimumPerChunk: 64) { range in
-                // Branch-free inner loops so the compiler vectorises them.
-                for row in range {
-                    let line = output + row * cout
-                    switch (residual, relu) {
-                    case (let residual?, true):
-                        let shortcut = residual + row * cout
-                        for o in 0..<cout { line[o] = max(line[o] + b[o] + shortcut[o], 0) }
-                    case (let residual?, false):
-                        let shortcut = residual + row * cout
-                        for o in 0..<cout { line[o] = line[o] + b[o] + shortcut[o] }
-                    case (nil, true):
-                        for o in 0..<cout { line[o] = max(line[o] + b[o], 0) }
-                    case (nil, false):
-                        for o in 0..<cout { line[o] += b[o] }
-                    }
-                }
-            }
-        }
-    }
-
-    /// NHWC patch matrix: one row per output position, taps ordered (ky, kx, c); each tap copies
-    /// Cin contiguous channels, padding taps are zero.
-    private func unfold(_ input: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
-                        into columns: UnsafeMutablePointer<Float>, workers: Int) {
-        let (oh, ow) = outputSize(height: height, width: width)
-        let cin = inputChannels, k = kernel, rowLength = patchSize
-        ParallelFor.run(batch * oh, workers: workers, minimumPerChunk: 2) { range in
-            for line in range {
-                let n = line / oh, oy = line % oh
-                for ox in 0..<ow {
-                    var destination = columns + (line * ow + ox) * rowLength
-                    for ky in 0..<k {
-                        let iy = oy * stride - padding + ky
-                        for kx in 0..<k {
-                            let ix = ox * stride - padding + kx
-                            if iy >= 0 && iy < height && ix >= 0 && ix < width {
-                                destination.update(from: input + ((n * height + iy) * width + ix) * cin, count: cin)
-                            } else {
-                                destination.update(repeating: 0, count: cin)
-                            }
-                            destination += cin
-                        }
-                    }
-                }
-            }
-        }
+               into output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool,
+               context: DNNLExecutionContext) {
+        kernelPlan.run(input, batch: batch, height: height, width: width, into: output, residual: residual, relu: relu,
+                       context: context)
     }
 }

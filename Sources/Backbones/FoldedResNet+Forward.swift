@@ -46,7 +46,7 @@ extension FoldedResNet {
             }
         }
         stem.apply(buffers[0], batch: batch, height: height, width: width, into: buffers[1],
-                   columns: workspace.columns, residual: nil, relu: true, workers: workers)
+                   residual: nil, relu: true, context: workspace.context)
         var (h, w) = stem.outputSize(height: height, width: width)
         var c = stem.outputChannels
         let (ph, pw) = ((h + 2 - 3) / 2 + 1, (w + 2 - 3) / 2 + 1)
@@ -56,29 +56,31 @@ extension FoldedResNet {
             let (x, t1, t2, shortcutBuffer) = (buffers[0], buffers[1], buffers[2], buffers[3])
             var residual = UnsafePointer(x)
             if let downsample = block.downsample {
-                downsample.apply(x, batch: batch, height: h, width: w, into: shortcutBuffer, columns: workspace.columns,
-                                 residual: nil, relu: false, workers: workers)
+                downsample.apply(x, batch: batch, height: h, width: w, into: shortcutBuffer, residual: nil, relu: false,
+                                 context: workspace.context)
                 residual = UnsafePointer(shortcutBuffer)
             }
             var current = UnsafePointer(x)
             var (bh, bw) = (h, w)
             let free = [t1, t2]
+            // The last convolution adds onto the residual where it lies (the block input, which no
+            // later convolution of the block reads, or the projection), so it needs no copy.
+            let blockOutput = block.downsample == nil ? x : shortcutBuffer
             for (index, conv) in block.convolutions.enumerated() {
-                let target = free[index % 2]
                 let isLast = index == block.convolutions.count - 1
-                conv.apply(current, batch: batch, height: bh, width: bw, into: target, columns: workspace.columns,
-                           residual: isLast ? residual : nil, relu: true, workers: workers)
+                let target = isLast ? blockOutput : free[index % 2]
+                conv.apply(current, batch: batch, height: bh, width: bw, into: target, residual: isLast ? residual : nil,
+                           relu: true, context: workspace.context)
                 (bh, bw) = conv.outputSize(height: bh, width: bw)
                 current = UnsafePointer(target)
                 c = conv.outputChannels
             }
-            let outputIndex = (block.convolutions.count - 1) % 2 == 0 ? 1 : 2
-            buffers.swapAt(0, outputIndex)
+            if block.downsample != nil { buffers.swapAt(0, 3) }
             (h, w) = (bh, bw)
         }
         // Global average pool (NHWC) into the classifier input or the output.
         let features = c
-        let pooled: UnsafeMutablePointer<Float> = classifierWeight == nil ? output : workspace.columns
+        let pooled: UnsafeMutablePointer<Float> = classifierWeight == nil ? output : workspace.pooled
         let scale = 1 / Float(h * w)
         for n in 0..<batch {
             let destination = pooled + n * features

@@ -4,10 +4,11 @@ import Tensor
 
 /// How a `FoldedResNet` spreads one batch over CPU cores.
 public enum InferenceThreading: Sendable {
-    /// One gemm per layer over the whole batch; OpenBLAS runs it on all workers.
+    /// One kernel call per layer over the whole batch (or micro-batch), run by all workers
+    /// (oneDNN's OpenMP threads; OpenBLAS's for the classifier).
     case blasThreads
     /// The batch is split into one contiguous share per worker, each run with single-threaded
-    /// OpenBLAS and its own workspace (falls back to `blasThreads` when the batch is smaller than
+    /// kernels and its own workspace (falls back to `blasThreads` when the batch is smaller than
     /// the worker count).
     case splitBatch
 }
@@ -75,10 +76,12 @@ public final class FoldedResNet {
                 }
                 if shares == 1 {
                     BLAS.threadCount = workers
+                    DNNL.threadsForCallingThread = workers
                     runRange(0, batch, workspace: workspaces[0], workers: workers)
                 } else {
                     BLAS.threadCount = 1
                     DispatchQueue.concurrentPerform(iterations: shares) { share in
+                        DNNL.threadsForCallingThread = 1
                         runRange(batch * share / shares, batch * (share + 1) / shares, workspace: workspaces[share], workers: 1)
                     }
                     BLAS.threadCount = workers
@@ -120,15 +123,12 @@ public final class FoldedResNet {
         let key = [shares, batch, height, width]
         guard key != workspaceKey else { return }
         var activation = batch * height * width * configuration.inputChannels
-        var columns = 0
         walk(height: height, width: width) { conv, h, w in
             let (oh, ow) = conv.outputSize(height: h, width: w)
             activation = max(activation, batch * oh * ow * conv.outputChannels)
-            if !conv.isPointwise { columns = max(columns, batch * oh * ow * conv.patchSize) }
         }
-        // The pooled features before fc reuse the patch buffer.
-        columns = max(columns, batch * 8 * configuration.baseWidth * configuration.depth.expansion)
-        workspaces = (0..<shares).map { _ in InferenceWorkspace(activationCapacity: activation, columnCapacity: columns) }
+        let pooled = batch * 8 * configuration.baseWidth * configuration.depth.expansion
+        workspaces = (0..<shares).map { _ in InferenceWorkspace(activationCapacity: activation, pooledCapacity: pooled) }
         workspaceKey = key
     }
 }

@@ -1,26 +1,30 @@
+import Tensor
+
 /// Scratch memory for one `FoldedResNet` forward pass: four activation buffers that blocks rotate
-/// through and one patch-matrix buffer, sized for a given batch and image size and reused across
-/// calls, so the hot loop allocates nothing. Not thread-safe: one workspace per concurrent pass.
+/// through, the pooled features before the classifier, and the oneDNN stream and scratchpad of the
+/// thread that runs it, sized for a given batch and image size and reused across calls, so the hot
+/// loop allocates nothing. Not thread-safe: one workspace per concurrent pass.
 final class InferenceWorkspace {
     let activationCapacity: Int
-    let columnCapacity: Int
     let activations: [UnsafeMutablePointer<Float>]
-    let columns: UnsafeMutablePointer<Float>
+    let pooled: UnsafeMutablePointer<Float>
+    let context = DNNLExecutionContext()
+    private let pooledCapacity: Int
 
-    init(activationCapacity: Int, columnCapacity: Int) {
+    init(activationCapacity: Int, pooledCapacity: Int) {
         self.activationCapacity = activationCapacity
-        self.columnCapacity = max(1, columnCapacity)
+        self.pooledCapacity = max(1, pooledCapacity)
         activations = (0..<4).map { _ in
             let buffer = UnsafeMutablePointer<Float>.allocate(capacity: activationCapacity)
             buffer.initialize(repeating: 0, count: activationCapacity)
             return buffer
         }
-        columns = .allocate(capacity: self.columnCapacity)
-        columns.initialize(repeating: 0, count: self.columnCapacity)
+        pooled = .allocate(capacity: self.pooledCapacity)
+        pooled.initialize(repeating: 0, count: self.pooledCapacity)
     }
 
     deinit {
         for buffer in activations { buffer.deallocate() }
-        columns.deallocate()
+        pooled.deallocate()
     }
 }

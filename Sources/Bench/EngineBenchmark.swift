@@ -1,11 +1,14 @@
 import Backbones
+import CPUPeak
 import Foundation
 import NN
 import Tensor
 
-/// The measurements behind `slidemil bench engine`: sgemm peak, ResNet forward throughput,
-/// MNIST training-step time, and the same models in PyTorch and onnxruntime when a Python with
-/// those packages is available. Prints as it goes; results are also returned for callers.
+/// The measurements behind `slidemil bench engine`: the machine's FMA peak (register-only AVX-512
+/// and AVX2 loops on every thread), sgemm, ResNet-18 / ResNet-50 / ResNet-50 truncated after layer3
+/// forward throughput at batch 1 and 32 (each as a share of the FMA peak), MNIST training-step
+/// time, and the same models in PyTorch and onnxruntime when a Python with those packages is
+/// available. Prints as it goes; results are also returned for callers.
 public struct EngineBenchmark {
     /// What to run.
     public struct Options: Sendable {
@@ -37,18 +40,35 @@ public struct EngineBenchmark {
         self.log = log
     }
 
+    /// The networks measured: figure name and configuration.
+    static let networks: [(name: String, configuration: ResNetConfiguration)] = [
+        ("resnet18", ResNetConfiguration(depth: .resnet18)),
+        ("resnet50", ResNetConfiguration(depth: .resnet50)),
+        ("resnet50_layer3", ResNetConfiguration(depth: .resnet50, head: .featuresAfterLayer3)),
+    ]
+
     /// Runs every measurement (a few minutes on two cores).
     public mutating func run() {
         BLAS.threadCount = options.threads
         ParallelFor.workerCount = options.threads
-        log("OpenBLAS core \(BLAS.coreName), \(options.threads) threads")
-        let peak = sgemmPeak(size: 2048)
-        record("sgemm_2048_gflops", peak)
-        log(String(format: "(a) sgemm 2048x2048x2048: %.1f GFLOP/s (practical peak, best of 5)", peak))
-        for depth in [ResNetDepth.resnet18, .resnet50] {
-            let model = ResNet(ResNetConfiguration(depth: depth), seed: 1)
+        log("OpenBLAS core \(BLAS.coreName), \(options.threads) threads; oneDNN \(DNNL.version), kernels \(DNNL.effectiveISA)"
+            + (DNNL.requestedISA.map { " (SLIDEMIL_CPU_ISA=\($0))" } ?? ""))
+        let avx512 = slidemil_cpu_avx512_supported() != 0 ? fmaPeak { slidemil_fma_loop_avx512($0) } : nil
+        let avx2 = slidemil_cpu_avx2_fma_supported() != 0 ? fmaPeak { slidemil_fma_loop_avx2($0) } : nil
+        if let avx512 { record("fma_peak_avx512_gflops", avx512) }
+        if let avx2 { record("fma_peak_avx2_gflops", avx2) }
+        log("(a) FMA peak, \(options.threads) threads, register-only loops: "
+            + [avx512.map { String(format: "AVX-512 %.1f GFLOP/s", $0) }, avx2.map { String(format: "AVX2 %.1f GFLOP/s", $0) }]
+            .compactMap { $0 }.joined(separator: ", "))
+        let peak = max(avx512 ?? 0, avx2 ?? 0, 1)
+        let sgemm = sgemmPeak(size: 2048)
+        record("sgemm_2048_gflops", sgemm)
+        log(String(format: "(a) sgemm 2048x2048x2048 (OpenBLAS): %.1f GFLOP/s = %.0f%% of FMA peak", sgemm, 100 * sgemm / peak))
+        for (name, configuration) in Self.networks {
+            let model = ResNet(configuration, seed: 1)
+            record("\(name)_gflop_per_image", 2 * Double(FoldedResNet(model).multiplyAccumulates(height: 224, width: 224)) / 1e9)
             let cases: [(batch: Int, threading: InferenceThreading, microBatch: Int)] = [
-                (1, .blasThreads, 1), (32, .blasThreads, 32), (32, .blasThreads, 1), (32, .splitBatch, 1),
+                (1, .blasThreads, 1), (32, .blasThreads, 32), (32, .splitBatch, 1),
             ]
             for (batch, threading, microBatch) in cases {
                 let folded = FoldedResNet(model, workers: options.threads, threading: threading, microBatch: microBatch)
@@ -58,17 +78,32 @@ public struct EngineBenchmark {
                 let seconds = timed(repetitions) { _ = folded.forward(input) }
                 let imagesPerSecond = Double(batch) / seconds
                 let gflops = 2 * Double(folded.multiplyAccumulates(height: 224, width: 224)) * imagesPerSecond / 1e9
-                let strategy = threading == .splitBatch ? "split batch" : "BLAS threads"
-                let name = "\(depth.rawValue)_b\(batch)_\(threading == .splitBatch ? "split" : "blas")_m\(microBatch)"
-                record("\(name)_images_per_s", imagesPerSecond)
-                log(String(format: "(b) %@ batch %d (%@, micro-batch %d): %.2f images/s, %.1f GFLOP/s = %.0f%% of sgemm peak",
-                           depth.rawValue, batch, strategy, microBatch, imagesPerSecond, gflops, 100 * gflops / peak))
+                let strategy = threading == .splitBatch ? "split batch" : "all threads per layer"
+                let figure = "\(name)_b\(batch)_\(threading == .splitBatch ? "split" : "blas")_m\(microBatch)"
+                record("\(figure)_images_per_s", imagesPerSecond)
+                log(String(format: "(b) %@ batch %d (%@, micro-batch %d): %.2f images/s, %.1f GFLOP/s = %.0f%% of FMA peak",
+                           name, batch, strategy, microBatch, imagesPerSecond, gflops, 100 * gflops / peak))
             }
         }
         let step = mnistTrainingStep(batch: 256)
         record("mnist_train_step_s", step)
         log(String(format: "(c) MNIST ResNet-18 training step, batch 256 at 28x28: %.3f s", step))
-        if let script = options.peersScript { comparePeers(script: script) }
+        if let script = options.peersScript { comparePeers(script: script, peak: peak) }
+    }
+
+    /// GFLOP/s of `loop` run on every thread at once (best of 3 rounds of about 0.2 s).
+    private func fmaPeak(_ loop: @escaping @Sendable (Int) -> Double) -> Double {
+        let threads = options.threads
+        var best = 0.0
+        for _ in 0..<3 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let flops = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
+            defer { flops.deallocate() }
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in flops[thread] = loop(20_000_000) }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            best = max(best, flops.reduce(0, +) / seconds / 1e9)
+        }
+        return best
     }
 
     private mutating func record(_ name: String, _ value: Double) {
@@ -123,7 +158,7 @@ public struct EngineBenchmark {
         }
     }
 
-    private mutating func comparePeers(script: String) {
+    private mutating func comparePeers(script: String, peak: Double) {
         guard FileManager.default.fileExists(atPath: script) else {
             log("(d) peers skipped: \(script) not found (run from the repository root)")
             return
@@ -148,14 +183,17 @@ public struct EngineBenchmark {
             return
         }
         log("(d) peers: torch \(json["torch"] ?? "?"), onnxruntime \(json["onnxruntime"] ?? "absent")")
-        for depth in ["resnet18", "resnet50"] {
+        for (name, _) in Self.networks {
             for batch in [1, 32] {
-                let ours = figures.filter { $0.name.hasPrefix("\(depth)_b\(batch)_") }.map(\.value).max() ?? 0
+                let ours = figures.filter { $0.name.hasPrefix("\(name)_b\(batch)_") && $0.name.hasSuffix("_images_per_s") }
+                    .map(\.value).max() ?? 0
+                let flopsPerImage = value("\(name)_gflop_per_image") ?? 0
                 for peer in ["ort", "torch"] {
-                    guard let theirs = json["\(peer)_\(depth)_b\(batch)_images_per_s"] as? Double else { continue }
-                    record("\(peer)_\(depth)_b\(batch)_images_per_s", theirs)
-                    log(String(format: "(d) %@ batch %d: ours %.2f vs %@ %.2f images/s, ratio %.2fx",
-                               depth, batch, ours, peer == "ort" ? "onnxruntime" : "PyTorch", theirs, ours / theirs))
+                    guard let theirs = json["\(peer)_\(name)_b\(batch)_images_per_s"] as? Double else { continue }
+                    record("\(peer)_\(name)_b\(batch)_images_per_s", theirs)
+                    log(String(format: "(d) %@ batch %d: ours %.2f vs %@ %.2f images/s (%.0f%% of FMA peak), ratio %.2fx",
+                               name, batch, ours, peer == "ort" ? "onnxruntime" : "PyTorch", theirs,
+                               100 * theirs * flopsPerImage / peak, ours / theirs))
                 }
             }
         }

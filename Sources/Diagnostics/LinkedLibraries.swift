@@ -5,6 +5,7 @@ import CPNG
 import CTIFF
 import CTurboJPEG
 import CZlib
+import Tensor
 
 /// One native library SlideMIL links against, as found at run time.
 public struct LinkedLibrary: Sendable, Equatable {
@@ -33,7 +34,7 @@ public struct LinkedLibrary: Sendable, Equatable {
 public enum LinkedLibraries {
     /// The libraries in the order `doctor` prints them.
     public static func probe() -> [LinkedLibrary] {
-        [openSlide(), libtiff(), turboJPEG(), libpng(), openBLAS(), hdf5(), zlib()]
+        [openSlide(), libtiff(), turboJPEG(), libpng(), openBLAS(), oneDNN(), hdf5(), zlib()]
     }
 
     static func openSlide() -> LinkedLibrary {
@@ -77,6 +78,11 @@ public enum LinkedLibraries {
             name: "OpenBLAS", version: version,
             details: "core \(core), \(openblas_get_num_threads()) threads"
         )
+    }
+
+    static func oneDNN() -> LinkedLibrary {
+        let cap = DNNL.requestedISA.map { ", capped by SLIDEMIL_CPU_ISA=\($0)" } ?? ""
+        return LinkedLibrary(name: "oneDNN", version: DNNL.version, details: "kernels \(DNNL.effectiveISA)\(cap)")
     }
 
     static func hdf5() -> LinkedLibrary {

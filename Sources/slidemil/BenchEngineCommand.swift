@@ -4,11 +4,14 @@ import Bench
 struct BenchEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
-        abstract: "Benchmark the CNN engine: sgemm peak, ResNet-18/50 inference, MNIST training, and peers.",
+        abstract: "Benchmark the CNN engine: FMA peak, sgemm, ResNet inference, MNIST training, and peers.",
         discussion: """
-        Build with -c release. Peers (PyTorch, onnxruntime) run through scripts/bench-peers.py when \
-        python3 has them. Weights are random and seeded (speed does not depend on them); each figure \
-        is the fastest of its repetitions after one warm-up.
+        Build with -c release. Measures the machine's FMA peak (AVX-512 and AVX2 register loops), \
+        OpenBLAS sgemm, ResNet-18, ResNet-50 and ResNet-50 truncated after layer3 at batch 1 and 32 \
+        (each as a share of the FMA peak), and the MNIST ResNet-18 training step. Peers (PyTorch, \
+        onnxruntime) run through scripts/bench-peers.py when python3 has them. Weights are random \
+        and seeded (speed does not depend on them); each figure is the fastest of its repetitions \
+        after one warm-up. SLIDEMIL_CPU_ISA=avx512|avx2|sse41 caps the convolution kernels' ISA.
 
         Examples:
           slidemil bench engine
@@ -16,7 +19,7 @@ struct BenchEngineCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Threads for OpenBLAS, the engine and the peers.")
+    @Option(help: "Threads for OpenBLAS, oneDNN, the engine and the peers.")
     var threads = 2
 
     @Option(help: "Timed repetitions of each batch-32 forward; batch-1 runs use 4x as many.")

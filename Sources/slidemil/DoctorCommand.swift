@@ -8,8 +8,10 @@ struct DoctorCommand: ParsableCommand {
         commandName: "doctor",
         abstract: "Print the versions of the native libraries SlideMIL is linked against.",
         discussion: """
-        Lists OpenSlide, libtiff, libjpeg-turbo (TurboJPEG), libpng, OpenBLAS (with the CPU kernels in use), HDF5 and zlib as \
-        loaded at run time. Exits with status 1 when a library cannot report a well-formed version: \
+        Lists OpenSlide, libtiff, libjpeg-turbo (TurboJPEG), libpng, OpenBLAS (with the CPU kernels in \
+        use), oneDNN (with the instruction set its kernels use; SLIDEMIL_CPU_ISA=avx512|avx2|sse41 caps \
+        it), HDF5 and zlib as loaded at run time. Exits with status 1 when a library cannot report a \
+        well-formed version: \
         run it first when a build works but a command fails to open slides or write files.
 
         Example:

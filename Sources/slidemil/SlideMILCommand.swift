@@ -53,6 +53,7 @@ struct SlideMILCommand: ParsableCommand {
         // A log file or pipe gets every result line as it is printed, so a killed run's log
         // still lists the slides it finished.
         if isatty(STDOUT_FILENO) == 0 { setvbuf(stdout, nil, _IOLBF, 0) }
+        OpenMPWaitPolicy.applyAtStartup()
         BLASCoreSelection.applyAtStartup()
         do {
             var command = try parseAsRoot(nil)

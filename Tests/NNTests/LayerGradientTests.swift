@@ -9,6 +9,16 @@ final class LayerGradientTests: XCTestCase {
         GradientCheck.verify(conv, input: Tensor.normal([2, 2, 5, 5], generator: &generator))
     }
 
+    /// A 7×7 stride-2 stem-like kernel (channels that fit no vector width, odd batch) and a 3×3
+    /// stride-1 kernel without bias at batch 1 on a non-square map.
+    func testConvolutionsOnAwkwardShapes() {
+        var generator = SeededGenerator(seed: 21)
+        let stem = Conv2d(inputChannels: 3, outputChannels: 5, kernel: 7, stride: 2, padding: 3, generator: &generator)
+        GradientCheck.verify(stem, input: Tensor.normal([3, 3, 7, 7], generator: &generator))
+        let single = Conv2d(inputChannels: 5, outputChannels: 3, kernel: 3, padding: 1, bias: false, generator: &generator)
+        GradientCheck.verify(single, input: Tensor.normal([1, 5, 5, 6], generator: &generator))
+    }
+
     func testPointwiseConvolutionWithoutBias() {
         var generator = SeededGenerator(seed: 2)
         let conv = Conv2d(inputChannels: 3, outputChannels: 2, kernel: 1, bias: false, generator: &generator)

@@ -4,7 +4,7 @@ import XCTest
 final class LinkedLibrariesTests: XCTestCase {
     func testEveryLibraryReportsAWellFormedVersion() {
         let libraries = LinkedLibraries.probe()
-        XCTAssertEqual(libraries.map(\.name), ["OpenSlide", "libtiff", "libjpeg-turbo", "libpng", "OpenBLAS", "HDF5", "zlib"])
+        XCTAssertEqual(libraries.map(\.name), ["OpenSlide", "libtiff", "libjpeg-turbo", "libpng", "OpenBLAS", "oneDNN", "HDF5", "zlib"])
         for library in libraries {
             let version = library.version ?? ""
             XCTAssertFalse(version.isEmpty, library.name)

@@ -1,0 +1,81 @@
+import CDNNL
+import Foundation
+
+/// The process's oneDNN CPU engine, on which the convolution kernels run.
+///
+/// oneDNN picks its kernels at run time from cpuid (AVX-512, AVX2+FMA, SSE4.1). The environment
+/// variable `SLIDEMIL_CPU_ISA` caps that choice for the whole process so one machine can run every
+/// path its CPU supports: `avx512` (`avx512_core`), `avx2`, `sse41`; unset or `all` leaves oneDNN's
+/// own choice. It is read once, before the first kernel is built.
+public enum DNNL {
+    /// The CPU engine (created on first use, never released).
+    public static var engine: dnnl_engine_t { shared.engine }
+
+    /// The instruction set oneDNN's kernels use in this process, e.g. "avx512_core".
+    public static var effectiveISA: String {
+        _ = shared
+        return isaName(dnnl_get_effective_cpu_isa())
+    }
+
+    /// The value of `SLIDEMIL_CPU_ISA` that was applied, or nil when oneDNN chose by itself.
+    public static var requestedISA: String? { shared.requestedISA }
+
+    /// "major.minor.patch" of the linked oneDNN.
+    public static var version: String {
+        let version = dnnl_version().pointee
+        return "\(version.major).\(version.minor).\(version.patch)"
+    }
+
+    /// The ISA caps `SLIDEMIL_CPU_ISA` accepts, most capable first.
+    public static let isaChoices: [String] = ["avx512", "avx2", "sse41"]
+
+    /// OpenMP threads the calling thread gives to each oneDNN kernel (a per-thread setting).
+    public static var threadsForCallingThread: Int {
+        get { Int(omp_get_max_threads()) }
+        set { omp_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// Stops with a one-line message naming `call` when a oneDNN call fails. Every call checked
+    /// here has valid arguments by construction; a failure is a bug or an unsupported CPU.
+    @inlinable
+    public static func check(_ status: dnnl_status_t, _ call: @autoclosure () -> String) {
+        if status != dnnl_success { fatalError("oneDNN \(call()) failed with status \(status.rawValue)") }
+    }
+
+    private struct Runtime: @unchecked Sendable {
+        let engine: dnnl_engine_t
+        let requestedISA: String?
+    }
+
+    private static let shared: Runtime = {
+        var requested: String?
+        if let value = ProcessInfo.processInfo.environment["SLIDEMIL_CPU_ISA"], !value.isEmpty, value != "all" {
+            let isa: dnnl_cpu_isa_t
+            switch value {
+            case "avx512": isa = dnnl_cpu_isa_avx512_core
+            case "avx2": isa = dnnl_cpu_isa_avx2
+            case "sse41": isa = dnnl_cpu_isa_sse41
+            default: fatalError("SLIDEMIL_CPU_ISA=\(value) is not one of all, \(isaChoices.joined(separator: ", "))")
+            }
+            check(dnnl_set_max_cpu_isa(isa), "set_max_cpu_isa(\(value))")
+            requested = value
+        }
+        var engine: dnnl_engine_t?
+        check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine_create")
+        return Runtime(engine: engine!, requestedISA: requested)
+    }()
+
+    private static func isaName(_ isa: dnnl_cpu_isa_t) -> String {
+        switch isa {
+        case dnnl_cpu_isa_sse41: return "sse41"
+        case dnnl_cpu_isa_avx: return "avx"
+        case dnnl_cpu_isa_avx2: return "avx2"
+        case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni"
+        case dnnl_cpu_isa_avx512_core: return "avx512_core"
+        case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni"
+        case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16"
+        case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx"
+        default: return "isa 0x\(String(isa.rawValue, radix: 16))"
+        }
+    }
+}
