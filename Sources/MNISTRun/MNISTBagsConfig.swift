@@ -1,4 +1,5 @@
 import MIL
+import RunSupport
 
 /// Everything `slidemil mnist` does, as read from `configs/mnist-bags.yaml` plus overrides.
 ///
@@ -71,5 +72,48 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
     public struct Figure: Codable, Equatable, Sendable {
         /// Test bags shown (half positive when possible); 0 = no figure.
         public var bags = 8
+    }
+
+    /// The documented range of every numeric setting, by key (see docs/configuration.md).
+    public static let ranges: [(key: String, range: SettingRange)] = [
+        ("pretraining.baseWidth", SettingRange(1, 256)), ("pretraining.epochs", SettingRange(0, 1000)),
+        ("pretraining.batchSize", SettingRange(1, 60_000)), ("pretraining.learningRate", .positive(upTo: 10)),
+        ("pretraining.momentum", .fraction), ("pretraining.trainingImages", SettingRange(0, 60_000)),
+        ("pretraining.validationImages", SettingRange(0, 59_000)), ("pretraining.featureBatchSize", SettingRange(1, 60_000)),
+        ("bags.targetDigit", SettingRange(0, 9)), ("bags.minimumSize", SettingRange(1, 10_000)),
+        ("bags.maximumSize", SettingRange(1, 10_000)), ("bags.meanSize", .positive(upTo: 10_000)),
+        ("bags.sizeStandardDeviation", SettingRange(0, 10_000)), ("bags.trainingBags", SettingRange(2, 1_000_000)),
+        ("bags.testBags", SettingRange(2, 1_000_000)), ("bags.trainingPool", SettingRange(0, 60_000)),
+        ("bags.testPool", SettingRange(0, 10_000)), ("model.attentionHidden", SettingRange(1, 65_536)),
+        ("model.classifierHidden", SettingRange(1, 65_536)), ("model.dropout", .fraction),
+        ("model.noisyAndChannels", SettingRange(1, 4096)), ("model.noisyAndSlope", .positive(upTo: 1000)),
+        ("model.embeddingWidth", SettingRange(0, 65_536)), ("training.learningRate", .positive(upTo: 10)),
+        ("training.momentum", .fraction), ("training.weightDecay", .unitInterval),
+        ("training.epochs", SettingRange(1, 100_000)), ("training.batchSize", SettingRange(1, 100_000)),
+        ("training.validationFraction", .fraction), ("training.patience", SettingRange(0, 100_000)),
+        ("training.elasticNet.strength", SettingRange(0, 1000)), ("training.elasticNet.l2Fraction", .unitInterval),
+        ("figure.bags", SettingRange(0, 1000)),
+    ]
+
+    /// The numeric settings by key, in `ranges` order.
+    private var numbers: [Double] {
+        [Double(pretraining.baseWidth), Double(pretraining.epochs), Double(pretraining.batchSize),
+         Double(pretraining.learningRate), Double(pretraining.momentum), Double(pretraining.trainingImages),
+         Double(pretraining.validationImages), Double(pretraining.featureBatchSize), Double(bags.targetDigit),
+         Double(bags.minimumSize), Double(bags.maximumSize), bags.meanSize, bags.sizeStandardDeviation,
+         Double(bags.trainingBags), Double(bags.testBags), Double(bags.trainingPool), Double(bags.testPool),
+         Double(model.attentionHidden), Double(model.classifierHidden), Double(model.dropout),
+         Double(model.noisyAndChannels), Double(model.noisyAndSlope), Double(model.embeddingWidth),
+         Double(training.learningRate), Double(training.momentum), Double(training.weightDecay),
+         Double(training.epochs), Double(training.batchSize), training.validationFraction,
+         Double(training.patience), Double(training.elasticNet.strength), Double(training.elasticNet.l2Fraction),
+         Double(figure.bags)]
+    }
+
+    /// Checks every numeric setting against its range (non-finite values never pass); run before
+    /// anything is written.
+    /// - Throws: `SettingRangeError` naming the key, the value and the range.
+    public func validate() throws {
+        for ((key, range), value) in zip(Self.ranges, numbers) { try range.check(key, value) }
     }
 }

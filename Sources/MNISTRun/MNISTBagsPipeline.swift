@@ -11,14 +11,11 @@ import Tensor
 /// Errors of the MNIST-bags pipeline.
 public enum MNISTBagsError: Error, CustomStringConvertible {
     case cannotCreateFolder(path: String, reason: String)
-    case tooFewBags(split: String, count: Int)
 
     public var description: String {
         switch self {
         case let .cannotCreateFolder(path, reason):
             return "\(path): cannot create the run folder (\(reason))"
-        case let .tooFewBags(split, count):
-            return "\(split) bags: \(count) requested; need at least 2"
         }
     }
 }
@@ -49,13 +46,12 @@ public struct MNISTBagsPipeline {
     /// Runs every stage and returns the metrics (also written to `metrics.json`).
     public func run() throws -> MNISTBagsMetrics {
         let started = Date()
+        try config.validate()
         do {
             try AtomicFile.createFolder(outputDirectory)
         } catch {
             throw MNISTBagsError.cannotCreateFolder(path: outputDirectory.path, reason: error.localizedDescription)
         }
-        guard config.bags.trainingBags >= 2 else { throw MNISTBagsError.tooFewBags(split: "training", count: config.bags.trainingBags) }
-        guard config.bags.testBags >= 2 else { throw MNISTBagsError.tooFewBags(split: "test", count: config.bags.testBags) }
         try AtomicFile.write(Data(try ConfigLoader.yaml(config).utf8), to: file("config.yaml"))
         let train = try MNISTDataset.load(.train)
         let test = try MNISTDataset.load(.test)

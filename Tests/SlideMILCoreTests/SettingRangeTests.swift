@@ -1,5 +1,6 @@
 import ExtractStage
 import Foundation
+import MNISTRun
 import RunSupport
 import TileStage
 import TrainStage
@@ -52,6 +53,33 @@ final class SettingRangeTests: XCTestCase {
         let data = try SlideBagSet.load(labels: slides.table, featuresFolder: slides.folder, positiveClass: nil)
         let run = folder.appendingPathComponent("run")
         XCTAssertThrowsError(try SlideTrainPipeline(settings: settings, data: data, outputDirectory: run).run()) { error in
+            XCTAssertEqual((error as? SettingRangeError)?.key, "model.dropout")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.path), "nothing is written before the settings are valid")
+    }
+
+    func testMNISTSettingsAreCheckedBeforeTheRunFolderIsMade() throws {
+        let cases: [(String, (inout MNISTBagsConfig) -> Void, String)] = [
+            ("model.dropout", { $0.model.dropout = 1.5 }, "1.5"), ("training.epochs", { $0.training.epochs = 0 }, "0"),
+            ("training.learningRate", { $0.training.learningRate = .nan }, "nan"),
+            ("pretraining.learningRate", { $0.pretraining.learningRate = -1 }, "-1"),
+            ("bags.targetDigit", { $0.bags.targetDigit = 12 }, "12"), ("bags.trainingBags", { $0.bags.trainingBags = 1 }, "1"),
+            ("bags.meanSize", { $0.bags.meanSize = .infinity }, "inf"),
+        ]
+        for (key, change, value) in cases {
+            var config = MNISTBagsConfig()
+            change(&config)
+            let error = rangeError { try config.validate() }
+            XCTAssertEqual(error?.key, key)
+            XCTAssertEqual(error?.value, value, key)
+        }
+        XCTAssertNoThrow(try MNISTBagsConfig().validate())
+
+        var config = MNISTBagsConfig()
+        config.model.dropout = 1.5
+        let run = FileManager.default.temporaryDirectory.appendingPathComponent("mnist-ranges-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: run) }
+        XCTAssertThrowsError(try MNISTBagsPipeline(config: config, outputDirectory: run, showProgress: false).run()) { error in
             XCTAssertEqual((error as? SettingRangeError)?.key, "model.dropout")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: run.path), "nothing is written before the settings are valid")
