@@ -1,4 +1,3 @@
-import MIL
 import NN
 import Tensor
 

@@ -1,5 +1,4 @@
 import Foundation
-import MIL
 import NN
 import Tensor
 

@@ -1,6 +1,4 @@
 import Foundation
-import MIL
-import MILHeads
 
 /// Harrell's concordance index of risk scores against right-censored outcomes.
 ///

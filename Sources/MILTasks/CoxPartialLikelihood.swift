@@ -1,6 +1,4 @@
 import Foundation
-import MIL
-import MILHeads
 import NN
 import Tensor
 

@@ -1,6 +1,3 @@
-import MIL
-import MILHeads
-
 /// One step of a Kaplan–Meier curve: the estimate just after an event time.
 public struct KaplanMeierStep: Equatable, Sendable, Codable {
     /// A distinct time at which at least one event happened.

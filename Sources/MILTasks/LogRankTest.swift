@@ -1,6 +1,4 @@
 import Foundation
-import MIL
-import MILHeads
 
 /// The two-group log-rank (Mantel–Cox) test of equal survival functions.
 public enum LogRankTest {

@@ -1,6 +1,5 @@
 import Foundation
 import MIL
-import MILHeads
 import NN
 import Tensor
 

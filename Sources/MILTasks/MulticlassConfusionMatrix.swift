@@ -1,6 +1,3 @@
-import MIL
-import MILHeads
-
 /// Counts of a C-class classifier's decisions: `counts[actual][predicted]`.
 ///
 /// Rows are the true classes and columns the predicted ones, as scikit-learn's

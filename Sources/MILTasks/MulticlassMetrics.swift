@@ -1,5 +1,4 @@
 import MIL
-import MILHeads
 
 /// Threshold-free measures of a C-class scorer that outputs one probability (or score) per class.
 public enum MulticlassMetrics {

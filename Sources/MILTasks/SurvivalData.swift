@@ -1,6 +1,3 @@
-import MIL
-import MILHeads
-
 /// A right-censored survival outcome: a follow-up time and whether the event was observed.
 ///
 /// Convention: `event == true` means the event (e.g. death, recurrence) happened at `time`;

@@ -1,4 +1,3 @@
-import SlideIO
 /// One tile row of a reduced pyramid level, filled from the level above and written out when
 /// full: the only pixels of that level held in memory.
 final class PyramidBand {

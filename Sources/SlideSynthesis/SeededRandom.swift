@@ -1,4 +1,3 @@
-import SlideIO
 /// SplitMix64: a tiny, seedable generator whose stream is the same on every platform, so a
 /// seed names one slide layout forever.
 struct SeededRandom: RandomNumberGenerator {

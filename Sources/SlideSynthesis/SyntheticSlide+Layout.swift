@@ -1,5 +1,4 @@
 import Foundation
-import SlideIO
 
 extension SyntheticSlide {
     /// Two or three tissue pieces side by side, each inside its own column of the slide with a

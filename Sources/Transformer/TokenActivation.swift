@@ -1,5 +1,4 @@
 import Foundation
-import NN
 import Tensor
 
 /// The pointwise nonlinearities of transformer MLPs, applied in place to large activation

@@ -1,4 +1,3 @@
-import NN
 import Tensor
 
 /// The feed-forward half of a transformer block for inference: `fc2(act(fc1(x)))` (timm's `Mlp`),

@@ -1,4 +1,3 @@
-import NN
 /// Vectorised elementwise functions on `Float` buffers, shared by the transformer layers.
 ///
 /// `exp` follows the classic Cephes single-precision scheme (range reduction by ln 2 split in two
