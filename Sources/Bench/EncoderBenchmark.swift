@@ -4,8 +4,9 @@ import NN
 import Tensor
 
 /// The measurements behind `slidemil bench encoders`: Vision Transformer forward throughput
-/// (ViT-B/16, ViT-L/16 at 224 px) as images/s and as a share of the machine's sgemm peak, and the
-/// same timm models in onnxruntime and PyTorch, measured in the same run, as ratios.
+/// (ViT-B/16, ViT-L/16 at 224 px) as images/s and as shares of the machine's FMA peak (`FMAPeak`,
+/// the reference of `bench engine`) and of its sgemm rate, and the same timm models in onnxruntime
+/// and PyTorch, measured in the same run, as ratios and as shares of the FMA peak.
 public struct EncoderBenchmark {
     /// What to run.
     public struct Options: Sendable {
@@ -60,8 +61,11 @@ public struct EncoderBenchmark {
     public func run() throws {
         BLAS.threadCount = options.threads
         ParallelFor.workerCount = options.threads
-        let peak = sgemmPeak(size: 2048)
-        log(String(format: "OpenBLAS core %@, %d threads; sgemm 2048³ %.1f GFLOP/s (practical peak)", BLAS.coreName, options.threads, peak))
+        let fma = FMAPeak.measure(threads: options.threads)
+        log("OpenBLAS core \(BLAS.coreName), \(options.threads) threads; FMA peak, register-only loops: \(fma.summary)")
+        let sgemm = sgemmPeak(size: 2048)
+        log(String(format: "sgemm 2048³ %.1f GFLOP/s = %.0f%% of FMA peak", sgemm, 100 * sgemm / fma.gflops))
+        var flopsPerImage: [String: Double] = [:]
         var ours: [String: Double] = [:]
         for name in options.models {
             guard let configuration = Self.configuration(name) else {
@@ -72,15 +76,19 @@ public struct EncoderBenchmark {
             let input = Tensor.normal([options.batch, 3, 224, 224], generator: &generator)
             let seconds = timed(options.repetitions) { _ = model.forward(input) }
             let rate = Double(options.batch) / seconds
-            let gflops = 2 * Double(model.multiplyAccumulates(imageSize: 224)) * rate / 1e9
+            let flops = 2 * Double(model.multiplyAccumulates(imageSize: 224))
+            let gflops = flops * rate / 1e9
             ours[name] = rate
-            log(String(format: "%@ batch %d: %.2f images/s, %.1f GFLOP/s = %.0f%% of sgemm peak",
-                       name, options.batch, rate, gflops, 100 * gflops / peak))
+            flopsPerImage[name] = flops
+            log(String(format: "%@ batch %d: %.2f images/s, %.1f GFLOP/s = %.0f%% of FMA peak, %.0f%% of sgemm",
+                       name, options.batch, rate, gflops, 100 * gflops / fma.gflops, 100 * gflops / sgemm))
         }
-        if let script = options.peersScript { comparePeers(script: script, ours: ours) }
+        if let script = options.peersScript {
+            comparePeers(script: script, ours: ours, flopsPerImage: flopsPerImage, peak: fma.gflops)
+        }
     }
 
-    private func comparePeers(script: String, ours: [String: Double]) {
+    private func comparePeers(script: String, ours: [String: Double], flopsPerImage: [String: Double], peak: Double) {
         guard FileManager.default.fileExists(atPath: script) else {
             log("peers skipped: \(script) not found (run from the repository root)")
             return
@@ -105,8 +113,10 @@ public struct EncoderBenchmark {
         log("peers: torch \(json["torch"] ?? "?"), timm \(json["timm"] ?? "?"), onnxruntime \(json["onnxruntime"] ?? "?")")
         for name in options.models {
             for (key, label) in [("ort", "onnxruntime"), ("torch", "PyTorch")] {
-                guard let theirs = json["\(key)_\(name)_images_per_s"] as? Double, let mine = ours[name] else { continue }
-                log(String(format: "%@ batch %d: ours %.2f vs %@ %.2f images/s, ratio %.2fx", name, options.batch, mine, label, theirs, mine / theirs))
+                guard let theirs = json["\(key)_\(name)_images_per_s"] as? Double, let mine = ours[name],
+                      let flops = flopsPerImage[name] else { continue }
+                log(String(format: "%@ batch %d: ours %.2f vs %@ %.2f images/s (%.0f%% of FMA peak), ratio %.2fx",
+                           name, options.batch, mine, label, theirs, 100 * theirs * flops / 1e9 / peak, mine / theirs))
             }
         }
     }

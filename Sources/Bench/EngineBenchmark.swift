@@ -1,5 +1,4 @@
 import Backbones
-import CPUPeak
 import Foundation
 import NN
 import Tensor
@@ -53,14 +52,11 @@ public struct EngineBenchmark {
         ParallelFor.workerCount = options.threads
         log("OpenBLAS core \(BLAS.coreName), \(options.threads) threads; oneDNN \(DNNL.version), kernels \(DNNL.effectiveISA)"
             + (DNNL.requestedISA.map { " (SLIDEMIL_CPU_ISA=\($0))" } ?? ""))
-        let avx512 = slidemil_cpu_avx512_supported() != 0 ? fmaPeak { slidemil_fma_loop_avx512($0) } : nil
-        let avx2 = slidemil_cpu_avx2_fma_supported() != 0 ? fmaPeak { slidemil_fma_loop_avx2($0) } : nil
-        if let avx512 { record("fma_peak_avx512_gflops", avx512) }
-        if let avx2 { record("fma_peak_avx2_gflops", avx2) }
-        log("(a) FMA peak, \(options.threads) threads, register-only loops: "
-            + [avx512.map { String(format: "AVX-512 %.1f GFLOP/s", $0) }, avx2.map { String(format: "AVX2 %.1f GFLOP/s", $0) }]
-            .compactMap { $0 }.joined(separator: ", "))
-        let peak = max(avx512 ?? 0, avx2 ?? 0, 1)
+        let fma = FMAPeak.measure(threads: options.threads)
+        if let avx512 = fma.avx512 { record("fma_peak_avx512_gflops", avx512) }
+        if let avx2 = fma.avx2 { record("fma_peak_avx2_gflops", avx2) }
+        log("(a) FMA peak, \(options.threads) threads, register-only loops: " + fma.summary)
+        let peak = fma.gflops
         let sgemm = sgemmPeak(size: 2048)
         record("sgemm_2048_gflops", sgemm)
         log(String(format: "(a) sgemm 2048x2048x2048 (OpenBLAS): %.1f GFLOP/s = %.0f%% of FMA peak", sgemm, 100 * sgemm / peak))
@@ -89,21 +85,6 @@ public struct EngineBenchmark {
         record("mnist_train_step_s", step)
         log(String(format: "(c) MNIST ResNet-18 training step, batch 256 at 28x28: %.3f s", step))
         if let script = options.peersScript { comparePeers(script: script, peak: peak) }
-    }
-
-    /// GFLOP/s of `loop` run on every thread at once (best of 3 rounds of about 0.2 s).
-    private func fmaPeak(_ loop: @escaping @Sendable (Int) -> Double) -> Double {
-        let threads = options.threads
-        var best = 0.0
-        for _ in 0..<3 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let flops = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
-            defer { flops.deallocate() }
-            DispatchQueue.concurrentPerform(iterations: threads) { thread in flops[thread] = loop(20_000_000) }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            best = max(best, flops.reduce(0, +) / seconds / 1e9)
-        }
-        return best
     }
 
     private mutating func record(_ name: String, _ value: Double) {

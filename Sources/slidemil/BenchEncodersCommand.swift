@@ -7,9 +7,12 @@ struct BenchEncodersCommand: ParsableCommand {
         abstract: "Benchmark the Vision Transformer engine (ViT-B/16, ViT-L/16) against onnxruntime and PyTorch.",
         discussion: """
         Build with -c release. Weights are random and seeded; each figure is the fastest of its \
-        repetitions after one warm-up. Peers (the same timm models in PyTorch and, exported from it, \
+        repetitions after one warm-up. Each rate is printed as images/s and as GFLOP/s, with its \
+        share of the machine's FMA peak (the register-only AVX-512/AVX2 loops of `bench engine`, \
+        measured at the start of the run on the same threads) and of the sgemm 2048³ rate. Peers (the same timm models in PyTorch and, exported from it, \
         in onnxruntime) run through scripts/bench-encoder-peers.py when python3 has torch, timm, onnx \
-        and onnxruntime; ratios compare figures measured in the same run.
+        and onnxruntime; their rates are also given as shares of the FMA peak, and ratios compare \
+        figures measured in the same run.
 
         Examples:
           slidemil bench encoders

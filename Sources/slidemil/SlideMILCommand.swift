@@ -34,6 +34,7 @@ struct SlideMILCommand: ParsableCommand {
             TileCommand.self,
             ExtractCommand.self,
             EncodersCommand.self,
+            StainCommand.self,
             TrainCommand.self,
             PredictCommand.self,
             HeatmapCommand.self,
