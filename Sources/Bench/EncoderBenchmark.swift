@@ -63,7 +63,7 @@ public struct EncoderBenchmark {
         ParallelFor.workerCount = options.threads
         let fma = FMAPeak.measure(threads: options.threads)
         log("OpenBLAS core \(BLAS.coreName), \(options.threads) threads; FMA peak, register-only loops: \(fma.summary)")
-        let sgemm = sgemmPeak(size: 2048)
+        let sgemm = BenchTiming.sgemmPeak(size: 2048, repetitions: 3)
         log(String(format: "sgemm 2048³ %.1f GFLOP/s = %.0f%% of FMA peak", sgemm, 100 * sgemm / fma.gflops))
         var flopsPerImage: [String: Double] = [:]
         var ours: [String: Double] = [:]
@@ -74,7 +74,7 @@ public struct EncoderBenchmark {
             let model = try VisionTransformer.random(configuration, seed: 1, workers: options.threads)
             var generator = SeededGenerator(seed: 2)
             let input = Tensor.normal([options.batch, 3, 224, 224], generator: &generator)
-            let seconds = timed(options.repetitions) { _ = model.forward(input) }
+            let seconds = BenchTiming.fastest(options.repetitions) { _ = model.forward(input) }
             let rate = Double(options.batch) / seconds
             let flops = 2 * Double(model.multiplyAccumulates(imageSize: 224))
             let gflops = flops * rate / 1e9
@@ -121,32 +121,5 @@ public struct EncoderBenchmark {
         }
     }
 
-    /// Seconds of the fastest of `repetitions` runs after one warm-up.
-    private func timed(_ repetitions: Int, _ body: () -> Void) -> Double {
-        body()
-        var best = Double.infinity
-        for _ in 0..<max(1, repetitions) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return best
-    }
 
-    private func sgemmPeak(size n: Int) -> Double {
-        var generator = SeededGenerator(seed: 3)
-        let a = Tensor.uniform([n, n], in: -1, 1, generator: &generator)
-        let b = Tensor.uniform([n, n], in: -1, 1, generator: &generator)
-        var c = [Float](repeating: 0, count: n * n)
-        let seconds = timed(3) {
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    c.withUnsafeMutableBufferPointer { c in
-                        BLAS.gemm(m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n)
-                    }
-                }
-            }
-        }
-        return 2 * pow(Double(n), 3) / seconds / 1e9
-    }
 }

@@ -57,7 +57,7 @@ public struct EngineBenchmark {
         if let avx2 = fma.avx2 { record("fma_peak_avx2_gflops", avx2) }
         log("(a) FMA peak, \(options.threads) threads, register-only loops: " + fma.summary)
         let peak = fma.gflops
-        let sgemm = sgemmPeak(size: 2048)
+        let sgemm = BenchTiming.sgemmPeak(size: 2048, repetitions: 5)
         record("sgemm_2048_gflops", sgemm)
         log(String(format: "(a) sgemm 2048x2048x2048 (OpenBLAS): %.1f GFLOP/s = %.0f%% of FMA peak", sgemm, 100 * sgemm / peak))
         for (name, configuration) in Self.networks {
@@ -71,7 +71,7 @@ public struct EngineBenchmark {
                 var generator = SeededGenerator(seed: 2)
                 let input = Tensor.normal([batch, 3, 224, 224], generator: &generator)
                 let repetitions = batch == 1 ? 4 * options.repetitions : options.repetitions
-                let seconds = timed(repetitions) { _ = folded.forward(input) }
+                let seconds = BenchTiming.fastest(repetitions) { _ = folded.forward(input) }
                 let imagesPerSecond = Double(batch) / seconds
                 let gflops = 2 * Double(folded.multiplyAccumulates(height: 224, width: 224)) * imagesPerSecond / 1e9
                 let strategy = threading == .splitBatch ? "split batch" : "all threads per layer"
@@ -95,35 +95,7 @@ public struct EngineBenchmark {
         figures.first { $0.name == name }?.value
     }
 
-    /// Seconds of the fastest of `repetitions` runs after one warm-up run. The fastest run, not the
-    /// mean, because other processes on a shared machine only ever add time.
-    private func timed(_ repetitions: Int, _ body: () -> Void) -> Double {
-        body()
-        var best = Double.infinity
-        for _ in 0..<max(1, repetitions) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return best
-    }
 
-    private func sgemmPeak(size n: Int) -> Double {
-        var generator = SeededGenerator(seed: 3)
-        let a = Tensor.uniform([n, n], in: -1, 1, generator: &generator)
-        let b = Tensor.uniform([n, n], in: -1, 1, generator: &generator)
-        var c = [Float](repeating: 0, count: n * n)
-        let seconds = timed(5) {
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    c.withUnsafeMutableBufferPointer { c in
-                        BLAS.gemm(m: n, n: n, k: n, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n)
-                    }
-                }
-            }
-        }
-        return 2 * pow(Double(n), 3) / seconds / 1e9
-    }
 
     private func mnistTrainingStep(batch: Int) -> Double {
         let model = ResNet(.mnist(), seed: 4)
@@ -131,7 +103,7 @@ public struct EngineBenchmark {
         var generator = SeededGenerator(seed: 5)
         let images = Tensor.normal([batch, 1, 28, 28], generator: &generator)
         let classes = (0..<batch).map { _ in Int(generator.next() % 10) }
-        return timed(3 * options.repetitions) {
+        return BenchTiming.fastest(3 * options.repetitions) {
             optimizer.zeroGradients()
             let loss = CrossEntropy.loss(logits: model.forward(images, mode: .training), classes: classes)
             _ = model.backward(loss.gradient)
