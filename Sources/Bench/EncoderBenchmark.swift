@@ -121,5 +121,4 @@ public struct EncoderBenchmark {
         }
     }
 
-
 }

@@ -95,8 +95,6 @@ public struct EngineBenchmark {
         figures.first { $0.name == name }?.value
     }
 
-
-
     private func mnistTrainingStep(batch: Int) -> Double {
         let model = ResNet(.mnist(), seed: 4)
         let optimizer = SGD(parameters: model.parameters, learningRate: 0.01, momentum: 0.9)
