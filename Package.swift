@@ -33,10 +33,10 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL"]),
         .target(name: "NN", dependencies: ["Tensor"]),
         .target(name: "Transformer", dependencies: ["NN", "Tensor"]),
-        .target(name: "Backbones", dependencies: ["NN", "Transformer"]),
-        .target(name: "MIL", dependencies: ["NN"]),
-        .target(name: "MILHeads", dependencies: ["MIL", "NN"]),
-        .target(name: "MILTasks", dependencies: ["MILHeads", "MIL", "NN"]),
+        .target(name: "Backbones", dependencies: ["NN", "Transformer", "Tensor"]),
+        .target(name: "MIL", dependencies: ["NN", "Tensor"]),
+        .target(name: "MILHeads", dependencies: ["MIL", "NN", "Tensor"]),
+        .target(name: "MILTasks", dependencies: ["MILHeads", "MIL", "NN", "Tensor"]),
 
         // Slides, tiles and files.
         .target(name: "SlideIO", dependencies: ["COpenSlide", "CTIFF", "CTIFFMessages", "CTurboJPEG"]),
@@ -58,7 +58,7 @@ let package = Package(
 
         // One module per stage.
         .target(name: "TileStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
-        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "SlideIO", "Tiling", "Store", "Heatmap"]),
+        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "NN", "SlideIO", "Tiling", "Store", "Heatmap"]),
         .target(name: "TrainStage", dependencies: ["RunSupport", "MIL", "NN", "Tensor", "Store", "Heatmap"]),
         .target(name: "PredictStage", dependencies: ["RunSupport", "TrainStage", "MIL", "Store"]),
         .target(name: "HeatmapStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
-                           "MIL", "Store", "Heatmap", "Tiling"]
+                           "MIL", "Store", "Heatmap", "SlideIO", "Tiling"]
         ),
 
         // Synthetic slides, the MNIST-bags validation run, the demo, benchmarks, diagnostics.
@@ -84,7 +84,7 @@ let package = Package(
             name: "slidemil",
             dependencies: [
                 "RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage", "Pipeline",
-                "Synth", "MNISTRun", "Demo", "Bench", "Diagnostics", "Tensor", "Store", "Tiling", "Heatmap",
+                "Synth", "MNISTRun", "Demo", "Bench", "Diagnostics", "Tensor", "Store", "SlideIO", "Tiling", "Heatmap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
