@@ -9,18 +9,10 @@ final class DiskErrorCLITests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     private let slide = repository.appendingPathComponent("slides-sample/synthetic_0.tif").path
 
-    private static var executable: URL {
-        let bundle = Bundle(for: DiskErrorCLITests.self).bundleURL
-        let folder = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
-        return folder.appendingPathComponent("slidemil")
-    }
-
     private var mountPoint: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.executable.path) else {
-            throw XCTSkip("no slidemil executable at \(Self.executable.path); build with `swift build -c release --build-tests`")
-        }
+        try BuiltTool.requireSlidemil()
         mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("slidemil-cli-disk-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
         let (status, output) = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint.path])
@@ -38,17 +30,7 @@ final class DiskErrorCLITests: XCTestCase {
 
     /// Runs a program; returns its status (a signal shows as 128 + n) and stdout + stderr.
     private func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return (status, String(decoding: data, as: UTF8.self))
+        try BuiltTool.run(URL(fileURLWithPath: tool), arguments)
     }
 
     /// Leaves about `bytes` free on the tmpfs with a filler file.
@@ -69,7 +51,7 @@ final class DiskErrorCLITests: XCTestCase {
         for free in [0, 20_000, 60_000, 84_000, 88_000, 92_000] {
             let output = mountPoint.appendingPathComponent("run-\(free)")
             try leaveFree(free)
-            let (status, text) = try run(Self.executable.path, ["tile", slide, "--output", output.path])
+            let (status, text) = try run(BuiltTool.slidemil.path, ["tile", slide, "--output", output.path])
             XCTAssertTrue(status == 0 || status == 1, "with \(free) bytes free: status \(status), \(text.suffix(400))")
             if status == 1 {
                 XCTAssertTrue(text.contains("No space left on device"), "with \(free) bytes free: \(text.suffix(400))")
@@ -77,7 +59,7 @@ final class DiskErrorCLITests: XCTestCase {
             XCTAssertFalse(text.contains("NSCocoaErrorDomain"), text)
             XCTAssertEqual(leftovers(output), [], "with \(free) bytes free")
             try leaveFree(1_000_000)
-            let rerun = try run(Self.executable.path, ["tile", slide, "--output", output.path])
+            let rerun = try run(BuiltTool.slidemil.path, ["tile", slide, "--output", output.path])
             XCTAssertEqual(rerun.status, 0, "rerun after \(free) bytes free: \(rerun.output.suffix(400))")
             XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("patches/synthetic_0.h5").path))
             try FileManager.default.removeItem(at: output)
@@ -87,7 +69,7 @@ final class DiskErrorCLITests: XCTestCase {
     func testReadOnlyOutputGivesOneLine() throws {
         XCTAssertEqual(try run("/bin/mount", ["-o", "remount,ro", mountPoint.path]).status, 0)
         let output = mountPoint.appendingPathComponent("run")
-        let (status, text) = try run(Self.executable.path, ["tile", slide, "--output", output.path])
+        let (status, text) = try run(BuiltTool.slidemil.path, ["tile", slide, "--output", output.path])
         XCTAssertEqual(status, 1, text)
         XCTAssertFalse(text.contains("NSCocoaErrorDomain"), text)
         let lines = text.split(separator: "\n").filter { !$0.contains("\r") }

@@ -4,18 +4,10 @@ import XCTest
 /// `slidemil stain` run as a user would: a tile that is missing or not a PNG is one line naming the
 /// file, exit status 1, and no output picture.
 final class StainCLITests: XCTestCase {
-    private static var executable: URL {
-        let bundle = Bundle(for: StainCLITests.self).bundleURL
-        let folder = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
-        return folder.appendingPathComponent("slidemil")
-    }
-
     private var folder: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.executable.path) else {
-            throw XCTSkip("no slidemil executable at \(Self.executable.path); build with `swift build -c release --build-tests`")
-        }
+        try BuiltTool.requireSlidemil()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("slidemil-cli-stain-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
@@ -26,16 +18,7 @@ final class StainCLITests: XCTestCase {
 
     /// Runs `slidemil` with `arguments`; returns its exit status and stdout + stderr.
     private func slidemil(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try BuiltTool.run(BuiltTool.slidemil, arguments)
     }
 
     func testMissingOrBrokenTileIsOneLineNamingItAndExitsNonZero() throws {
