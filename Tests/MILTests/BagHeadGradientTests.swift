@@ -39,13 +39,7 @@ final class BagHeadGradientTests: XCTestCase {
             _ = head.backward(r)
             for (parameterName, parameter) in head.namedParameters {
                 for index in parameter.value.storage.indices {
-                    let original = parameter.value.storage[index]
-                    parameter.value.storage[index] = original + step
-                    let up = BagHeadFixtures.objective(head, batch, r)
-                    parameter.value.storage[index] = original - step
-                    let down = BagHeadFixtures.objective(head, batch, r)
-                    parameter.value.storage[index] = original
-                    let numeric = (up - down) / (2 * step)
+                    let numeric = FiniteDifference.derivative(of: parameter, at: index, step: step) { BagHeadFixtures.objective(head, batch, r) }
                     XCTAssertEqual(parameter.gradient.storage[index], numeric, accuracy: 2e-3 + 2e-2 * abs(numeric), "\(name) \(parameterName)[\(index)]")
                 }
             }
@@ -94,13 +88,7 @@ final class BagHeadGradientTests: XCTestCase {
             for (c, classifier) in head.instanceClassifiers.enumerated() {
                 for (p, parameter) in [classifier.weight, classifier.bias!].enumerated() {
                     for index in parameter.value.storage.indices {
-                        let original = parameter.value.storage[index]
-                        parameter.value.storage[index] = original + step
-                        let up = loss()
-                        parameter.value.storage[index] = original - step
-                        let down = loss()
-                        parameter.value.storage[index] = original
-                        let numeric = (up - down) / (2 * step)
+                        let numeric = FiniteDifference.derivative(of: parameter, at: index, step: step, loss)
                         XCTAssertEqual(analytic[c][p].storage[index], numeric, accuracy: 1e-3 + 1e-2 * abs(numeric),
                                        "subtyping \(subtyping) instance_classifiers.\(c)[\(p)][\(index)]")
                     }

@@ -41,13 +41,7 @@ final class PoolingGradientTests: XCTestCase {
             _ = pooling.backward(r)
             for (name, parameter) in pooling.namedParameters {
                 for index in parameter.value.storage.indices {
-                    let original = parameter.value.storage[index]
-                    parameter.value.storage[index] = original + step
-                    let up = PoolingFixtures.objective(pooling, batch, r)
-                    parameter.value.storage[index] = original - step
-                    let down = PoolingFixtures.objective(pooling, batch, r)
-                    parameter.value.storage[index] = original
-                    let numeric = (up - down) / (2 * step)
+                    let numeric = FiniteDifference.derivative(of: parameter, at: index, step: step) { PoolingFixtures.objective(pooling, batch, r) }
                     XCTAssertEqual(parameter.gradient.storage[index], numeric, accuracy: 2e-3 + 2e-2 * abs(numeric), "\(kind) \(name)[\(index)]")
                 }
             }
@@ -67,13 +61,7 @@ final class PoolingGradientTests: XCTestCase {
             model.backward(BinaryCrossEntropyWithLogits.loss(logits: logits, targets: targets).gradient)
             for (name, parameter) in model.namedParameters {
                 for index in parameter.value.storage.indices {
-                    let original = parameter.value.storage[index]
-                    parameter.value.storage[index] = original + step
-                    let up = loss()
-                    parameter.value.storage[index] = original - step
-                    let down = loss()
-                    parameter.value.storage[index] = original
-                    let numeric = (up - down) / (2 * step)
+                    let numeric = FiniteDifference.derivative(of: parameter, at: index, step: step, loss)
                     XCTAssertEqual(parameter.gradient.storage[index], numeric, accuracy: 1e-3 + 2e-2 * abs(numeric), "\(classifier) \(name)[\(index)]")
                 }
             }
