@@ -87,8 +87,8 @@ public struct ExtractPipeline: SlideStage {
             done += batch
             onTiles(done)
         }
-        let planned = plannedTiles(of: slide) ?? tiles
-        return SlideResult(tiles: tiles, warnings: tiles < planned ? ["\(planned - tiles) unreadable tiles skipped"] : [])
+        // `done` counts every tile the stream reached, read or skipped: no second read of the patch file.
+        return SlideResult(tiles: tiles, warnings: tiles < done ? ["\(done - tiles) unreadable tiles skipped"] : [])
     }
 
     /// Extracts one slide's features into `destination` (committed atomically on success).

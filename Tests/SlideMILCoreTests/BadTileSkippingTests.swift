@@ -100,6 +100,8 @@ final class BadTileSkippingTests: XCTestCase {
         let bag = try FeatureFile.read(from: features)
         XCTAssertEqual(bag.coordinates, [coordinates[0], coordinates[2], coordinates[3]])
         XCTAssertEqual(bag.metadata?.reading, TileReadProvenance(reader: "direct", resampling: "reduced-decode", skippedTiles: 1))
+        let extractList = try ProcessList.load(from: output.appendingPathComponent(ExtractPipeline.processListName))
+        XCTAssertEqual(extractList.record(for: "damaged")?.error, "warning: 1 unreadable tiles skipped")
         // A rerun counts the skipped tile and does not redo the slide.
         XCTAssertEqual(try ExtractPipeline.run([input], output: output, model: model, settings: settings), [.alreadyDone(tiles: 4)])
     }
