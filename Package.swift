@@ -76,7 +76,7 @@ let package = Package(
             name: "MNISTRun",
             dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "Tensor", "Heatmap", "Store"]
         ),
-        .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TrainStage", "MIL", "Store"]),
+        .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage", "MIL", "Store"]),
         .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "SlideSynthesis", "CPUPeak", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
         .target(name: "Diagnostics", dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "CTurboJPEG", "SlideIO", "Tensor"]),
 
@@ -109,9 +109,9 @@ let package = Package(
                            "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "Backbones", "SlideIO", "SlideSynthesis",
                            "Tiling", "Store", "Heatmap"]
         ),
-        // Runs the built `slidemil` (no module dependency: it tests the executable, e.g. that
-        // docs/cli.md equals `slidemil help-markdown`).
-        .testTarget(name: "SlideMILCLITests"),
+        // Runs the built `slidemil` as a user would (e.g. that docs/cli.md equals
+        // `slidemil help-markdown`); the settings types say what its options must stand for.
+        .testTarget(name: "SlideMILCLITests", dependencies: ["RunSupport", "TileStage", "ExtractStage", "HeatmapStage", "Pipeline"]),
     ],
     swiftLanguageModes: [.v5]
 )

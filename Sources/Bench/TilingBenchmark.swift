@@ -62,7 +62,7 @@ public struct TilingBenchmark {
             parameters.target = .micronsPerPixel(mpp)
             let grid = try TileGrid(slide: openSlide, mask: segmentation.mask, parameters: parameters)
             let geometry = grid.geometry
-            log("\(name): \(grid.coordinates.count) tissue tiles of \(geometry.tileSize) px, read as \(geometry.readSize) px at level \(geometry.level)")
+            log("\(name): \(grid.coordinates.count) tissue tiles of \(geometry.outputSize) px, read as \(geometry.readSize) px at level \(geometry.level)")
             var set: [Measurement] = []
             func record(_ reader: String, _ seconds: Double, _ note: String = "") {
                 set.append(Measurement(tileSet: name, reader: reader, tiles: grid.coordinates.count, seconds: seconds))
@@ -124,7 +124,7 @@ public struct TilingBenchmark {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, options.script, path, list.path, String(geometry.level), String(geometry.readSize),
-                             String(geometry.tileSize), String(processes)]
+                             String(geometry.outputSize), String(processes)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -1,8 +1,12 @@
+import ExtractStage
 import Foundation
+import HeatmapStage
 import MIL
 import MNISTRun
 import Pipeline
+import PredictStage
 import RunSupport
+import TileStage
 import TrainStage
 
 /// Everything `slidemil demo` does: the synthetic slides, the pipeline sections (keys as in
@@ -13,11 +17,11 @@ public struct DemoConfig: Codable, Equatable, Sendable {
     /// The synthetic slides.
     public var slides: DemoSlidesConfig
     /// Pipeline sections, as in `PipelineConfig`.
-    public var tile: PipelineTileConfig
-    public var extract: PipelineExtractConfig
+    public var tile: TileSettings
+    public var extract: ExtractSettings
     public var train: SlideTrainSettings
-    public var predict: PipelinePredictConfig
-    public var heatmap: PipelineHeatmapConfig
+    public var predict: PredictSettings
+    public var heatmap: HeatmapSettings
     /// The MNIST-bags run, as in `configs/mnist-bags.yaml`.
     public var mnist: MNISTBagsConfig
 
@@ -29,10 +33,10 @@ public struct DemoConfig: Codable, Equatable, Sendable {
     /// and 400 training bags.
     public init() {
         slides = DemoSlidesConfig()
-        tile = PipelineTileConfig()
-        tile.tileSize = 128
-        tile.tissueThreshold = 1
-        extract = PipelineExtractConfig()
+        tile = TileSettings()
+        tile.grid.tileSize = 128
+        tile.grid.minTissueFraction = 1
+        extract = ExtractSettings()
         extract.backbone = .resnet18
         extract.baseWidth = 8
         extract.inputSize = 64
@@ -43,9 +47,9 @@ public struct DemoConfig: Codable, Equatable, Sendable {
         train.training.epochs = 60
         train.training.patience = 15
         train.training.validationFraction = 0.2
-        predict = PipelinePredictConfig()
-        heatmap = PipelineHeatmapConfig()
-        heatmap.maxSide = 1024
+        predict = PredictSettings()
+        heatmap = HeatmapSettings()
+        heatmap.canvas = .maximumSide(1024)
         mnist = MNISTBagsConfig()
         mnist.pretraining.epochs = 1
         mnist.pretraining.trainingImages = 6000
@@ -73,7 +77,7 @@ public struct DemoConfig: Codable, Equatable, Sendable {
         config.train.training.epochs = 8
         config.train.training.validationFraction = 0
         config.predict.heldOutFraction = 0.34
-        config.heatmap.maxSide = 512
+        config.heatmap.canvas = .maximumSide(512)
         config.heatmap.topK = 2
         config.heatmap.bottomK = 2
         config.mnist.pretraining.trainingImages = 1000

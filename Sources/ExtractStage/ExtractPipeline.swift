@@ -122,7 +122,7 @@ public struct ExtractPipeline: SlideStage {
                                                        first: first.description, width: width, height: height)
         }
         let geometry = TileGeometry(level: meta.patchLevel, levelDownsample: slide.levels[meta.patchLevel].downsample,
-                                    readSize: meta.patchSize, tileSize: settings.inputSize)
+                                    readSize: meta.patchSize, outputSize: settings.inputSize)
         let fedMpp = slideMpp.map { $0 * Double(geometry.footprint) / Double(settings.inputSize) }
         let metadata = FeatureFileMetadata(
             backbone: settings.backboneName, weights: model.weightsLabel, weightsChecksum: model.weightsChecksum,

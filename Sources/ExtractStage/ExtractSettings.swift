@@ -4,7 +4,9 @@ import Tiling
 
 /// Everything that decides the numbers `slidemil extract` writes; a finished feature file is
 /// reused on a rerun only when its `config_hash` equals `fingerprint(weightsChecksum:)`.
-public struct ExtractSettings: Sendable, Equatable {
+/// Also the pipeline config's `extract` section and the defaults and help of `slidemil extract`'s
+/// options: `ExtractSettings+Keys.swift` declares each setting once.
+public struct ExtractSettings: StageSettings, Sendable {
     /// The CNN (default ResNet-50 truncated after layer3, 1024 features).
     public var backbone: ExtractBackbone = .resnet50Truncated
     /// Width of conv1/layer1 (64 = torchvision); smaller only for tests and demos.
@@ -68,20 +70,21 @@ public struct ExtractSettings: Sendable, Equatable {
     /// - Throws: `SettingRangeError` naming the key, value and range, or
     ///   `ExtractError.invalidSetting` for a mean or std without three values.
     public func validate() throws {
-        try SettingRange(8, 2048).check("extract.inputSize (--input-size)", inputSize)
-        try SettingRange(1, 4096).check("extract.batchSize (--batch-size)", batchSize)
-        try SettingRange(1, 256).check("extract.readers (--readers)", readers)
-        try SettingRange(1, 256).check("extract.queueDepth (--queue-depth)", queueDepth)
-        try SettingRange(1, 4096).check("extract.threads (--threads)", workers)
-        try SettingRange(1, 1024).check("extract.baseWidth (--base-width)", baseWidth)
-        if let tileSize { try SettingRange(8, 16384).check("tile.tileSize (--tile-size)", tileSize) }
-        if let maxTiles { try SettingRange(1, Double(Int32.max)).check("--max-tiles", maxTiles) }
+        try checkRanges()
         guard mean.count == 3, std.count == 3 else {
             throw ExtractError.invalidSetting(name: "normalisation", problem: "mean and std need 3 values (R, G, B)")
         }
-        for value in mean { try SettingRange(-10, 10).check("extract.mean (--mean)", value) }
-        for value in std { try SettingRange.positive(upTo: 10).check("extract.std (--std)", value) }
-        try reading.validate()
+    }
+
+    /// Input size, mean and std left at their defaults become the encoder's own (a ViT preset's,
+    /// or a `vit`'s `config.json` beside the weights); values given explicitly stay.
+    /// - Throws: `TimmModelConfig.Problem` when a `vit`'s `config.json` cannot be read.
+    public mutating func adoptEncoderInput() throws {
+        guard let expected = try backbone.expectedInput(weights: weights) else { return }
+        let defaults = ExtractSettings()
+        if inputSize == defaults.inputSize { inputSize = expected.size }
+        if mean == defaults.mean { mean = expected.mean }
+        if std == defaults.std { std = expected.std }
     }
 
     /// Short hex digest of what shapes the features (not threads, batch size or the `tileSize`

@@ -2,29 +2,34 @@ import Foundation
 import RunSupport
 import Store
 
-/// `slidemil heatmap` for a batch of slides (the pipeline's held-out slides), as a `SlideStage`
-/// run by `SlideBatchRunner`: each slide's attention file comes from a predict folder and its
-/// patch file from a tile folder, both named by `RunLayout`. Heatmaps are always drawn afresh;
-/// a slide that fails gets a failed row in `process_list_heatmap.csv` and the others go on.
+/// `slidemil heatmap` as a `SlideStage` run by `SlideBatchRunner`, for one slide (the command)
+/// or a batch (the pipeline's held-out slides, whose attention files come from a predict folder
+/// and patch files from a tile folder, both named by `RunLayout`). Heatmaps are always drawn
+/// afresh; a slide that fails gets a failed row in `process_list_heatmap.csv` and the others go on.
 public struct HeatmapBatch: SlideStage {
     /// How the heatmaps are drawn.
     public let settings: HeatmapSettings
-    /// The predict folder holding `attention/<id>.h5`.
-    public let predictions: RunLayout
-    /// The tile folder holding `patches/<id>.h5`.
-    public let tiles: RunLayout
+    /// A slide's attention file.
+    public let scores: (SlideEntry) -> URL
+    /// A slide's patch file (its segmentation, tile size and level), if there is one.
+    public let patches: (SlideEntry) -> URL?
     /// Where the heatmaps go.
     public let output: URL
 
     public var progressLabel: String { "heatmaps" }
     public var processListName: String { RunLayout.heatmapProcessList }
 
-    /// A batch drawing into `output` from these folders.
-    public init(settings: HeatmapSettings, predictions: RunLayout, tiles: RunLayout, output: URL) {
+    /// A batch drawing into `output` from the files `scores` and `patches` name for each slide.
+    public init(settings: HeatmapSettings, scores: @escaping (SlideEntry) -> URL, patches: @escaping (SlideEntry) -> URL?, output: URL) {
         self.settings = settings
-        self.predictions = predictions
-        self.tiles = tiles
+        self.scores = scores
+        self.patches = patches
         self.output = output
+    }
+
+    /// A batch drawing into `output` from a predict folder's `attention/` and a tile folder's `patches/`.
+    public init(settings: HeatmapSettings, predictions: RunLayout, tiles: RunLayout, output: URL) {
+        self.init(settings: settings, scores: { predictions.attentionFile($0.slideID) }, patches: { tiles.patchFile($0.slideID) }, output: output)
     }
 
     public func completedTiles(of slide: SlideEntry) -> Int? { nil }
@@ -33,8 +38,8 @@ public struct HeatmapBatch: SlideStage {
 
     /// Draws one slide's heatmap; the result counts its scored tiles.
     public func process(_ slide: SlideEntry, onTiles: (Int) -> Void) throws -> SlideResult {
-        let outputs = try HeatmapPipeline.run(slidePath: slide.path, scoresURL: predictions.attentionFile(slide.slideID),
-                                              patchesURL: tiles.patchFile(slide.slideID), output: output,
+        let outputs = try HeatmapPipeline.run(slidePath: slide.path, scoresURL: scores(slide),
+                                              patchesURL: patches(slide), output: output,
                                               slideID: slide.slideID, settings: settings)
         onTiles(outputs.tiles)
         return SlideResult(tiles: outputs.tiles)

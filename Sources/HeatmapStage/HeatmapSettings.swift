@@ -1,8 +1,11 @@
 import Heatmap
+import RunSupport
 import Tiling
 
-/// How `slidemil heatmap` draws a slide's attention. Defaults follow CLAM's heatmaps.
-public struct HeatmapSettings: Sendable {
+/// How `slidemil heatmap` draws a slide's attention. Defaults follow CLAM's heatmaps. Also the
+/// pipeline config's `heatmap` section and the defaults and help of `slidemil heatmap`'s options:
+/// `HeatmapSettings+Keys.swift` declares each setting once.
+public struct HeatmapSettings: StageSettings, Sendable {
     /// The size of the picture everything is drawn at.
     public enum Canvas: Equatable, Sendable {
         /// The whole slide with its longer side at most this many px (default 2048).
@@ -45,30 +48,18 @@ public struct HeatmapSettings: Sendable {
     /// Rank percentile (0...100) from which tiles get `highAttentionClass` (default 90).
     public var highAttentionPercentile = 90.0
 
+    /// The pipeline draws heatmaps for at most this many predicted slides, in slide order; 0
+    /// (default) = all. Not used by `slidemil heatmap`, which draws one slide.
+    public var slides = 0
+
     /// The defaults.
     public init() {}
 
-    /// Checks ranges before any work starts.
-    /// - Throws: `HeatmapSettingsError` naming the first bad setting.
+    /// Checks every setting against its documented range before any work starts.
+    /// - Throws: `SettingRangeError` naming the first setting out of range, or the
+    ///   segmentation's `TilingError`.
     public func validate() throws {
-        switch canvas {
-        case let .maximumSide(side) where side < 16: throw HeatmapSettingsError("the picture's longer side must be at least 16 px")
-        case let .level(level) where level < 0: throw HeatmapSettingsError("the picture level must be 0 or more")
-        default: break
-        }
-        guard (0...1).contains(alpha) else { throw HeatmapSettingsError("alpha must be in 0...1") }
-        if let sigma = smoothingSigma, !(sigma > 0 && sigma.isFinite) { throw HeatmapSettingsError("smoothing sigma must be positive") }
-        guard topK >= 0, bottomK >= 0 else { throw HeatmapSettingsError("top-k and bottom-k must be 0 or more") }
-        if let level = tileLevel, level < 0 { throw HeatmapSettingsError("the tile level must be 0 or more") }
-        guard (0...100).contains(highAttentionPercentile) else { throw HeatmapSettingsError("the class percentile must be in 0...100") }
+        try checkRanges()
         try segmentation?.validate()
     }
-}
-
-/// A heatmap setting out of range; the message names it.
-public struct HeatmapSettingsError: Error, CustomStringConvertible, Equatable {
-    /// One line naming the setting and its allowed range.
-    public let description: String
-
-    init(_ description: String) { self.description = description }
 }

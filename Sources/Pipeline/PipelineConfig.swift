@@ -1,31 +1,36 @@
+import ExtractStage
 import Foundation
+import HeatmapStage
+import PredictStage
 import RunSupport
+import TileStage
 import TrainStage
 
 /// Everything `slidemil pipeline` does, stage by stage, as read from a YAML file (e.g.
 /// `configs/camelyon16.yaml`) over these defaults, plus `--set key.path=value` overrides.
 ///
-/// Each section holds what the stage's own command takes, under its option names, so a key
-/// means what the option of the same name means: `tile` (`slidemil tile`), `extract`
-/// (`slidemil extract`), `train` (`slidemil train`'s config, `configs/slide-mil.yaml`),
-/// `predict` (held-out slides and the model that predicts them) and `heatmap` (`slidemil heatmap`).
+/// Each section is the stage's own settings type, so a key means what the option of the same
+/// name means: `tile` (`TileSettings`, `slidemil tile`), `extract` (`ExtractSettings`,
+/// `slidemil extract`), `train` (`SlideTrainSettings`, `slidemil train`'s config,
+/// `configs/slide-mil.yaml`), `predict` (`PredictSettings`: held-out slides and the model that
+/// predicts them) and `heatmap` (`HeatmapSettings`, `slidemil heatmap`).
 public struct PipelineConfig: Codable, Equatable, Sendable {
     /// Tissue segmentation and tiling.
-    public var tile: PipelineTileConfig
+    public var tile: TileSettings
     /// The CNN and its weights.
-    public var extract: PipelineExtractConfig
+    public var extract: ExtractSettings
     /// Attention-MIL training with cross-validation (`configs/slide-mil.yaml`'s keys).
     public var train: SlideTrainSettings
     /// Held-out slides and the model that predicts them.
-    public var predict: PipelinePredictConfig
+    public var predict: PredictSettings
     /// Heatmaps and example tiles of the predicted slides.
-    public var heatmap: PipelineHeatmapConfig
+    public var heatmap: HeatmapSettings
 
     /// Defaults: each command's own defaults (extraction with `weights: none`), a quarter of the
     /// slides held out.
-    public init(tile: PipelineTileConfig = PipelineTileConfig(), extract: PipelineExtractConfig = PipelineExtractConfig(),
-                train: SlideTrainSettings = SlideTrainSettings(), predict: PipelinePredictConfig = PipelinePredictConfig(),
-                heatmap: PipelineHeatmapConfig = PipelineHeatmapConfig()) {
+    public init(tile: TileSettings = TileSettings(), extract: ExtractSettings = ExtractSettings(),
+                train: SlideTrainSettings = SlideTrainSettings(), predict: PredictSettings = PredictSettings(),
+                heatmap: HeatmapSettings = HeatmapSettings()) {
         self.tile = tile
         self.extract = extract
         self.train = train
@@ -39,17 +44,25 @@ public struct PipelineConfig: Codable, Equatable, Sendable {
         try ConfigLoader.load(defaults: PipelineConfig(), file: file, overrides: overrides)
     }
 
+    /// The extraction settings the pipeline runs: the `extract` section expecting the `tile`
+    /// section's tile size, with the encoder's own input size and normalisation where the
+    /// section leaves them at their defaults.
+    /// - Throws: `TimmModelConfig.Problem` when a `vit`'s `config.json` cannot be read.
+    public func extractSettings() throws -> ExtractSettings {
+        var settings = extract
+        settings.tileSize = tile.grid.tileSize
+        try settings.adoptEncoderInput()
+        return settings
+    }
+
     /// Checks every section before any stage starts.
-    /// - Throws: `PipelineError.invalidSetting`, `TilingError`, `ExtractError` or
-    ///   `HeatmapSettingsError` naming the first bad value.
+    /// - Throws: `SettingRangeError` naming the first key out of range, or a stage's own error
+    ///   for values that contradict each other.
     public func validate() throws {
-        _ = try tile.settings()
-        _ = try extract.settings(tileSize: tile.tileSize)
-        _ = try heatmap.settings()
-        guard (0..<1).contains(predict.heldOutFraction) else {
-            throw PipelineError.invalidSetting(key: "predict.heldOutFraction", problem: "must be in 0 ..< 1")
-        }
-        guard train.folds >= 1 else { throw PipelineError.invalidSetting(key: "train.folds", problem: "must be at least 1") }
+        try tile.validate()
+        try extractSettings().validate()
         try train.validate()
+        try predict.validate()
+        try heatmap.validate()
     }
 }

@@ -48,14 +48,13 @@ public struct PipelineRun {
     ///   file or slide.
     public func run() throws -> PipelineReport {
         try config.validate()
-        let heatmapSettings = try config.heatmap.settings()
         let table = try SlideLabelTable.read(from: URL(fileURLWithPath: labels))
         let inputs = try labelledInputs(table)
         let labelledSplit = try PipelineHoldOut.split(table, fraction: config.predict.heldOutFraction, seed: config.predict.seed, source: labels)
         try writeInputs(inputs, split: labelledSplit)
         var commands = [tileCommand, extractCommand, trainCommand]
 
-        let features = try SlideFeatureStages(tile: config.tile, extract: config.extract, showProgress: showProgress, log: log)
+        let features = try SlideFeatureStages(tile: config.tile, extract: config.extractSettings(), showProgress: showProgress, log: log)
             .run(inputs, root: layout.root)
         var failures = features.failures
         let failed = Set(failures.map(\.slideID))
@@ -92,7 +91,7 @@ public struct PipelineRun {
             let slides = drawn.map { byID[$0.slideID]! }
             let heatmaps = RunLayout(root: layout.heatmaps)
             let outcomes = try SlideBatchRunner(slides: slides, output: heatmaps.rootURL, showProgress: showProgress)
-                .run(HeatmapBatch(settings: heatmapSettings, predictions: layout.predictionsRun, tiles: layout, output: heatmaps.rootURL))
+                .run(HeatmapBatch(settings: config.heatmap, predictions: layout.predictionsRun, tiles: layout, output: heatmaps.rootURL))
             for (slide, outcome) in zip(slides, outcomes) {
                 if let reason = outcome.failure {
                     failures.append(SlideFailure(slideID: slide.slideID, stage: "heatmap", reason: reason,
@@ -163,12 +162,13 @@ public struct PipelineRun {
 
 
     private var tileCommand: PipelineCommandLine {
-        PipelineCommandLine(["tile", layout.slidesCSV, "--output", layout.root] + config.tile.commandOptions)
+        PipelineCommandLine(["tile", layout.slidesCSV, "--output", layout.root] + config.tile.commandArguments())
     }
 
     private var extractCommand: PipelineCommandLine {
-        PipelineCommandLine(["extract", layout.slidesCSV, "--output", layout.root] + config.extract.commandOptions
-            + ["--tile-size", "\(config.tile.tileSize)"])
+        var extract = config.extract
+        extract.tileSize = config.tile.grid.tileSize
+        return PipelineCommandLine(["extract", layout.slidesCSV, "--output", layout.root] + extract.commandArguments())
     }
 
     private var trainCommand: PipelineCommandLine {
@@ -177,12 +177,12 @@ public struct PipelineRun {
     }
 
     private var predictCommand: PipelineCommandLine {
-        PipelineCommandLine(["predict", "--model", layout.model, "--fold", config.predict.fold.argument, "--features", layout.features,
-                             "--slides", layout.heldOutLabels, "--output", layout.predictions])
+        PipelineCommandLine(["predict", "--model", layout.model] + config.predict.commandArguments()
+            + ["--features", layout.features, "--slides", layout.heldOutLabels, "--output", layout.predictions])
     }
 
     private func heatmapCommand(slideID: String, slidePath: String) -> PipelineCommandLine {
         PipelineCommandLine(["heatmap", slidePath, layout.predictionsRun.attentionPath(slideID), "--patches", layout.patchPath(slideID),
-                             "--output", layout.heatmaps, "--slide-id", slideID] + config.heatmap.commandOptions)
+                             "--output", layout.heatmaps, "--slide-id", slideID] + config.heatmap.commandArguments())
     }
 }

@@ -8,8 +8,11 @@ import TileStage
 /// `slidemil pipeline`, and what `slidemil predict --from-slides` runs before predicting.
 /// Finished slides are skipped on a rerun; a slide that fails is reported and the others go on.
 public struct SlideFeatureStages {
-    public var tile: PipelineTileConfig
-    public var extract: PipelineExtractConfig
+    /// Tiling.
+    public var tile: TileSettings
+    /// Feature extraction, as it runs (see `PipelineConfig.extractSettings()`).
+    public var extract: ExtractSettings
+    /// Draw progress lines on standard error.
     public var showProgress: Bool
     /// Receives one line per stage.
     public var log: (String) -> Void
@@ -32,7 +35,7 @@ public struct SlideFeatureStages {
     }
 
     /// Stages with these settings.
-    public init(tile: PipelineTileConfig, extract: PipelineExtractConfig, showProgress: Bool, log: @escaping (String) -> Void = { _ in }) {
+    public init(tile: TileSettings, extract: ExtractSettings, showProgress: Bool, log: @escaping (String) -> Void = { _ in }) {
         self.tile = tile
         self.extract = extract
         self.showProgress = showProgress
@@ -44,8 +47,9 @@ public struct SlideFeatureStages {
     ///   unsafe ids, `OutputFolderLockError`, or a process list that cannot be written; slides
     ///   that fail are in the result.
     public func run(_ slides: [SlideEntry], root: String) throws -> Result {
-        let tileSettings = try tile.settings()
-        let extractSettings = try extract.settings(tileSize: tile.tileSize)
+        let tileSettings = tile, extractSettings = extract
+        try tileSettings.validate()
+        try extractSettings.validate()
         // Weights load before any work, so a missing or mismatched file stops the run at once.
         let model = try ExtractModel(settings: extractSettings)
         let layout = RunLayout(root: root, featureFolder: extractSettings.featureFolderName)

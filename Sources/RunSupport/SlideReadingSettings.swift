@@ -39,8 +39,27 @@ public struct SlideReadingSettings: Sendable, Equatable {
         reader == .direct ? resampling.rawValue : TileResampling.exact.rawValue
     }
 
-    /// - Throws: `SettingRangeError` for a negative cache size.
-    public func validate() throws {
-        try SettingRange(0, Double(1 << 40)).check("tile cache bytes (--tile-cache-mb)", tileCacheBytes)
+}
+
+/// Which reader opens slides: the direct one where it applies (`auto`), or OpenSlide for all.
+public enum SlideReaderChoice: String, SettingValue, CaseIterable, Sendable {
+    case auto
+    case openslide
+}
+
+extension SlideReadingSettings {
+    /// The reader settings of a stage whose settings hold them at `path` (tile and extract):
+    /// `reader`, `exactResampling` and `tileCacheMb`.
+    public static func keys<Settings: StageSettings>(_ path: WritableKeyPath<Settings, SlideReadingSettings>) -> [SettingKey<Settings>] {
+        [
+            SettingKey("reader", "Slide reader: auto (libtiff + libjpeg-turbo for tiled JPEG TIFFs such as SVS and generic pyramidal TIFF, OpenSlide for the rest) or openslide (every slide).",
+                       get: { $0[keyPath: path].directReader ? SlideReaderChoice.auto : .openslide },
+                       set: { $0[keyPath: path].directReader = $1 == .auto }),
+            SettingKey("exactResampling", path.appending(path: \.exactResampling),
+                       "Shrink tiles read at a finer level by decoding every pixel and area-averaging (OpenSlide's bytes) instead of decoding JPEG tiles at 1/2, 1/4 or 1/8 first."),
+            SettingKey("tileCacheMb", "Memory for decoded stored tiles shared by the readers of a slide, in MiB (0 turns the cache off).",
+                       range: SettingRange(0, Double(1 << 20)),
+                       get: { $0[keyPath: path].tileCacheBytes >> 20 }, set: { $0[keyPath: path].tileCacheBytes = $1 << 20 }),
+        ]
     }
 }

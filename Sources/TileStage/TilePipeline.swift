@@ -110,7 +110,7 @@ public struct TilePipeline: SlideStage {
         let level = slide.levels[geometry.level]
         let slideMpp = TargetResolution.level0MicronsPerPixel(slide: slide)
         let targetMpp = slideMpp.map { $0 * geometry.level0PixelsPerTargetPixel }
-        let overlapAtLevel = Int((Double(settings.grid.overlap) * Double(geometry.readSize) / Double(geometry.tileSize)).rounded())
+        let overlapAtLevel = Int((Double(settings.grid.overlap) * Double(geometry.readSize) / Double(geometry.outputSize)).rounded())
         let metadata = PatchFileMetadata(
             slideID: slideID, patchSize: geometry.readSize, patchLevel: geometry.level,
             downsample: (level.downsample, level.downsample), levelSize: (level.width, level.height),
@@ -118,7 +118,7 @@ public struct TilePipeline: SlideStage {
             level0Magnification: slide.objectivePower ?? slideMpp.map { 10 / $0 },
             targetMagnification: targetMpp.map { 10 / $0 }, overlap: overlapAtLevel, saveFolder: folder.path,
             mpp: slideMpp, targetMPP: targetMpp, tissueThreshold: settings.grid.minTissueFraction,
-            targetTileSize: geometry.tileSize, segmentation: settings.segmentation.json, producerVersion: SlideMILVersion.current, configHash: settings.fingerprint)
+            targetTileSize: geometry.outputSize, segmentation: settings.segmentation.json, producerVersion: SlideMILVersion.current, configHash: settings.fingerprint)
         return PatchFile(metadata: metadata, coordinates: coordinates.map { PatchCoordinate(x: $0.x, y: $0.y) })
     }
 

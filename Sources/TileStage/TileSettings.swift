@@ -5,7 +5,9 @@ import Tiling
 
 /// Everything that decides what `slidemil tile` writes for a slide; two runs with equal settings
 /// produce the same files, so a finished slide is skipped only when its `fingerprint` matches.
-public struct TileSettings: Sendable, Equatable {
+/// Also the pipeline config's `tile` section and the defaults and help of `slidemil tile`'s
+/// options: `TileSettings+Keys.swift` declares each setting once.
+public struct TileSettings: StageSettings, Sendable {
     /// Tissue detection.
     public var segmentation = TissueSegmentationParameters()
     /// Tile resolution, size, overlap and tissue threshold.
@@ -32,21 +34,9 @@ public struct TileSettings: Sendable, Equatable {
     /// - Throws: `SettingRangeError` naming the key, value and range, or the grid's and
     ///   segmentation's own `TilingError`.
     public func validate() throws {
-        switch grid.target {
-        case let .micronsPerPixel(mpp): try SettingRange(0.01, 100).check("tile.targetMpp (--target-mpp)", mpp)
-        case let .magnification(power): try SettingRange(0.1, 1000).check("tile.magnification (--magnification)", power)
-        }
-        try SettingRange(8, 16384).check("tile.tileSize (--tile-size)", grid.tileSize)
+        try checkRanges()
+        // The one range that depends on another setting.
         try SettingRange(0, Double(grid.tileSize - 1)).check("tile.overlap (--overlap)", grid.overlap)
-        try SettingRange.unitInterval.check("tile.tissueThreshold (--tissue-threshold)", grid.minTissueFraction)
-        if let mpp = mppOverride { try SlideEntry.mppRange.check("tile.mpp (--mpp)", mpp) }
-        try SettingRange(1, 4096).check("tile.segDownsample (--seg-downsample)", segmentation.targetDownsample)
-        try SettingRange(16, 65_536).check("tile.segMaxSide (--seg-max-side)", segmentation.maxSide)
-        try SettingRange(1, 101).check("tile.median (--median)", segmentation.medianKernel)
-        try SettingRange(0, 101).check("tile.close (--close)", segmentation.closingKernel)
-        try SettingRange(0, 1e12).check("tile.minTissueArea (--min-tissue-area)", segmentation.minTissueArea)
-        try SettingRange(0, 1e12).check("tile.minHoleArea (--min-hole-area)", segmentation.minHoleArea)
-        try SettingRange(1, 256).check("--readers", readers)
         try grid.validate()
         try segmentation.validate()
     }

@@ -7,7 +7,7 @@ public struct TileBatch: Sendable {
     public let index: Int
     /// Level-0 top-left corners of the tiles read, parallel to `tiles`.
     public let coordinates: [Level0Point]
-    /// The tiles, each `tileSize` x `tileSize` RGB.
+    /// The tiles, each `outputSize` x `outputSize` RGB (the geometry's).
     public let tiles: [RGBImage]
     /// Tiles of this batch that could not be read and were skipped (`TileReadPolicy.skip`).
     public let skipped: [SkippedTile]

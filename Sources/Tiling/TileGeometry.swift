@@ -8,8 +8,9 @@ public struct TileGeometry: Equatable, Sendable {
     public let levelDownsample: Double
     /// Side read at `level`, in px of that level.
     public let readSize: Int
-    /// Side of the delivered tile in px (the requested tile size).
-    public let tileSize: Int
+    /// Side of the delivered tile in px: the grid's tile size when tiling, the CNN input size
+    /// when a patch file's tiles are fed to a CNN (`init(level:levelDownsample:readSize:outputSize:)`).
+    public let outputSize: Int
     /// Side of the tile at level 0, in px: `readSize × levelDownsample`, rounded.
     public let footprint: Int
     /// Level-0 px between neighbouring tile origins.
@@ -18,7 +19,7 @@ public struct TileGeometry: Equatable, Sendable {
     public let level0PixelsPerTargetPixel: Double
 
     /// Whether tiles are resized after reading (area averaging when shrinking, bilinear when enlarging).
-    public var isResized: Bool { readSize != tileSize }
+    public var isResized: Bool { readSize != outputSize }
 
     /// Picks the level and read size for `parameters` on `slide`.
     ///
@@ -58,7 +59,7 @@ public struct TileGeometry: Equatable, Sendable {
         self.level = chosen
         self.levelDownsample = downsample
         self.readSize = readSize
-        self.tileSize = parameters.tileSize
+        self.outputSize = parameters.tileSize
         self.footprint = max(1, Int((Double(readSize) * downsample).rounded()))
         let strideTarget = Double(parameters.tileSize - parameters.overlap)
         self.stride = max(1, Int((strideTarget * Double(footprint) / Double(parameters.tileSize)).rounded()))
@@ -66,27 +67,27 @@ public struct TileGeometry: Equatable, Sendable {
     }
 
     /// A geometry fixed by a patch file rather than chosen: read `readSize` px squares at `level`
-    /// (downsample `levelDownsample`) and resize them to `tileSize` (e.g. CLAM's 256 px patches
+    /// (downsample `levelDownsample`) and resize them to `outputSize` (e.g. CLAM's 256 px patches
     /// fed to a CNN at 224). The stride is the footprint (patch files list origins explicitly).
-    /// - Precondition: `readSize`, `tileSize` and `levelDownsample` are positive.
-    public init(level: Int, levelDownsample: Double, readSize: Int, tileSize: Int) {
-        precondition(readSize > 0 && tileSize > 0 && levelDownsample > 0, "sizes and downsample must be positive")
+    /// - Precondition: `readSize`, `outputSize` and `levelDownsample` are positive.
+    public init(level: Int, levelDownsample: Double, readSize: Int, outputSize: Int) {
+        precondition(readSize > 0 && outputSize > 0 && levelDownsample > 0, "sizes and downsample must be positive")
         self.level = level
         self.levelDownsample = levelDownsample
         self.readSize = readSize
-        self.tileSize = tileSize
+        self.outputSize = outputSize
         self.footprint = max(1, Int((Double(readSize) * levelDownsample).rounded()))
         self.stride = footprint
-        self.level0PixelsPerTargetPixel = Double(footprint) / Double(tileSize)
+        self.level0PixelsPerTargetPixel = Double(footprint) / Double(outputSize)
     }
 
-    /// The largest DCT reduction (8, 4 or 2) that shrinking `readSize` to `tileSize` can start
+    /// The largest DCT reduction (8, 4 or 2) that shrinking `readSize` to `outputSize` can start
     /// with: one that divides the read size and leaves no enlargement; `nil` when none does.
     public var decodeReduction: Int? {
-        [8, 4, 2].first { readSize % $0 == 0 && readSize / $0 >= tileSize }
+        [8, 4, 2].first { readSize % $0 == 0 && readSize / $0 >= outputSize }
     }
 
-    /// Reads the tile whose level-0 top-left corner is `origin`, resized to `tileSize` when needed.
+    /// Reads the tile whose level-0 top-left corner is `origin`, resized to `outputSize` when needed.
     /// Under `.reducedDecode` a shrinking read is decoded at 1/`decodeReduction` where the slide
     /// allows it and area-averaged the rest of the way.
     /// - Throws: `TilingError.tileRead` naming the slide and the coordinates.
@@ -96,12 +97,12 @@ public struct TileGeometry: Equatable, Sendable {
             if resampling == .reducedDecode, let reducer = slide as? ReducedDecodingSlide, let reduction = decodeReduction,
                let reduced = try reducer.readRegion(level: level, x: origin.x, y: origin.y, width: readSize, height: readSize,
                                                     reduction: reduction) {
-                return ImageResampler.resize(reduced, width: tileSize, height: tileSize)
+                return ImageResampler.resize(reduced, width: outputSize, height: outputSize)
             }
             region = try slide.readRegion(level: level, x: origin.x, y: origin.y, width: readSize, height: readSize)
         } catch {
             throw TilingError.tileRead(slide: slide.path, x: origin.x, y: origin.y, reason: "\(error)")
         }
-        return ImageResampler.resize(region, width: tileSize, height: tileSize)
+        return ImageResampler.resize(region, width: outputSize, height: outputSize)
     }
 }

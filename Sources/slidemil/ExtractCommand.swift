@@ -56,24 +56,22 @@ struct ExtractCommand: ParsableCommand {
     @OptionGroup(title: "Slide reader")
     var slideReading: SlideReadingOptions
 
-    @Flag(name: .customLong("skip-bad-tiles"), help: "Leave unreadable tiles out of the feature file (counted in its skipped_tiles attribute) instead of failing the slide.")
+    @Flag(help: .setting(ExtractSettings.self, "skipBadTiles"))
     var skipBadTiles = false
 
+    @OptionGroup(title: "Settings")
+    var overrides: SettingOverrideOptions
+
+    /// The options, then `--set`, over `ExtractSettings`' defaults, with the encoder's own input
+    /// size and normalisation where those are left at the defaults; checked.
     func settings() throws -> ExtractSettings {
         var settings = ExtractSettings()
-        guard let chosen = ExtractBackbone(rawValue: model.backbone) else {
-            throw ValidationError("--backbone must be one of \(ExtractBackbone.allCases.map(\.rawValue).joined(separator: ", "))")
+        for group in [model, throughput, slideReading] as [any ParsableArguments] {
+            try settings.assign(options: group, except: ["stainNormalization", "stainReference"])
         }
-        settings.backbone = chosen
-        settings.weights = model.weights == "none" ? nil : model.weights
-        settings.seed = model.seed
-        settings.baseWidth = model.baseWidth
-        let expected: EncoderInput?
-        do { expected = try chosen.expectedInput(weights: settings.weights) } catch { throw ValidationError("\(error)") }
-        settings.inputSize = model.inputSize ?? expected?.size ?? settings.inputSize
-        settings.tileSize = model.tileSize
-        settings.mean = try model.mean.map { try Self.triple($0, name: "--mean") } ?? expected?.mean ?? settings.mean
-        settings.std = try model.std.map { try Self.triple($0, name: "--std") } ?? expected?.std ?? settings.std
+        do { try settings.assign("skipBadTiles", commandLineValue: skipBadTiles) } catch { throw ValidationError("\(error)") }
+        settings = try overrides.apply(to: settings)
+        do { try settings.adoptEncoderInput() } catch { throw ValidationError("\(error)") }
         if let method = model.stainNormalization {
             do { settings.stain = try StainNormalization.fitted(method: method, referencePath: model.stainReference) } catch {
                 throw ValidationError("\(error)")
@@ -81,27 +79,16 @@ struct ExtractCommand: ParsableCommand {
         } else if model.stainReference != nil {
             throw ValidationError("--stain-reference needs --stain-normalization reinhard or macenko")
         }
-        settings.batchSize = throughput.batchSize
-        settings.readers = throughput.readers
-        settings.queueDepth = throughput.queueDepth
-        if let threads = throughput.threads { settings.workers = threads }
-        settings.maxTiles = throughput.maxTiles
-        settings.reading = try slideReading.settings()
-        settings.badTilePolicy = skipBadTiles ? .skip : .stop
+        settings.reading.probe = ChildProcessSlideProbe.forThisExecutable()
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
-    }
-
-    private static func triple(_ text: String, name: String) throws -> [Float] {
-        let values = text.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count == 3 else { throw ValidationError("\(name) needs three comma-separated numbers (R,G,B)") }
-        return values
     }
 
     func validate() throws { _ = try settings() }
 
     func run() throws {
         let settings = try settings()
+        if try overrides.printed(settings) { return }
         let inputs = try SlideEntry.resolve(input)
         let model = try ExtractModel(settings: settings)
         if model.isRandom {

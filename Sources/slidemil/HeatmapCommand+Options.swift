@@ -1,54 +1,58 @@
 import ArgumentParser
+import HeatmapStage
+
+/// Each option is named as its `HeatmapSettings` key, which gives its help and default.
+private let defaults = HeatmapSettings()
 
 extension HeatmapCommand {
     /// How the heatmap picture is drawn: size, score scaling, colours, blending, smoothing.
     struct PictureOptions: ParsableArguments {
-        @Option(name: .customLong("max-side"), help: "Longer side of the heatmap in px.")
-        var maxSide = 2048
+        @Option(help: .setting(HeatmapSettings.self, "maxSide"))
+        var maxSide = HeatmapSettings.defaultMaxSide
 
-        @Option(help: "Draw at the size of this pyramid level instead of --max-side.")
+        @Option(help: .setting(HeatmapSettings.self, "level"))
         var level: Int?
 
-        @Option(help: "Score scaling: percentile (rank 0-100, as CLAM) or minmax.")
-        var normalization = "percentile"
+        @Option(help: .setting(HeatmapSettings.self, "normalization"))
+        var normalization = defaults.normalization.rawValue
 
-        @Option(help: "Colormap: jet or viridis.")
-        var colormap = "jet"
+        @Option(help: .setting(HeatmapSettings.self, "colormap"))
+        var colormap = defaults.colormap.rawValue
 
-        @Option(help: "Weight of the heatmap colours over the slide, 0...1.")
-        var alpha = 0.4
+        @Option(help: .setting(HeatmapSettings.self, "alpha"))
+        var alpha = defaults.alpha
 
-        @Option(help: "Overlapping tiles per pixel: average (mean of all) or last (last tile drawn).")
-        var overlap = "average"
+        @Option(help: .setting(HeatmapSettings.self, "overlap"))
+        var overlap = defaults.overlap.rawValue
 
-        @Option(help: "Gaussian smoothing sigma in heatmap px (default: off).")
+        @Option(help: .setting(HeatmapSettings.self, "sigma"))
         var sigma: Double?
 
-        @Flag(name: .customLong("everywhere"), help: "Colour tiles outside the tissue mask too.")
+        @Flag(help: .setting(HeatmapSettings.self, "everywhere"))
         var everywhere = false
 
-        @Flag(name: .customLong("no-legend"), help: "Leave out the colour bar and prediction.")
+        @Flag(help: .setting(HeatmapSettings.self, "noLegend"))
         var noLegend = false
     }
 
     /// The top and bottom tile PNGs and the QuPath GeoJSON.
     struct ExportOptions: ParsableArguments {
-        @Option(name: .customLong("top-k"), help: "Highest-attention tiles to write as PNGs.")
-        var topK = 5
+        @Option(help: .setting(HeatmapSettings.self, "topK"))
+        var topK = defaults.topK
 
-        @Option(name: .customLong("bottom-k"), help: "Lowest-attention tiles to write as PNGs.")
-        var bottomK = 5
+        @Option(help: .setting(HeatmapSettings.self, "bottomK"))
+        var bottomK = defaults.bottomK
 
-        @Option(name: .customLong("tile-level"), help: "Pyramid level for tile PNGs (default: the patch file's level, else 0).")
+        @Option(help: .setting(HeatmapSettings.self, "tileLevel"))
         var tileLevel: Int?
 
-        @Option(name: .customLong("object-type"), help: "QuPath object type in the GeoJSON: tile or detection.")
-        var objectType = "tile"
+        @Option(help: .setting(HeatmapSettings.self, "objectType"))
+        var objectType = defaults.geoJSONObjectType.rawValue
 
-        @Option(name: .customLong("class-name"), help: "QuPath class for high-attention tiles in the GeoJSON (default: none).")
+        @Option(help: .setting(HeatmapSettings.self, "className"))
         var className: String?
 
-        @Option(name: .customLong("class-percentile"), help: "Attention percentile 0...100 from which tiles get --class-name.")
-        var classPercentile = 90.0
+        @Option(help: .setting(HeatmapSettings.self, "classPercentile"))
+        var classPercentile = defaults.highAttentionPercentile
     }
 }

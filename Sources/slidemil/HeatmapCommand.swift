@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Heatmap
 import HeatmapStage
+import RunSupport
 
 struct HeatmapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,44 +41,42 @@ struct HeatmapCommand: ParsableCommand {
     @OptionGroup(title: "Tiles and QuPath export")
     var export: ExportOptions
 
+    @OptionGroup(title: "Settings")
+    var overrides: SettingOverrideOptions
+
     func validate() throws {
         _ = try settings()
     }
 
+    /// The options, then `--set`, over `HeatmapSettings`' defaults; checked.
     func settings() throws -> HeatmapSettings {
         var settings = HeatmapSettings()
-        settings.canvas = picture.level.map { .level($0) } ?? .maximumSide(picture.maxSide)
-        guard let normalization = ScoreNormalization(rawValue: picture.normalization) else {
-            throw ValidationError("--normalization must be percentile or minmax")
-        }
-        guard let colormap = Colormap(rawValue: picture.colormap) else { throw ValidationError("--colormap must be jet or viridis") }
-        guard let overlap = AttentionRaster.OverlapRule(rawValue: picture.overlap) else { throw ValidationError("--overlap must be average or last") }
-        guard let objectType = TileGeoJSON.ObjectType(rawValue: export.objectType) else {
-            throw ValidationError("--object-type must be tile or detection")
-        }
-        settings.normalization = normalization
-        settings.colormap = colormap
-        settings.overlap = overlap
-        settings.geoJSONObjectType = objectType
-        settings.alpha = picture.alpha
-        settings.smoothingSigma = picture.sigma
-        settings.tissueOnly = !picture.everywhere
-        settings.legend = !picture.noLegend
-        settings.topK = export.topK
-        settings.bottomK = export.bottomK
-        settings.tileLevel = export.tileLevel
-        settings.highAttentionClass = export.className
-        settings.highAttentionPercentile = export.classPercentile
+        try settings.assign(options: picture)
+        try settings.assign(options: export)
+        settings = try overrides.apply(to: settings)
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
     }
 
+    /// Draws the slide as a batch of one through `SlideBatchRunner`, like every per-slide stage:
+    /// the output folder is locked and the slide gets a row in its `process_list_heatmap.csv`.
     func run() throws {
-        let outputs = try HeatmapPipeline.run(
-            slidePath: slide, scoresURL: URL(fileURLWithPath: scores), patchesURL: patches.map { URL(fileURLWithPath: $0) },
-            output: URL(fileURLWithPath: output), slideID: slideID, settings: settings())
-        print(outputs.heatmap.path)
-        print(outputs.geoJSON.path)
-        print("\(outputs.topTiles.count) top and \(outputs.bottomTiles.count) bottom tiles")
+        let settings = try settings()
+        if try overrides.printed(settings) { return }
+        let entry = SlideEntry(path: slide, slideID: slideID)
+        let scoresURL = URL(fileURLWithPath: scores), patchesURL = patches.map { URL(fileURLWithPath: $0) }
+        let stage = HeatmapBatch(settings: settings, scores: { _ in scoresURL }, patches: { _ in patchesURL }, output: URL(fileURLWithPath: output))
+        let outcome = try SlideBatchRunner(slides: [entry], output: stage.output, showProgress: false).run(stage)[0]
+        if let reason = outcome.failure {
+            FileHandle.standardError.write(Data("slidemil heatmap: \(reason)\n".utf8))
+            throw ExitCode.failure
+        }
+        let layout = RunLayout(root: output)
+        print(layout.heatmapPicture(entry.slideID).path)
+        print(layout.geoJSONFile(entry.slideID).path)
+        let count = { (kind: String) in
+            (try? FileManager.default.contentsOfDirectory(atPath: layout.exampleTilesFolder(kind, entry.slideID).path).count) ?? 0
+        }
+        print("\(count("top_tiles")) top and \(count("bottom_tiles")) bottom tiles")
     }
 }

@@ -91,7 +91,7 @@ struct PredictCommand: ParsableCommand {
             throw ValidationError("--from-slides needs --config (a pipeline config with tile and extract sections); \(runConfig.path) does not exist")
         }
         let settings = try PipelineConfig.load(file: file, overrides: input.overrides)
-        return SlideFeatureStages(tile: settings.tile, extract: settings.extract, showProgress: isatty(STDERR_FILENO) == 1) { line in
+        return try SlideFeatureStages(tile: settings.tile, extract: settings.extractSettings(), showProgress: isatty(STDERR_FILENO) == 1) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }

@@ -42,49 +42,33 @@ struct TileCommand: ParsableCommand {
     @OptionGroup(title: "Slide reader")
     var slideReading: SlideReadingOptions
 
+    @OptionGroup(title: "Settings")
+    var overrides: SettingOverrideOptions
+
     func validate() throws {
-        if grid.targetMPP != nil && grid.magnification != nil { throw ValidationError("give --target-mpp or --magnification, not both") }
+        if grid.targetMpp != nil && grid.magnification != nil { throw ValidationError("give --target-mpp or --magnification, not both") }
         if grid.stride != nil && grid.overlap != 0 { throw ValidationError("give --stride or --overlap, not both") }
-        if let threshold = segmentation.saturationThreshold, !(0...255).contains(threshold) {
-            throw ValidationError("--saturation-threshold must be in 0...255")
-        }
-        if reading.readers < 1 { throw ValidationError("--readers must be at least 1") }
-        _ = try slideReading.settings()
-        do {
-            try settings().validate()
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        _ = try settings()
     }
 
-    func settings() -> TileSettings {
-        // validate() has checked the reading options already.
-        let readingSettings = (try? slideReading.settings()) ?? SlideReadingSettings()
+    /// The options, then `--set`, over `TileSettings`' defaults; checked.
+    func settings() throws -> TileSettings {
         var settings = TileSettings()
-        if let magnification = grid.magnification { settings.grid.target = .magnification(magnification) }
-        if let targetMPP = grid.targetMPP { settings.grid.target = .micronsPerPixel(targetMPP) }
-        settings.grid.tileSize = grid.tileSize
-        settings.grid.overlap = grid.stride.map { grid.tileSize - $0 } ?? grid.overlap
-        settings.grid.minTissueFraction = grid.tissueThreshold
-        settings.segmentation.targetDownsample = segmentation.segDownsample
-        settings.segmentation.maxSide = segmentation.segMaxSide
-        if let threshold = segmentation.saturationThreshold { settings.segmentation.threshold = .fixed(UInt8(threshold)) }
-        settings.segmentation.medianKernel = segmentation.medianKernel
-        settings.segmentation.closingKernel = segmentation.closingKernel
-        settings.segmentation.minTissueArea = segmentation.minTissueArea
-        settings.segmentation.minHoleArea = segmentation.minHoleArea
-        settings.mppOverride = grid.mpp
-        settings.exportTiles = reading.exportTiles
-        settings.verifyTiles = reading.verifyTiles
-        settings.readers = reading.readers
-        settings.badTilePolicy = reading.skipBadTiles ? .skip : .stop
-        settings.reading = readingSettings
+        for group in [grid, segmentation, reading, slideReading] as [any ParsableArguments] {
+            try settings.assign(options: group, except: ["stride"])
+        }
+        if let stride = grid.stride { settings.grid.overlap = grid.tileSize - stride }
+        settings = try overrides.apply(to: settings)
+        settings.reading.probe = ChildProcessSlideProbe.forThisExecutable()
+        do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
     }
 
     func run() throws {
+        let settings = try settings()
+        if try overrides.printed(settings) { return }
         let inputs = try SlideEntry.resolve(input)
-        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings()) { slide, outcome in
+        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings) { slide, outcome in
             print(outcome.line(slideID: slide.slideID, verb: "tiled"))
         }
         if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode.failure }

@@ -1,6 +1,7 @@
 import Demo
 import Foundation
 import Heatmap
+import HeatmapStage
 import Store
 import XCTest
 
@@ -70,7 +71,8 @@ final class DemoRunTests: XCTestCase {
         // Heatmaps: one per held-out slide, the slide's aspect at the configured width plus the
         // legend; top tiles at the patch size.
         XCTAssertEqual(report.pipeline.heatmaps.count, heldOut.count)
-        let width = config.heatmap.maxSide, height = width * config.slides.height / config.slides.width
+        guard case let .maximumSide(width) = config.heatmap.canvas else { return XCTFail("the demo draws at a maximum side") }
+        let height = width * config.slides.height / config.slides.width
         for (url, entry) in zip(report.pipeline.heatmaps, heldOut) {
             let image = try PNGCodec.decode(contentsOf: url)
             XCTAssertEqual(image.width, width)

@@ -70,7 +70,7 @@ final class ExtractPipelineTests: XCTestCase {
         // Reference: each tile read on its own (same reader and resampling path), normalised by
         // hand, through the unfolded model.
         let slide = try SlideOpener.open(path: input.path).slide
-        let geometry = TileGeometry(level: 1, levelDownsample: slide.levels[1].downsample, readSize: 64, tileSize: 32)
+        let geometry = TileGeometry(level: 1, levelDownsample: slide.levels[1].downsample, readSize: 64, outputSize: 32)
         let mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225]
         for (row, point) in someTiles.enumerated() {
             let tile = try geometry.readTile(from: slide, at: Level0Point(x: point.x, y: point.y), resampling: settings.reading.resampling)

@@ -1,4 +1,8 @@
 import Demo
+import ExtractStage
+import HeatmapStage
+import PredictStage
+import TileStage
 import Backbones
 import Foundation
 import MIL
@@ -18,14 +22,14 @@ final class PipelineConfigTests: XCTestCase {
         let loaded = try DemoConfig.load(file: configs.appendingPathComponent("demo.yaml"))
         XCTAssertEqual(loaded, DemoConfig())
         XCTAssertEqual(loaded.slides.count, 40)
-        XCTAssertEqual(loaded.tile.tileSize, 128)
-        XCTAssertEqual(try loaded.extract.settings(tileSize: loaded.tile.tileSize).backboneName, "resnet18-w8")
+        XCTAssertEqual(loaded.tile.grid.tileSize, 128)
+        XCTAssertEqual(try loaded.pipeline.extractSettings().backboneName, "resnet18-w8")
         XCTAssertNoThrow(try loaded.pipeline.validate())
     }
 
     func testCamelyon16UNIYAMLRunsTheUNIPresetIntoTRIDENTsFolder() throws {
         let config = try PipelineConfig.load(file: configs.appendingPathComponent("camelyon16-uni.yaml"))
-        let extract = try config.extract.settings(tileSize: config.tile.tileSize)
+        let extract = try config.extractSettings()
         XCTAssertEqual(extract.backbone, .uni)
         XCTAssertEqual(extract.backbone.preset?.outputWidth, 1024)
         XCTAssertEqual(extract.inputSize, EncoderPreset.uni.inputSize)
@@ -33,20 +37,21 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertEqual(extract.std, EncoderPreset.uni.std)
         XCTAssertEqual(extract.featureFolderName, "features_uni_v1")
         XCTAssertNoThrow(try config.validate())
-        var hOptimus = config.extract
-        hOptimus.backbone = .hOptimus0
-        XCTAssertEqual(try hOptimus.settings(tileSize: 256).mean, EncoderPreset.hOptimus0.mean, "the preset's, not ImageNet's")
-        hOptimus.std = [0.2, 0.2, 0.2]
-        XCTAssertEqual(try hOptimus.settings(tileSize: 256).std, [0.2, 0.2, 0.2], "an explicit value wins")
+        var hOptimus = config
+        hOptimus.extract.backbone = .hOptimus0
+        XCTAssertEqual(try hOptimus.extractSettings().mean, EncoderPreset.hOptimus0.mean, "the preset's, not ImageNet's")
+        hOptimus.extract.std = [0.2, 0.2, 0.2]
+        XCTAssertEqual(try hOptimus.extractSettings().std, [0.2, 0.2, 0.2], "an explicit value wins")
     }
 
     func testCamelyon16YAMLHoldsTheDocumentedStartingPoint() throws {
         let config = try PipelineConfig.load(file: configs.appendingPathComponent("camelyon16.yaml"))
-        let tile = try config.tile.settings()
+        let tile = config.tile
+        XCTAssertNoThrow(try tile.validate())
         XCTAssertEqual(tile.grid.target, .micronsPerPixel(0.5))
         XCTAssertEqual(tile.grid.tileSize, 256)
         XCTAssertEqual(tile.segmentation.threshold, .otsu)
-        let extract = try config.extract.settings(tileSize: 256)
+        let extract = try config.extractSettings()
         XCTAssertEqual(extract.backbone, .resnet50Truncated)
         XCTAssertEqual(extract.backbone.configuration(baseWidth: extract.baseWidth)?.outputWidth, 1024)
         XCTAssertEqual(extract.weights, "resnet50.safetensors")
@@ -66,8 +71,8 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertEqual(config.train, train)
         XCTAssertNoThrow(try config.train.validate(), "CLAM-SB settings are consistent")
         XCTAssertTrue(config.train.architecture.instanceClassifiers)
-        XCTAssertEqual(config.predict, PipelinePredictConfig())
-        XCTAssertEqual(config.heatmap, PipelineHeatmapConfig())
+        XCTAssertEqual(config.predict, PredictSettings())
+        XCTAssertEqual(config.heatmap, HeatmapSettings())
     }
 
     func testUnknownKeysAndBadValuesAreRejected() throws {
@@ -78,10 +83,11 @@ final class PipelineConfigTests: XCTestCase {
         XCTAssertThrowsError(try DemoConfig.load(file: nil, overrides: ["train.folds=two"]))
         let negative = try PipelineConfig.load(file: nil, overrides: ["predict.heldOutFraction=1"])
         XCTAssertThrowsError(try negative.validate()) { error in
-            XCTAssertEqual(error as? PipelineError, .invalidSetting(key: "predict.heldOutFraction", problem: "must be in 0 ..< 1"))
+            XCTAssertEqual((error as? SettingRangeError)?.key, "predict.heldOutFraction")
         }
-        let colormap = try PipelineConfig.load(file: nil, overrides: ["heatmap.colormap=rainbow"])
-        XCTAssertThrowsError(try colormap.validate())
+        XCTAssertThrowsError(try PipelineConfig.load(file: nil, overrides: ["heatmap.colormap=rainbow"])) { error in
+            XCTAssertTrue("\(error)".contains("heatmap.colormap"), "\(error)")
+        }
     }
 
     func testPredictingModelReadsAFoldNumberBestOrAll() throws {
@@ -102,13 +108,13 @@ final class PipelineConfigTests: XCTestCase {
 
     func testSaturationThresholdReadsOtsuOrANumber() throws {
         let fixed = try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=20"])
-        XCTAssertEqual(fixed.tile.saturationThreshold, .fixed(20))
-        XCTAssertEqual(try fixed.tile.settings().segmentation.threshold, .fixed(20))
+        XCTAssertEqual(fixed.tile.segmentation.threshold, .fixed(20))
         let otsu = try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=otsu"])
-        XCTAssertEqual(try otsu.tile.settings().segmentation.threshold, .otsu)
+        XCTAssertEqual(otsu.tile.segmentation.threshold, .otsu)
         XCTAssertThrowsError(try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=high"]))
-        let outOfRange = try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=256"])
-        XCTAssertThrowsError(try outOfRange.tile.settings())
+        XCTAssertThrowsError(try PipelineConfig.load(file: nil, overrides: ["tile.saturationThreshold=256"])) { error in
+            XCTAssertTrue("\(error)".contains("tile.saturationThreshold"), "\(error)")
+        }
         // Round trip through the YAML the pipeline records.
         let yaml = try ConfigLoader.yaml(fixed)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString).yaml")
@@ -119,10 +125,9 @@ final class PipelineConfigTests: XCTestCase {
 
     func testMagnificationAndMppOverrideTheirDefaults() throws {
         let config = try PipelineConfig.load(file: nil, overrides: ["tile.magnification=10", "tile.mpp=0.25"])
-        let settings = try config.tile.settings()
-        XCTAssertEqual(settings.grid.target, .magnification(10))
-        XCTAssertEqual(settings.mppOverride, 0.25)
-        XCTAssertNil(try PipelineConfig().tile.settings().mppOverride)
+        XCTAssertEqual(config.tile.grid.target, .magnification(10))
+        XCTAssertEqual(config.tile.mppOverride, 0.25)
+        XCTAssertNil(PipelineConfig().tile.mppOverride)
     }
 
     func testCommandLinesQuoteOnlyWhatTheShellWouldSplit() {

@@ -1,4 +1,6 @@
 import Demo
+import ExtractStage
+import TileStage
 import Foundation
 import Pipeline
 import RunSupport
@@ -19,9 +21,9 @@ final class SlideFeatureStagesTests: XCTestCase {
         try Data("not a slide\n".utf8).write(to: broken)
         let slides = [SlideEntry(path: broken.path), SlideEntry(path: samples.appendingPathComponent("synthetic_1.tif").path)]
 
-        var tile = PipelineTileConfig()
-        tile.tileSize = 128
-        var extract = PipelineExtractConfig()
+        var tile = TileSettings()
+        tile.grid.tileSize = 128
+        var extract = ExtractSettings()
         extract.backbone = .resnet18
         extract.baseWidth = 8
         extract.inputSize = 32

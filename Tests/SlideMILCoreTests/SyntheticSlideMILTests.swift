@@ -5,6 +5,7 @@ import SlideIO
 import SlideSynthesis
 import Store
 import Synth
+import TileStage
 import XCTest
 
 /// Slide-level MIL where the answer is known: synthetic H&E-like slides (half with tumour regions
@@ -20,8 +21,8 @@ final class SyntheticSlideMILTests: XCTestCase {
         try SynthSlides.run(SynthRequest(output: slides.path, width: 2400, height: 1600, seed: 31, tumorCount: 1, jpegQuality: 80, batch: 32))
 
         var config = PipelineConfig()
-        config.tile.tileSize = 64
-        config.tile.tissueThreshold = 1
+        config.tile.grid.tileSize = 64
+        config.tile.grid.minTissueFraction = 1
         config.extract.backbone = .resnet18
         config.extract.baseWidth = 8
         config.extract.inputSize = 64
@@ -33,7 +34,7 @@ final class SyntheticSlideMILTests: XCTestCase {
         config.train.training.validationFraction = 0.2
         config.predict.heldOutFraction = 0.375
         config.heatmap.slides = 1
-        config.heatmap.maxSide = 512
+        config.heatmap.canvas = .maximumSide(512)
         let output = folder.appendingPathComponent("run")
         let report = try PipelineRun(config: config, slides: slides.path, labels: slides.appendingPathComponent("labels.csv").path,
                                      output: output.path, showProgress: false).run()

@@ -1,0 +1,60 @@
+import ArgumentParser
+import RunSupport
+
+/// The parsed value of an `@Option` or `@Flag`, whatever its type.
+protocol ParsedOptionValue {
+    var parsedValue: Any { get }
+}
+
+extension Option: ParsedOptionValue {
+    var parsedValue: Any { wrappedValue }
+}
+
+extension Flag: ParsedOptionValue {
+    var parsedValue: Any { wrappedValue }
+}
+
+extension ArgumentHelp {
+    /// The help of `settings`' key `key`: the one text `--help`, docs/cli.md and
+    /// docs/configuration.md show for it.
+    static func setting<Settings: StageSettings>(_ settings: Settings.Type, _ key: String, valueName: String? = nil) -> ArgumentHelp {
+        ArgumentHelp(Settings.help(key), valueName: valueName)
+    }
+}
+
+extension StageSettings {
+    /// Sets each option of `options` on these settings. Every `@Option` and `@Flag` of the group
+    /// is named as the setting's key (`tileSize` is `--tile-size`); an optional left out keeps the
+    /// default. Names in `except` are the command's own options, read by the command.
+    /// - Throws: `ValidationError` for a value the setting cannot hold.
+    mutating func assign(options: some ParsableArguments, except: Set<String> = []) throws {
+        for child in Mirror(reflecting: options).children {
+            guard let label = child.label, let option = child.value as? ParsedOptionValue else { continue }
+            let name = label.hasPrefix("_") ? String(label.dropFirst()) : label
+            if except.contains(name) { continue }
+            do { try assign(name, commandLineValue: option.parsedValue) } catch { throw ValidationError("\(error)") }
+        }
+    }
+}
+
+/// `--set` and `--print-settings` of the stage commands: the same overrides `slidemil pipeline`
+/// takes for the stage's section, and a way to see the settings a command line stands for.
+struct SettingOverrideOptions: ParsableArguments {
+    @Option(name: .customLong("set"), help: "Override one setting by its pipeline-config key, e.g. --set tileSize=512 (repeatable; applied after the options).")
+    var overrides: [String] = []
+
+    @Flag(name: .customLong("print-settings"), help: "Print the settings as the pipeline config's section (YAML) and exit without running.")
+    var printSettings = false
+
+    /// `settings` with the overrides applied, checked.
+    func apply<Settings: StageSettings>(to settings: Settings) throws -> Settings {
+        do { return try settings.applying(overrides: overrides) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// Prints `settings` as YAML when `--print-settings` is given; whether it did.
+    func printed<Settings: StageSettings>(_ settings: Settings) throws -> Bool {
+        guard printSettings else { return false }
+        print(try ConfigLoader.yaml([Settings.section: settings]), terminator: "")
+        return true
+    }
+}
