@@ -90,3 +90,22 @@ final class StageSettingsCLITests: XCTestCase {
         XCTAssertTrue(output.contains("heatmap.alpha (--alpha) = 1.5 is outside its range [0, 1]"), output)
     }
 }
+
+/// `slidemil heatmap` draws its slide through the slide-batch runner: a slide that cannot be
+/// drawn is one line, exit status 1, and a failed row in the output's process list.
+final class HeatmapCommandBatchTests: XCTestCase {
+    func testAMissingSlideIsOneLineAndAFailedProcessListRow() throws {
+        try BuiltTool.requireSlidemil()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slidemil-cli-heatmap-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = folder.appendingPathComponent("missing.tif").path
+        let output = folder.appendingPathComponent("heatmaps")
+        let (status, text) = try BuiltTool.run(BuiltTool.slidemil, ["heatmap", missing, folder.appendingPathComponent("a.h5").path,
+                                                                    "--output", output.path])
+        XCTAssertEqual(status, 1, text)
+        XCTAssertEqual(text.split(separator: "\n").count, 1, text)
+        XCTAssertTrue(text.contains(missing), text)
+        let list = try String(contentsOf: output.appendingPathComponent(RunLayout.heatmapProcessList), encoding: .utf8)
+        XCTAssertTrue(list.contains("missing,failed"), list)
+    }
+}
