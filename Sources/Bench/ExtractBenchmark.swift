@@ -64,13 +64,14 @@ public struct ExtractBenchmark {
         for (side, input) in zip(options.slideSides, inputs) {
             // The ceiling is measured right before each run, so both see the same machine load.
             let ceiling = pureForwardRate(network, settings: settings)
-            let destination = options.workFolder.appendingPathComponent("features/\(input.slideID).h5")
+            let layout = RunLayout(root: options.workFolder.path)
+            let destination = layout.featureFile(input.slideID)
             let before = Self.residentMiB(field: "VmRSS")
             Self.resetPeakResident()
             let cpuStart = Self.processorSeconds()
             let start = Date()
             let tiles = try ExtractPipeline.extractSlide(
-                input, patchFile: options.workFolder.appendingPathComponent("patches/\(input.slideID).h5"),
+                input, patchFile: layout.patchFile(input.slideID),
                 destination: destination, network: network, model: model, settings: settings)
             let seconds = Date().timeIntervalSince(start)
             let rate = Double(tiles) / seconds

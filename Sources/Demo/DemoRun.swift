@@ -32,7 +32,7 @@ public struct DemoRun {
     }
 
     /// Outputs of the slide stages, removed when the slides are written afresh.
-    static let slideStageOutputs = ["patches", "masks", "stitches", "features", "process_list.csv", "process_list_extract.csv",
+    static let slideStageOutputs = ["patches", "masks", "stitches", "features", RunLayout.tileProcessList, RunLayout.extractProcessList,
                                     "splits", "mil", "predictions", "heatmaps"]
 
     /// Runs the demo.

@@ -44,6 +44,7 @@ struct SlideMILCommand: ParsableCommand {
             BenchCommand.self,
             DoctorCommand.self,
             HelpMarkdownCommand.self,
+            HelpSettingsCommand.self,
             ProbeSlideCommand.self,
         ]
     )

@@ -77,6 +77,9 @@ public struct SettingKey<Settings: StageSettings> {
         self.init(name, help, range: range, place: place, get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 })
     }
 
+    /// The value `settings` hold for this key, as the command line and docs spell it.
+    public func valueText(of settings: Settings) -> String { text(settings) }
+
     /// The command-line option, e.g. `--tile-size`.
     public var option: String { "--" + SettingCodingKey.optionName(name) }
 
