@@ -65,23 +65,15 @@ struct ExtractCommand: ParsableCommand {
     /// The options, then `--set`, over `ExtractSettings`' defaults, with the encoder's own input
     /// size and normalisation where those are left at the defaults; checked.
     func settings() throws -> ExtractSettings {
-        var settings = ExtractSettings()
-        for group in [model, throughput, slideReading] as [any ParsableArguments] {
-            try settings.assign(options: group, except: ["stainNormalization", "stainReference"])
-        }
-        do { try settings.assign("skipBadTiles", commandLineValue: skipBadTiles) } catch { throw ValidationError("\(error)") }
-        settings = try overrides.apply(to: settings)
-        do { try settings.adoptEncoderInput() } catch { throw ValidationError("\(error)") }
-        if let method = model.stainNormalization {
-            do { settings.stain = try StainNormalization.fitted(method: method, referencePath: model.stainReference) } catch {
-                throw ValidationError("\(error)")
-            }
-        } else if model.stainReference != nil {
+        if model.stainReference != nil && model.stainNormalization == nil {
             throw ValidationError("--stain-reference needs --stain-normalization reinhard or macenko")
         }
-        settings.reading.probe = ChildProcessSlideProbe.forThisExecutable()
-        do { try settings.validate() } catch { throw ValidationError("\(error)") }
-        return settings
+        return try overrides.settings(from: [model, throughput, slideReading], except: ["stainNormalization", "stainReference"]) { settings in
+            if skipBadTiles { settings.badTilePolicy = .skip }
+            try settings.adoptEncoderInput()
+            settings.stain = try model.stainNormalization.map { try StainNormalization.fitted(method: $0, referencePath: model.stainReference) }
+            settings.reading.probe = ChildProcessSlideProbe.forThisExecutable()
+        }
     }
 
     func validate() throws { _ = try settings() }

@@ -50,12 +50,7 @@ struct HeatmapCommand: ParsableCommand {
 
     /// The options, then `--set`, over `HeatmapSettings`' defaults; checked.
     func settings() throws -> HeatmapSettings {
-        var settings = HeatmapSettings()
-        try settings.assign(options: picture)
-        try settings.assign(options: export)
-        settings = try overrides.apply(to: settings)
-        do { try settings.validate() } catch { throw ValidationError("\(error)") }
-        return settings
+        try overrides.settings(from: [picture, export])
     }
 
     /// Draws the slide as a batch of one through `SlideBatchRunner`, like every per-slide stage:

@@ -34,9 +34,8 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .long, help: "Model folder or run folder.")
     var model: String
 
-    @Option(name: .long, help: ArgumentHelp("Fold of a run folder: a number, best (highest cross-validation AUC) or all (average of every fold).",
-                                            valueName: "n|best|all"))
-    var fold: String = "all"
+    @Option(help: .setting(PredictSettings.self, "fold", valueName: "n|best|all"))
+    var fold = PredictSettings().fold.argument
 
     @OptionGroup(title: "Slides to predict")
     var input: InputOptions

@@ -26,13 +26,13 @@ extension StageSettings {
     /// Sets each option of `options` on these settings. Every `@Option` and `@Flag` of the group
     /// is named as the setting's key (`tileSize` is `--tile-size`); an optional left out keeps the
     /// default. Names in `except` are the command's own options, read by the command.
-    /// - Throws: `ValidationError` for a value the setting cannot hold.
+    /// - Throws: `ConfigError` for a value the setting cannot hold.
     mutating func assign(options: some ParsableArguments, except: Set<String> = []) throws {
         for child in Mirror(reflecting: options).children {
             guard let label = child.label, let option = child.value as? ParsedOptionValue else { continue }
             let name = label.hasPrefix("_") ? String(label.dropFirst()) : label
             if except.contains(name) { continue }
-            do { try assign(name, commandLineValue: option.parsedValue) } catch { throw ValidationError("\(error)") }
+            try assign(name, commandLineValue: option.parsedValue)
         }
     }
 }
@@ -46,9 +46,24 @@ struct SettingOverrideOptions: ParsableArguments {
     @Flag(name: .customLong("print-settings"), help: "Print the settings as the pipeline config's section (YAML) and exit without running.")
     var printSettings = false
 
-    /// `settings` with the overrides applied, checked.
-    func apply<Settings: StageSettings>(to settings: Settings) throws -> Settings {
-        do { return try settings.applying(overrides: overrides) } catch { throw ValidationError("\(error)") }
+    /// A stage command's settings: `Settings`' defaults with every option of `groups` set (names
+    /// in `except` are the command's own), then `--set`, then `finish` for what the command adds
+    /// itself; checked.
+    /// - Throws: `ValidationError` naming the first bad value.
+    func settings<Settings: StageSettings>(from groups: [any ParsableArguments], except: Set<String> = [],
+                                           finish: (inout Settings) throws -> Void = { _ in }) throws -> Settings {
+        do {
+            var settings = Settings()
+            for group in groups { try settings.assign(options: group, except: except) }
+            settings = try settings.applying(overrides: overrides)
+            try finish(&settings)
+            try settings.validate()
+            return settings
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     /// Prints `settings` as YAML when `--print-settings` is given; whether it did.

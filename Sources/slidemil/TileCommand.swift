@@ -53,15 +53,10 @@ struct TileCommand: ParsableCommand {
 
     /// The options, then `--set`, over `TileSettings`' defaults; checked.
     func settings() throws -> TileSettings {
-        var settings = TileSettings()
-        for group in [grid, segmentation, reading, slideReading] as [any ParsableArguments] {
-            try settings.assign(options: group, except: ["stride"])
+        try overrides.settings(from: [grid, segmentation, reading, slideReading], except: ["stride"]) { settings in
+            if let stride = grid.stride { settings.grid.overlap = settings.grid.tileSize - stride }
+            settings.reading.probe = ChildProcessSlideProbe.forThisExecutable()
         }
-        if let stride = grid.stride { settings.grid.overlap = grid.tileSize - stride }
-        settings = try overrides.apply(to: settings)
-        settings.reading.probe = ChildProcessSlideProbe.forThisExecutable()
-        do { try settings.validate() } catch { throw ValidationError("\(error)") }
-        return settings
     }
 
     func run() throws {

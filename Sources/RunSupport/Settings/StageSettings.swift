@@ -15,6 +15,8 @@ public protocol StageSettings: Codable, Equatable {
     static var section: String { get }
     /// Every setting, in the order of the command's help and of `commands.sh`.
     static var keys: [SettingKey<Self>] { get }
+    /// Checks the settings before any work: `checkRanges()` and whatever ties settings together.
+    func validate() throws
 }
 
 extension StageSettings {
