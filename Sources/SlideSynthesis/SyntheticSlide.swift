@@ -1,4 +1,5 @@
 import Foundation
+import Raster
 import SlideIO
 
 /// A seeded, H&E-like synthetic whole-slide image with known ground truth.
