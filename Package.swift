@@ -41,7 +41,7 @@ let package = Package(
         // Slides, tiles and files; `Raster` is the RGB image and its resampler that all of them share.
         .target(name: "Raster"),
         .target(name: "SlideIO", dependencies: ["Raster", "COpenSlide", "CTIFF", "CTIFFMessages", "CTurboJPEG"]),
-        .target(name: "SlideSynthesis", dependencies: ["SlideIO", "Raster", "CTIFF"]),
+        .target(name: "SlideSynthesis", dependencies: ["SlideIO", "Raster", "Tensor", "CTIFF"]),
         .target(name: "Tiling", dependencies: ["SlideIO", "Raster", "Tensor"]),
         .target(name: "Store", dependencies: ["CHDF5"]),
         .target(name: "Heatmap", dependencies: ["Raster", "CPNG"]),
