@@ -38,12 +38,13 @@ let package = Package(
         .target(name: "MILHeads", dependencies: ["MIL", "NN", "Tensor"]),
         .target(name: "MILTasks", dependencies: ["MILHeads", "MIL", "NN", "Tensor"]),
 
-        // Slides, tiles and files.
-        .target(name: "SlideIO", dependencies: ["COpenSlide", "CTIFF", "CTIFFMessages", "CTurboJPEG"]),
-        .target(name: "SlideSynthesis", dependencies: ["SlideIO", "CTIFF"]),
-        .target(name: "Tiling", dependencies: ["SlideIO", "Tensor"]),
+        // Slides, tiles and files; `Raster` is the RGB image and its resampler that all of them share.
+        .target(name: "Raster"),
+        .target(name: "SlideIO", dependencies: ["Raster", "COpenSlide", "CTIFF", "CTIFFMessages", "CTurboJPEG"]),
+        .target(name: "SlideSynthesis", dependencies: ["SlideIO", "Raster", "Tensor", "CTIFF"]),
+        .target(name: "Tiling", dependencies: ["SlideIO", "Raster", "Tensor"]),
         .target(name: "Store", dependencies: ["CHDF5"]),
-        .target(name: "Heatmap", dependencies: ["CPNG"]),
+        .target(name: "Heatmap", dependencies: ["Raster", "CPNG"]),
         .target(
             name: "MNISTBags",
             dependencies: ["CZlib"],
@@ -53,15 +54,15 @@ let package = Package(
         // What every stage run shares: the slide list, progress, settings loading and fingerprints.
         .target(
             name: "RunSupport",
-            dependencies: ["Store", "Heatmap", "SlideIO", "Tiling", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Store", "Heatmap", "Raster", "SlideIO", "Tiling", .product(name: "Yams", package: "Yams")]
         ),
 
         // One module per stage.
-        .target(name: "TileStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
-        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "NN", "SlideIO", "Tiling", "Store", "Heatmap"]),
-        .target(name: "TrainStage", dependencies: ["RunSupport", "MIL", "NN", "Tensor", "Store", "Heatmap"]),
+        .target(name: "TileStage", dependencies: ["RunSupport", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
+        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "NN", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
+        .target(name: "TrainStage", dependencies: ["RunSupport", "MIL", "NN", "Tensor", "Store", "Heatmap", "Raster"]),
         .target(name: "PredictStage", dependencies: ["RunSupport", "TrainStage", "MIL", "Store"]),
-        .target(name: "HeatmapStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
+        .target(name: "HeatmapStage", dependencies: ["RunSupport", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
 
         // The stages joined: `slidemil pipeline` and `predict --from-slides`.
         .target(
@@ -74,7 +75,7 @@ let package = Package(
         .target(name: "Synth", dependencies: ["RunSupport", "SlideIO", "SlideSynthesis"]),
         .target(
             name: "MNISTRun",
-            dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "Tensor", "Heatmap", "Store"]
+            dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "Tensor", "Heatmap", "Raster", "Store"]
         ),
         .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage", "MIL", "Store"]),
         .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "SlideSynthesis", "CPUPeak", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
@@ -97,16 +98,17 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Transformer"]),
         .testTarget(name: "BackbonesTests", dependencies: ["Backbones"]),
         .testTarget(name: "MILTests", dependencies: ["MIL", "MILHeads", "MILTasks"]),
-        .testTarget(name: "SlideIOTests", dependencies: ["SlideIO", "SlideSynthesis"]),
-        .testTarget(name: "TilingTests", dependencies: ["Tiling", "SlideSynthesis"]),
+        .testTarget(name: "RasterTests", dependencies: ["Raster"]),
+        .testTarget(name: "SlideIOTests", dependencies: ["SlideIO", "Raster", "SlideSynthesis"]),
+        .testTarget(name: "TilingTests", dependencies: ["Tiling", "Raster", "SlideSynthesis"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "HeatmapTests", dependencies: ["Heatmap"]),
+        .testTarget(name: "HeatmapTests", dependencies: ["Heatmap", "Raster"]),
         .testTarget(name: "MNISTBagsTests", dependencies: ["MNISTBags", "Tensor"]),
         // The stage modules and what joins them.
         .testTarget(
             name: "SlideMILCoreTests",
             dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
-                           "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "Backbones", "SlideIO", "SlideSynthesis",
+                           "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "Backbones", "Raster", "SlideIO", "SlideSynthesis",
                            "Tiling", "Store", "Heatmap"]
         ),
         // Runs the built `slidemil` as a user would (e.g. that docs/cli.md equals

@@ -63,13 +63,13 @@ public struct DemoConfig: Codable, Equatable, Sendable {
 
     /// The quickest run that still passes through every stage (the end-to-end test's setting,
     /// seconds in release mode):
-    /// 6 slides of 2000 x 1500 px, 2 folds of at most 8 epochs, 2 slides held out, 512 px
+    /// 6 slides of 2400 x 1800 px, 2 folds of at most 8 epochs, 2 slides held out, 512 px
     /// heatmaps, MNIST pretraining on 1,000 images with 60 training bags.
     public static var smallest: DemoConfig {
         var config = DemoConfig()
         config.slides.count = 6
-        config.slides.width = 2000
-        config.slides.height = 1500
+        config.slides.width = 2400
+        config.slides.height = 1800
         config.extract.baseWidth = 4
         config.extract.inputSize = 32
         config.train.folds = 2

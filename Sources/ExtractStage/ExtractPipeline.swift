@@ -1,5 +1,6 @@
 import Backbones
 import Foundation
+import Raster
 import RunSupport
 import SlideIO
 import Store

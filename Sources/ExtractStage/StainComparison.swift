@@ -1,5 +1,6 @@
 import Foundation
 import Heatmap
+import Raster
 import RunSupport
 import SlideIO
 import Tiling
@@ -8,7 +9,7 @@ import Tiling
 /// what `--stain-normalization` will do to their tiles before extracting features.
 public struct StainComparison: Sendable {
     /// The tile on the left, the normalised tile on the right (twice the tile's width).
-    public let image: RasterImage
+    public let image: RGBImage
     /// Whether the method was ill-posed on the tile (Macenko with almost no stain, Reinhard with a
     /// constant channel), so the right half is the tile unchanged, as extraction would pass it on.
     public let passedThrough: Bool
@@ -24,7 +25,7 @@ public struct StainComparison: Sendable {
             pixels += tile.pixels[(y * row)..<((y + 1) * row)]
             pixels += right.pixels[(y * row)..<((y + 1) * row)]
         }
-        image = RasterImage(width: 2 * tile.width, height: tile.height, format: .rgb, pixels: pixels)
+        image = RGBImage(width: 2 * tile.width, height: tile.height, pixels: pixels)
         passedThrough = normalized == nil
     }
 
@@ -36,8 +37,8 @@ public struct StainComparison: Sendable {
     @discardableResult
     public static func write(tilePath: String, method: String, referencePath: String?, to output: URL) throws -> StainComparison {
         let normalization = try StainNormalization.fitted(method: method, referencePath: referencePath)
-        let png = try PNGCodec.decode(contentsOf: URL(fileURLWithPath: tilePath), as: .rgb)
-        let comparison = StainComparison(tile: RGBImage(width: png.width, height: png.height, pixels: png.pixels),
+        let tile = try PNGCodec.decode(contentsOf: URL(fileURLWithPath: tilePath))
+        let comparison = StainComparison(tile: tile,
                                          normalization: normalization)
         try OutputFiles.writePNG(comparison.image, to: output)
         return comparison

@@ -10,8 +10,7 @@ extension StainNormalization {
     /// - Throws: `StainNormalizationError` or the PNG decoder's error, naming the file.
     public static func fitted(method: String, referencePath: String?) throws -> StainNormalization {
         guard let referencePath else { return try fitted(method: method, reference: nil, source: "--stain-reference") }
-        let png = try PNGCodec.decode(contentsOf: URL(fileURLWithPath: referencePath), as: .rgb)
-        let tile = RGBImage(width: png.width, height: png.height, pixels: png.pixels)
+        let tile = try PNGCodec.decode(contentsOf: URL(fileURLWithPath: referencePath))
         return try fitted(method: method, reference: tile, source: referencePath)
     }
 }

@@ -1,3 +1,5 @@
+import Raster
+
 /// Colours attention over a picture of the slide: CLAM's blend, restricted to tissue.
 public struct AttentionOverlay: Sendable {
     /// Colormap for the normalised values (jet, as CLAM, by default).
@@ -22,8 +24,7 @@ public struct AttentionOverlay: Sendable {
     ///   - tissue: one flag per pixel; `nil` treats every pixel as tissue.
     /// - Precondition: `base` is RGB and the arrays have one entry per pixel.
     /// - Complexity: O(pixels).
-    public func apply(to base: RasterImage, values: [Float], tissue: [Bool]?) -> RasterImage {
-        precondition(base.format == .rgb, "the overlay needs an RGB base")
+    public func apply(to base: RGBImage, values: [Float], tissue: [Bool]?) -> RGBImage {
         let pixelCount = base.width * base.height
         precondition(values.count == pixelCount && (tissue?.count ?? pixelCount) == pixelCount,
                      "overlay rasters must match the \(base.width) x \(base.height) picture")
@@ -37,7 +38,7 @@ public struct AttentionOverlay: Sendable {
             pixels[offset + 1] = Self.mix(colour.green, pixels[offset + 1], weight, keep)
             pixels[offset + 2] = Self.mix(colour.blue, pixels[offset + 2], weight, keep)
         }
-        return RasterImage(width: base.width, height: base.height, format: .rgb, pixels: pixels)
+        return RGBImage(width: base.width, height: base.height, pixels: pixels)
     }
 
     private static func mix(_ colour: UInt8, _ base: UInt8, _ weight: Float, _ keep: Float) -> UInt8 {

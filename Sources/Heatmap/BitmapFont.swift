@@ -1,3 +1,5 @@
+import Raster
+
 /// A tiny built-in 5 x 7 pixel font (digits, capital letters and `. % : - = _ / ( )`), enough
 /// to label a legend without a font library. Lower-case letters draw as capitals; characters
 /// it lacks draw as a hollow box so a missing glyph is visible rather than silently dropped.
@@ -17,9 +19,8 @@ public enum BitmapFont {
     /// Draws `text` with its top-left corner at (`x`, `y`), each font pixel a `scale` x `scale`
     /// square of `color`. Parts outside the image are clipped. O(characters × 35 × scale²).
     /// - Precondition: `image` is RGB, `scale >= 1`.
-    public static func draw(_ text: String, into image: inout RasterImage, x: Int, y: Int,
+    public static func draw(_ text: String, into image: inout RGBImage, x: Int, y: Int,
                             scale: Int = 1, color: RGBColor = RGBColor(red: 0, green: 0, blue: 0)) {
-        precondition(image.format == .rgb, "text is drawn on RGB images")
         precondition(scale >= 1, "font scale must be at least 1")
         for (position, character) in text.uppercased().enumerated() {
             let rows = glyphs[character] ?? missingGlyph
@@ -32,7 +33,7 @@ public enum BitmapFont {
         }
     }
 
-    private static func fill(_ image: inout RasterImage, x: Int, y: Int, side: Int, color: RGBColor) {
+    private static func fill(_ image: inout RGBImage, x: Int, y: Int, side: Int, color: RGBColor) {
         let rows = max(y, 0)..<max(max(y, 0), min(y + side, image.height))
         let columns = max(x, 0)..<max(max(x, 0), min(x + side, image.width))
         for row in rows {

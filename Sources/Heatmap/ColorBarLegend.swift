@@ -1,3 +1,5 @@
+import Raster
+
 /// A legend strip added below a heatmap: a caption line (e.g. the slide and its predicted
 /// probability) and a horizontal colour bar labelled at both ends.
 public struct ColorBarLegend: Sendable {
@@ -30,13 +32,12 @@ public struct ColorBarLegend: Sendable {
     /// `image` (RGB) with a white legend strip of `stripHeight(forWidth:)` rows added below it;
     /// the picture's own pixels are unchanged. Text and bar are clipped on very narrow pictures.
     /// - Complexity: O(width × strip height).
-    public func appended(below image: RasterImage) -> RasterImage {
-        precondition(image.format == .rgb, "the legend is drawn on RGB images")
+    public func appended(below image: RGBImage) -> RGBImage {
         let scale = Self.scale(forWidth: image.width)
         let strip = Self.stripHeight(forWidth: image.width)
         var pixels = image.pixels
         pixels.append(contentsOf: repeatElement(255, count: image.width * strip * 3))
-        var result = RasterImage(width: image.width, height: image.height + strip, format: .rgb, pixels: pixels)
+        var result = RGBImage(width: image.width, height: image.height + strip, pixels: pixels)
         let margin = 4 * scale
         let textTop = image.height + margin
         BitmapFont.draw(caption, into: &result, x: margin, y: textTop, scale: scale)

@@ -1,5 +1,6 @@
 import Foundation
 import Heatmap
+import Raster
 import RunSupport
 import SlideIO
 import Store
@@ -72,12 +73,12 @@ public enum HeatmapPipeline {
         // Every tile is read before anything is written: a slide whose tile cannot be read leaves
         // no heatmap, GeoJSON or partial tile folder behind.
         let side = max(1, Int((Double(footprint) / slide.levels[level].downsample).rounded()))
-        func read(_ indices: [Int], folder: String) throws -> [(url: URL, image: RasterImage)] {
+        func read(_ indices: [Int], folder: String) throws -> [(url: URL, image: RGBImage)] {
             try indices.enumerated().map { rank, index in
                 let point = scores.coordinates[index]
                 let name = AttentionRanking.clamTileName(rank: rank, slideID: id, x: point.x, y: point.y, score: scores.attention[index])
                 let url = output.appendingPathComponent(folder).appendingPathComponent(id).appendingPathComponent(name)
-                return (url, RasterImage(try slide.readRegion(level: level, x: point.x, y: point.y, width: side, height: side)))
+                return (url, try slide.readRegion(level: level, x: point.x, y: point.y, width: side, height: side))
             }
         }
         let top = try read(AttentionRanking.top(settings.topK, of: scores.attention), folder: "top_tiles")

@@ -1,5 +1,6 @@
 import Foundation
 import Heatmap
+import Raster
 import SlideIO
 import Store
 import Tiling
@@ -7,7 +8,7 @@ import Tiling
 /// A slide's attention drawn at picture scale, and the rasters it was drawn from.
 public struct HeatmapRendering: Sendable {
     /// The slide picture with attention blended over tissue (and the legend strip, if asked).
-    public let image: RasterImage
+    public let image: RGBImage
     /// Picture width in px.
     public let width: Int
     /// Picture height in px, without the legend strip.
@@ -56,7 +57,7 @@ public struct HeatmapRendering: Sendable {
             tissue = [Bool](repeating: true, count: thumbnail.width * thumbnail.height)
         }
         var image = AttentionOverlay(colormap: settings.colormap, alpha: settings.alpha)
-            .apply(to: RasterImage(thumbnail), values: values, tissue: tissue)
+            .apply(to: thumbnail, values: values, tissue: tissue)
         if settings.legend {
             let ends = settings.normalization == .percentile ? ("0", "100") : ("MIN", "MAX")
             image = ColorBarLegend(colormap: settings.colormap, caption: caption, lowLabel: ends.0, highLabel: ends.1)

@@ -1,6 +1,7 @@
 import Heatmap
 import MIL
 import MNISTBags
+import Raster
 
 /// The per-bag outputs of `slidemil mnist`: the predictions table and the attention figure.
 enum MNISTBagsReport {
@@ -33,7 +34,7 @@ enum MNISTBagsReport {
     /// relative to the bag's largest. A red frame marks images of the target digit; the strip at
     /// the left is red for positive bags and grey for negative ones; the strip at the right is
     /// the predicted probability (full height = 1).
-    static func figure(bags: [DigitBag], predictions: [BagPrediction], images: IDXImages, labels: [UInt8], targetDigit: UInt8, count: Int) -> RasterImage {
+    static func figure(bags: [DigitBag], predictions: [BagPrediction], images: IDXImages, labels: [UInt8], targetDigit: UInt8, count: Int) -> RGBImage {
         let positives = bags.indices.filter { bags[$0].isPositive }
         let negatives = bags.indices.filter { !bags[$0].isPositive }
         let half = min(count / 2 + count % 2, positives.count)
@@ -41,7 +42,7 @@ enum MNISTBagsReport {
         let longest = chosen.map { bags[$0].instances.count }.max() ?? 1
         let width = 2 * margin + 10 + longest * (cell + gap) + 10
         let height = 2 * margin + max(1, chosen.count) * rowHeight
-        var image = RasterImage(width: width, height: height, format: .rgb, fill: [255, 255, 255])
+        var image = RGBImage(width: width, height: height, fill: (255, 255, 255))
         for (row, bagIndex) in chosen.enumerated() {
             let bag = bags[bagIndex], prediction = predictions[bagIndex]
             let top = margin + row * rowHeight
@@ -64,23 +65,23 @@ enum MNISTBagsReport {
         return image
     }
 
-    private static func drawDigit(_ image: inout RasterImage, _ pixels: ArraySlice<UInt8>, x: Int, y: Int) {
+    private static func drawDigit(_ image: inout RGBImage, _ pixels: ArraySlice<UInt8>, x: Int, y: Int) {
         let base = pixels.startIndex
         for row in 0..<cell {
             for column in 0..<cell {
                 let value = 255 - pixels[base + (row / scale) * 28 + column / scale]
-                image[x + column, y + row] = [value, value, value]
+                image[x + column, y + row] = (value, value, value)
             }
         }
     }
 
-    private static func fill(_ image: inout RasterImage, x: Int, y: Int, width: Int, height: Int, color: [UInt8]) {
+    private static func fill(_ image: inout RGBImage, x: Int, y: Int, width: Int, height: Int, color: [UInt8]) {
         for row in max(0, y)..<min(image.height, y + height) {
-            for column in max(0, x)..<min(image.width, x + width) { image[column, row] = ArraySlice(color) }
+            for column in max(0, x)..<min(image.width, x + width) { image[column, row] = (color[0], color[1], color[2]) }
         }
     }
 
-    private static func frame(_ image: inout RasterImage, x: Int, y: Int, width: Int, height: Int, color: [UInt8]) {
+    private static func frame(_ image: inout RGBImage, x: Int, y: Int, width: Int, height: Int, color: [UInt8]) {
         fill(&image, x: x, y: y, width: width, height: 2, color: color)
         fill(&image, x: x, y: y + height - 2, width: width, height: 2, color: color)
         fill(&image, x: x, y: y, width: 2, height: height, color: color)

@@ -1,5 +1,6 @@
 import Foundation
 import Heatmap
+import Raster
 import Store
 
 /// The writers every stage shares for its small output files (pictures, tables, JSON), each
@@ -7,7 +8,7 @@ import Store
 public enum OutputFiles {
     /// Writes `image` as a PNG at `url`, creating the folder.
     /// - Throws: `HeatmapError` when encoding fails, `StoreError.writeFailed` naming the file.
-    public static func writePNG(_ image: RasterImage, to url: URL) throws {
+    public static func writePNG(_ image: RGBImage, to url: URL) throws {
         try AtomicFile.write(PNGCodec.encode(image), to: url)
     }
 

@@ -1,5 +1,6 @@
 import CTIFF
 import Foundation
+import Raster
 
 /// A tiled JPEG TIFF (Aperio SVS, generic pyramidal TIFF, BigTIFF; YCbCr or RGB tiles, with or
 /// without shared JPEGTables) whose pyramid is decoded directly: raw tiles from libtiff,

@@ -1,5 +1,6 @@
 import COpenSlide
 import Foundation
+import Raster
 
 /// A slide read through OpenSlide: Aperio SVS, Hamamatsu, MIRAX, generic tiled TIFF and the rest
 /// of OpenSlide's formats.

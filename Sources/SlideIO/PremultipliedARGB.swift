@@ -1,3 +1,5 @@
+import Raster
+
 /// OpenSlide's pixel format: 32-bit native-endian ARGB with colour premultiplied by alpha.
 enum PremultipliedARGB {
     /// Un-premultiplies into RGB; fully transparent pixels (outside the slide, or gaps between

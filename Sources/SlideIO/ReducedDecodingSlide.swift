@@ -1,3 +1,5 @@
+import Raster
+
 /// A slide that can decode a region straight at 1/2, 1/4 or 1/8 of its size (JPEG's DCT-domain
 /// scaling), instead of decoding every pixel and shrinking afterwards.
 public protocol ReducedDecodingSlide: Slide {

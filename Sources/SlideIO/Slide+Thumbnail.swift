@@ -1,3 +1,5 @@
+import Raster
+
 extension Slide {
     /// The size a thumbnail of at most `maximumSide` pixels per side has: the slide's aspect
     /// ratio, the longer side equal to `maximumSide` (or the level-0 size if smaller).
@@ -14,10 +16,11 @@ extension Slide {
         return try thumbnail(width: target.width, height: target.height, bandPixels: bandPixels)
     }
 
-    /// The whole slide at `width` x `height` pixels, area-averaged from the smallest pyramid level
-    /// that is still at least that large, so level 0 of a pyramidal slide is never touched. The
-    /// chosen level is read in bands of about `bandPixels` pixels, so even a single-level
-    /// gigapixel slide is never decoded whole. Sizes above that level's are clamped to it.
+    /// The whole slide at `width` x `height` pixels, resized by `ImageResampler` (area average
+    /// with fractional coverage) from the smallest pyramid level that is still at least that
+    /// large, so level 0 of a pyramidal slide is never touched. The chosen level is read in bands
+    /// of about `bandPixels` pixels, so even a single-level gigapixel slide is never decoded
+    /// whole. Sizes above that level's are clamped to it.
     /// - Throws: the `SlideError` of a failed region read.
     public func thumbnail(width: Int, height: Int, bandPixels: Int = 1 << 22) throws -> RGBImage {
         var chosen = 0
@@ -26,17 +29,11 @@ extension Slide {
             chosen = index
         }
         let level = levels[chosen]
-        var averager = AreaAverager(sourceWidth: level.width, sourceHeight: level.height,
-                                    outputWidth: min(max(1, width), level.width), outputHeight: min(max(1, height), level.height))
-        let bandRows = max(1, bandPixels / max(1, level.width))
-        var row = 0
-        while row < level.height {
-            let rows = min(bandRows, level.height - row)
+        return try ImageResampler.resize(sourceWidth: level.width, sourceHeight: level.height,
+                                         width: min(max(1, width), level.width), height: min(max(1, height), level.height),
+                                         bandRows: max(1, bandPixels / max(1, level.width))) { row, rows in
             let y0 = Int((Double(row) * level.downsample).rounded())
-            let band = try readRegion(level: chosen, x: 0, y: y0, width: level.width, height: rows)
-            averager.add(band, firstRow: row)
-            row += rows
+            return try readRegion(level: chosen, x: 0, y: y0, width: level.width, height: rows)
         }
-        return averager.result()
     }
 }

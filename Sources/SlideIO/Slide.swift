@@ -1,3 +1,5 @@
+import Raster
+
 /// A level-0 pixel position: the coordinate convention of every file SlideMIL writes.
 public struct Level0Point: Hashable, Sendable, Codable {
     public var x: Int

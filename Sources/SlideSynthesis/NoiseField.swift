@@ -27,7 +27,7 @@ struct NoiseField {
         var values = [Double](repeating: 0, count: columns * rows)
         for row in 0..<rows {
             for column in 0..<columns {
-                values[row * columns + column] = SeededRandom.unit(seed, firstColumn + column, firstRow + row, salt)
+                values[row * columns + column] = LatticeHash.unit(seed, firstColumn + column, firstRow + row, salt)
             }
         }
         self.values = values
@@ -47,8 +47,8 @@ struct NoiseField {
             a = values[base]; b = values[base + 1]; c = values[base + columns]; d = values[base + columns + 1]
         } else {
             let ix = Int(x0), iy = Int(y0)
-            a = SeededRandom.unit(seed, ix, iy, salt); b = SeededRandom.unit(seed, ix + 1, iy, salt)
-            c = SeededRandom.unit(seed, ix, iy + 1, salt); d = SeededRandom.unit(seed, ix + 1, iy + 1, salt)
+            a = LatticeHash.unit(seed, ix, iy, salt); b = LatticeHash.unit(seed, ix + 1, iy, salt)
+            c = LatticeHash.unit(seed, ix, iy + 1, salt); d = LatticeHash.unit(seed, ix + 1, iy + 1, salt)
         }
         return (a + (b - a) * fx) * (1 - fy) + (c + (d - c) * fx) * fy
     }

@@ -1,5 +1,6 @@
 import CTIFF
 import Foundation
+import Raster
 import SlideIO
 
 /// Writes a tiled, pyramidal TIFF of the kind Camelyon16/17 slides are (OpenSlide's

@@ -1,5 +1,7 @@
 import Foundation
+import Raster
 import SlideIO
+import Tensor
 
 /// A seeded, H&E-like synthetic whole-slide image with known ground truth.
 ///
@@ -52,7 +54,7 @@ public struct SyntheticSlide: Sendable {
             throw SlideError.invalidConfiguration(reason: "tumour count \(configuration.tumorCount) is negative")
         }
         self.configuration = configuration
-        var random = SeededRandom(seed: configuration.seed)
+        var random = SeededGenerator(seed: configuration.seed)
         let pieces = Self.layOutTissue(configuration, &random)
         tissueRegions = pieces
         tumorRegions = (0..<configuration.tumorCount).map { Self.layOutTumor(in: pieces[$0 % pieces.count], &random) }

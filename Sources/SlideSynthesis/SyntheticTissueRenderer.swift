@@ -54,7 +54,7 @@ struct SyntheticTissueRenderer: Sendable {
         for dy in -model.reach...model.reach {
             for dx in -model.reach...model.reach {
                 let cx = cellX + dx, cy = cellY + dy
-                let hash = SeededRandom.hash(seed, cx, cy, model.salt)
+                let hash = LatticeHash.hash(seed, cx, cy, model.salt)
                 guard Double(hash & 0xFFFF) / 65536 < model.probability else { continue }
                 let radius = model.radius.lowerBound + (model.radius.upperBound - model.radius.lowerBound) * Double((hash >> 16) & 0xFF) / 255
                 let jitter = model.reach == 0 ? model.spacing / 2 - model.radius.upperBound - 0.3 : model.spacing * 0.3

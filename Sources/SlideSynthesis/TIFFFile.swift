@@ -1,5 +1,6 @@
 import CTIFF
 import Foundation
+import Raster
 import SlideIO
 
 /// A libtiff handle whose errors land in a buffer of its own instead of on stderr.

@@ -6,17 +6,26 @@
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
-    /// A generator whose whole sequence is fixed by `seed` (any value, including 0).
+    /// A generator whose whole sequence is fixed by `seed` (any value, including 0). The four
+    /// state words are SplitMix64's first four outputs for `seed`, as xoshiro's authors advise,
+    /// so nearby seeds give unrelated streams.
     public init(seed: UInt64) {
         var splitMix = seed
         func next() -> UInt64 {
             splitMix &+= 0x9E37_79B9_7F4A_7C15
-            var z = splitMix
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+            return Self.mix(splitMix)
         }
         state = (next(), next(), next(), next())
+    }
+
+    /// SplitMix64's finaliser: a bijective scramble of 64 bits in which every input bit affects
+    /// every output bit. It seeds the generator, and hashes positions where randomness must not
+    /// depend on the order of visits (the textures of synthetic slides).
+    public static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// The next 64 uniformly distributed bits.
@@ -40,6 +49,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// A uniform `Float` in [`lower`, `upper`).
     public mutating func nextUniform(in lower: Float, _ upper: Float) -> Float {
         lower + (upper - lower) * nextUniform()
+    }
+
+    /// A uniform `Double` in `range` with 53 random bits (the upper bound itself is not drawn
+    /// unless the range is a single value).
+    public mutating func nextUniform(in range: ClosedRange<Double>) -> Double {
+        range.lowerBound + (range.upperBound - range.lowerBound) * (Double(next() >> 11) * 0x1.0p-53)
     }
 
     /// A standard normal sample (Box–Muller in Double precision, one value per call).

@@ -1,4 +1,5 @@
 import Heatmap
+import Raster
 import SlideIO
 import Tiling
 
@@ -6,7 +7,7 @@ import Tiling
 public enum TilePictures {
     /// The thumbnail with the outline of every tissue piece and hole drawn in green
     /// (`masks/<slide_id>.png`): the place to check what was segmented.
-    public static func maskOverlay(_ segmentation: TissueSegmentation) -> RasterImage {
+    public static func maskOverlay(_ segmentation: TissueSegmentation) -> RGBImage {
         let mask = segmentation.mask.mask
         var pixels = segmentation.thumbnail.pixels
         for y in 0..<mask.height {
@@ -20,12 +21,12 @@ public enum TilePictures {
                 pixels[offset + 2] = 0
             }
         }
-        return RasterImage(width: mask.width, height: mask.height, format: .rgb, pixels: pixels)
+        return RGBImage(width: mask.width, height: mask.height, pixels: pixels)
     }
 
     /// The kept tiles pasted from the thumbnail onto black (`stitches/<slide_id>.png`), like
     /// CLAM's stitch: shows at a glance which parts of the slide the tiles cover.
-    public static func stitch(_ segmentation: TissueSegmentation, grid: TileGrid) -> RasterImage {
+    public static func stitch(_ segmentation: TissueSegmentation, grid: TileGrid) -> RGBImage {
         let thumbnail = segmentation.thumbnail
         let mask = segmentation.mask
         var pixels = [UInt8](repeating: 0, count: thumbnail.pixels.count)
@@ -39,6 +40,6 @@ public enum TilePictures {
                 pixels.replaceSubrange(start..<end, with: thumbnail.pixels[start..<end])
             }
         }
-        return RasterImage(width: thumbnail.width, height: thumbnail.height, format: .rgb, pixels: pixels)
+        return RGBImage(width: thumbnail.width, height: thumbnail.height, pixels: pixels)
     }
 }

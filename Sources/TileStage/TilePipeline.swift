@@ -136,8 +136,7 @@ public struct TilePipeline: SlideStage {
         while let batch = try stream.next() {
             if let exportFolder {
                 for (point, tile) in zip(batch.coordinates, batch.tiles) {
-                    let image = RasterImage(width: tile.width, height: tile.height, format: .rgb, pixels: tile.pixels)
-                    try OutputFiles.writePNG(image, to: exportFolder.appendingPathComponent("\(point.x)_\(point.y).png"))
+                    try OutputFiles.writePNG(tile, to: exportFolder.appendingPathComponent("\(point.x)_\(point.y).png"))
                 }
             }
             read += batch.tiles.count

@@ -1,3 +1,4 @@
+import Raster
 import SlideIO
 
 /// An 8-bit single-channel raster, rows top to bottom.

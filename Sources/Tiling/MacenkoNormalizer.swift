@@ -1,4 +1,5 @@
 import Foundation
+import Raster
 import SlideIO
 
 /// Macenko stain normalisation (Macenko et al., ISBI 2009, as torchstain and HEnorm implement

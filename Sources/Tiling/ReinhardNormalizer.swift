@@ -1,3 +1,4 @@
+import Raster
 import SlideIO
 
 /// Reinhard colour normalisation (Reinhard et al. 2001, as torchstain implements it): each

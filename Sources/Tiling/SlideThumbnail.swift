@@ -1,3 +1,4 @@
+import Raster
 import SlideIO
 
 /// A whole-slide image at low resolution, read block by block so memory stays bounded.

@@ -1,4 +1,5 @@
 import Foundation
+import Raster
 import SlideIO
 
 /// Stain normalisation applied to every tile before the encoder (off unless asked for): Reinhard

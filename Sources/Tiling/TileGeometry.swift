@@ -1,3 +1,4 @@
+import Raster
 import SlideIO
 
 /// How one tile is read from a given slide: level, size read, size delivered, level-0 footprint.

@@ -1,4 +1,5 @@
 import Foundation
+import Raster
 import SlideIO
 
 /// Reads a slide's tiles on background threads and hands them out in batches, in the order of

@@ -1,3 +1,4 @@
+import Raster
 import SlideIO
 
 /// The result of segmenting one slide: the mask, the image it was computed on, and what adapted.

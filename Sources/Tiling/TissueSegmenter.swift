@@ -1,4 +1,5 @@
 import Foundation
+import Raster
 import SlideIO
 
 /// Finds tissue on a slide: HSV saturation → median blur → threshold (Otsu or fixed) → closing →

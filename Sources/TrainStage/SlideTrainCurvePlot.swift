@@ -1,5 +1,6 @@
 import Heatmap
 import MIL
+import Raster
 
 /// Draws the training curves of every fold into one RGB image: on the left panel the training
 /// (solid) and validation (dotted) loss against the epoch, scaled to the largest loss; on the
@@ -12,8 +13,8 @@ enum SlideTrainCurvePlot {
     static let palette: [[UInt8]] = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
                                      [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]]
 
-    static func render(_ folds: [SlideFoldMetrics]) -> RasterImage {
-        var image = RasterImage(width: 2 * panelWidth, height: height, format: .rgb, fill: [255, 255, 255])
+    static func render(_ folds: [SlideFoldMetrics]) -> RGBImage {
+        var image = RGBImage(width: 2 * panelWidth, height: height, fill: (255, 255, 255))
         let epochs = max(2, folds.map(\.epochs.count).max() ?? 2)
         let losses = folds.flatMap { $0.epochs.flatMap { [$0.trainingLoss] + ($0.validationLoss.map { [$0] } ?? []) } }
         let lossTop = Double(max(losses.filter(\.isFinite).max() ?? 1, 1e-6))
@@ -62,13 +63,13 @@ enum SlideTrainCurvePlot {
     }
 
     /// Bresenham's line; a dotted line skips every other run of three pixels.
-    static func line(_ image: inout RasterImage, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ colour: [UInt8], dotted: Bool) {
+    static func line(_ image: inout RGBImage, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ colour: [UInt8], dotted: Bool) {
         var x = x0, y = y0, step = 0
         let dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1
         var error = dx + dy
         while true {
             if (!dotted || (step / 3) % 2 == 0), x >= 0, y >= 0, x < image.width, y < image.height {
-                image[x, y] = colour[...]
+                image[x, y] = (colour[0], colour[1], colour[2])
             }
             if x == x1 && y == y1 { break }
             let doubled = 2 * error

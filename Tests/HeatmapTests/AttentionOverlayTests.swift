@@ -1,8 +1,9 @@
 import Heatmap
+import Raster
 import XCTest
 
 final class AttentionOverlayTests: XCTestCase {
-    private let grey = RasterImage(width: 3, height: 2, format: .rgb, fill: [100, 150, 200])
+    private let grey = RGBImage(width: 3, height: 2, fill: (100, 150, 200))
 
     func testFullAlphaShowsTheColormapEntry() {
         let values: [Float] = [0, 0.5, 1, 0.25, 0.75, 0.999]

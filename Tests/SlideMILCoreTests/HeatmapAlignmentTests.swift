@@ -23,7 +23,7 @@ final class HeatmapAlignmentTests: XCTestCase {
 
     func testHotPixelsFallInsideTheTumourBox() throws {
         for (name, canvas, tissueOnly) in [("synthetic_0", HeatmapSettings.Canvas.maximumSide(500), true),
-                                           ("synthetic_4", .maximumSide(700), false)] {
+                                           ("synthetic_2", .maximumSide(700), false)] {
             let slide = try OpenSlideSlide(path: samples.appendingPathComponent("\(name).tif").path)
             let box = try tumourBox(name)
             let side = 64

@@ -53,7 +53,7 @@ final class PipelineFailingSlideTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-bad-slide-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let slides = folder.appendingPathComponent("slides")
-        try SynthSlides.run(SynthRequest(output: slides.path, width: 2000, height: 1500, seed: 100, tumorCount: 3, jpegQuality: 90, batch: 8))
+        try SynthSlides.run(SynthRequest(output: slides.path, width: 2400, height: 1800, seed: 100, tumorCount: 3, jpegQuality: 90, batch: 8))
         try Data("not a slide\n".utf8).write(to: slides.appendingPathComponent("broken.svs"))
         let labels = slides.appendingPathComponent("labels.csv")
         try Data((try String(contentsOf: labels, encoding: .utf8) + "broken,normal\n").utf8).write(to: labels)

@@ -1,6 +1,7 @@
 import ExtractStage
 import Foundation
 import Heatmap
+import Raster
 import SlideIO
 import Tiling
 import XCTest
@@ -29,12 +30,12 @@ final class StainComparisonTests: XCTestCase {
     /// `tile` written as a PNG in the test folder.
     private func png(_ tile: RGBImage, named name: String) throws -> String {
         let url = folder.appendingPathComponent(name)
-        try PNGCodec.encode(RasterImage(width: tile.width, height: tile.height, format: .rgb, pixels: tile.pixels)).write(to: url)
+        try PNGCodec.encode(RGBImage(width: tile.width, height: tile.height, pixels: tile.pixels)).write(to: url)
         return url.path
     }
 
     /// The left and right halves of a side-by-side picture.
-    private func halves(_ image: RasterImage) -> (left: [UInt8], right: [UInt8]) {
+    private func halves(_ image: RGBImage) -> (left: [UInt8], right: [UInt8]) {
         let row = image.width / 2 * 3
         var left = [UInt8](), right = [UInt8]()
         for y in 0..<image.height {
@@ -51,7 +52,7 @@ final class StainComparisonTests: XCTestCase {
             let output = folder.appendingPathComponent("\(method).png")
             let comparison = try StainComparison.write(tilePath: tilePath, method: method, referencePath: referencePath, to: output)
             XCTAssertFalse(comparison.passedThrough, method)
-            let written = try PNGCodec.decode(contentsOf: output, as: .rgb)
+            let written = try PNGCodec.decode(contentsOf: output)
             XCTAssertEqual(written, comparison.image, method)
             XCTAssertEqual(written.width, 2 * tile.width, method)
             XCTAssertEqual(written.height, tile.height, method)

@@ -1,6 +1,7 @@
 import XCTest
 import SlideIO
 import Tiling
+import Raster
 
 final class GrayImageTests: XCTestCase {
     func testSaturationOnKnownColours() {

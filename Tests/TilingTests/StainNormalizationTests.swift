@@ -1,4 +1,5 @@
 import Foundation
+import Raster
 import SlideIO
 import Tiling
 import XCTest

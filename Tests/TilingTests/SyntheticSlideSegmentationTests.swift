@@ -2,6 +2,7 @@ import XCTest
 import SlideIO
 import SlideSynthesis
 import Tiling
+import Raster
 
 /// Segmentation and tiling of the committed sample slides (tiled pyramidal TIFFs read through
 /// OpenSlide), checked against the generator's ground truth.

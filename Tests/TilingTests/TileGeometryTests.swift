@@ -1,6 +1,7 @@
 import XCTest
 import SlideIO
 import Tiling
+import Raster
 
 final class TileGeometryTests: XCTestCase {
     private func levels(_ downsamples: [Double], width: Int = 100_000, height: Int = 80_000) -> [SlideLevel] {

@@ -2,6 +2,7 @@ import XCTest
 import SlideIO
 import Tensor
 import Tiling
+import Raster
 
 final class TileStreamTests: XCTestCase {
     /// A slide whose pixel colour encodes its position, so every tile can be checked.
