@@ -45,6 +45,10 @@ public struct HeatmapSettings: Sendable {
     /// Rank percentile (0...100) from which tiles get `highAttentionClass` (default 90).
     public var highAttentionPercentile = 90.0
 
+    /// The class whose attention and probability are drawn, for attention files of multi-class
+    /// predictions; nil (default) draws the predicted class.
+    public var attentionClass: String?
+
     /// The defaults.
     public init() {}
 

@@ -50,5 +50,8 @@ extension HeatmapCommand {
 
         @Option(name: .customLong("class-percentile"), help: "Attention percentile 0...100 from which tiles get --class-name.")
         var classPercentile = 90.0
+
+        @Option(name: .customLong("class"), help: "Multi-class predictions: draw this class's attention and probability (default: the predicted class).")
+        var attentionClass: String?
     }
 }

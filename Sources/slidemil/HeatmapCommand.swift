@@ -68,6 +68,7 @@ struct HeatmapCommand: ParsableCommand {
         settings.tileLevel = export.tileLevel
         settings.highAttentionClass = export.className
         settings.highAttentionPercentile = export.classPercentile
+        settings.attentionClass = export.attentionClass
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
         return settings
     }
