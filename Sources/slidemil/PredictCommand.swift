@@ -17,7 +17,9 @@ struct PredictCommand: ParsableCommand {
         every fold's probabilities and attention (all, the default). Writes <output>/predictions.csv \
         (slide_id,probability,predicted_label,tiles) and <output>/attention/<slide_id>.h5 with coords (N,2), \
         attention (N) and the attributes probability and patch_size_level0, which slidemil heatmap reads. \
-        Every slide is checked before anything is written.
+        Every slide is checked before anything is written. Multi-class models write p_<class> per class \
+        and predicted_label (and, for clam_mb and dsmil, every class's attention); survival models write \
+        risk; a --slides CSV with a case_id column predicts one bag per case.
 
         With --from-slides, the slides are tiled and their features extracted first (into <output>/patches \
         and <output>/features, resumable), with the tile and extract sections of --config: a pipeline \

@@ -18,10 +18,18 @@ struct TrainCommand: ParsableCommand {
         tiles' statistics (saved with the model); unbalanced labels get class weights (or --class-balance \
         sampling); CLAM-SB's instance clustering is --set instanceLoss.weight=0.3 --set model.embeddingWidth=512.
 
+        Three or more classes train a multi-class --head (softmax, class weights, folds stratified over every \
+        class; macroAUC, perClassAUC and confusionMatrix in summary.json; p_<class> columns in predictions.csv). \
+        A case_id column makes each case one bag of all its slides' tiles, with folds split by case. \
+        --task survival reads time/event (or survival_months/censorship) columns, trains the nll or cox \
+        loss, reports cIndex and draws km.png.
+
         Examples:
           slidemil train --labels labels.csv --features runs/features --folds 5 --output runs/mil
           slidemil train --labels labels.csv --features clam/h5_files --pooling gated_attention --class-balance sampling
           slidemil train --instances musk1.csv --bag-column molecule --folds 10 --output runs/musk1
+          slidemil train --labels subtypes.csv --features runs/features --head clam_mb --output runs/subtypes
+          slidemil train --labels survival.csv --features runs/features --task survival --survival-loss cox --set training.batchSize=16
         """
     )
 
