@@ -92,7 +92,7 @@ public struct SlideTaskTrainPipeline {
 
     /// Splits evaluated bags into high- and low-risk halves at each fold's median risk (fold
     /// models' risks are not on one scale), pooled over folds; ties at the median go low.
-    static func riskHalves(_ bags: [(risk: Double, outcome: SurvivalOutcome, fold: Int)]) -> (high: [SurvivalOutcome], low: [SurvivalOutcome]) {
+    public static func riskHalves(_ bags: [(risk: Double, outcome: SurvivalOutcome, fold: Int)]) -> (high: [SurvivalOutcome], low: [SurvivalOutcome]) {
         var high: [SurvivalOutcome] = [], low: [SurvivalOutcome] = []
         for (_, members) in Dictionary(grouping: bags, by: \.fold) {
             let sorted = members.map(\.risk).sorted()
@@ -104,10 +104,12 @@ public struct SlideTaskTrainPipeline {
         return (high, low)
     }
 
-    /// Class weights n / (C·n_c) over the training bags (absent classes weigh 0).
-    static func balancedClassWeights(_ classes: [Int], classCount: Int) -> [Float] {
+    /// Class weights n / (C·n_c) over the training bags, C the classes present (scikit-learn's
+    /// `class_weight="balanced"`); classes absent from them weigh 0.
+    public static func balancedClassWeights(_ classes: [Int], classCount: Int) -> [Float] {
         let counts = (0..<classCount).map { c in classes.filter { $0 == c }.count }
-        return counts.map { $0 == 0 ? 0 : Float(classes.count) / Float(classCount * $0) }
+        let present = counts.filter { $0 > 0 }.count
+        return counts.map { $0 == 0 ? 0 : Float(classes.count) / Float(present * $0) }
     }
 
     private func train(_ fold: SlideFold) throws -> (TaskFoldMetrics, TaskEvaluation) {
