@@ -69,7 +69,8 @@ struct TrainCommand: ParsableCommand {
         let what = data.task == .survival ? "survival" : "\(data.classes.count) classes (\(data.classes.joined(separator: ", ")))"
         FileHandle.standardError.write(Data("\(data.ids.count) bags (\(data.idColumn)), \(data.featureWidth)-wide features, \(what)\n".utf8))
         let givenFolds = folding.splits.isEmpty ? nil : try folding.splits.enumerated().map { number, path in
-            try SlideFoldPlan.fromSplitFile(URL(fileURLWithPath: path), ids: data.ids, number: number + 1)
+            try SlideFoldPlan.fromSplitFile(URL(fileURLWithPath: path), ids: data.ids, number: number + 1,
+                                            members: data.members.map { $0.map(\.slideID) })
         }
         let summary = try SlideTaskTrainPipeline(settings: trainSettings, data: data, outputDirectory: URL(fileURLWithPath: output),
                                                  givenFolds: givenFolds) { line in

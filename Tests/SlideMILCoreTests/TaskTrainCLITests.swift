@@ -200,6 +200,21 @@ final class TaskTrainCLITests: XCTestCase {
             XCTAssertEqual(total, 1, accuracy: 1e-4, "one softmax over the case's tiles, split between its slides")
         }
 
+        // CLAM split files list slide ids; with case bags they select the slides' cases.
+        let trainSlides = (0..<8).flatMap { ["case\($0)_0", "case\($0)_1"] }, testSlides = (8..<12).map { "case\($0)_\($0 % 2)" }
+        let rows = (0..<trainSlides.count).map { "\(trainSlides[$0]),\($0 < testSlides.count ? testSlides[$0] : "")" }
+        try Data((["train,test"] + rows).joined(separator: "\n").utf8).write(to: folder.appendingPathComponent("splits_0.csv"))
+        let split = try run(["train", "--labels", path("labels.csv"), "--features", path("features"), "--splits", path("splits_0.csv"),
+                             "--epochs", "2", "--output", path("split-run")])
+        XCTAssertEqual(split.status, 0, split.output)
+        let testRows = try csv("split-run/fold-1/predictions.csv").rows.filter { $0.last == "test" }.map { $0[0] }
+        XCTAssertEqual(testRows, (8..<12).map { "case\($0)" })
+        try Data("train,test\ncase0_0,case0_1\n".utf8).write(to: folder.appendingPathComponent("splits_1.csv"))
+        let across = try run(["train", "--labels", path("labels.csv"), "--features", path("features"), "--splits", path("splits_1.csv"),
+                              "--output", path("across")])
+        XCTAssertNotEqual(across.status, 0)
+        XCTAssertTrue(across.output.contains("case 'case0' is listed in two columns"), across.output)
+
         try Data("case_id,slide_id,label\nc1,case0_0,tumor\nc1,case0_1,normal\n".utf8).write(to: folder.appendingPathComponent("bad.csv"))
         let bad = try run(["train", "--labels", path("bad.csv"), "--features", path("features"), "--output", path("bad")])
         XCTAssertNotEqual(bad.status, 0)
