@@ -60,15 +60,15 @@ let package = Package(
         // One module per stage.
         .target(name: "TileStage", dependencies: ["RunSupport", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
         .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "NN", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
-        .target(name: "TrainStage", dependencies: ["RunSupport", "MIL", "NN", "Tensor", "Store", "Heatmap", "Raster"]),
-        .target(name: "PredictStage", dependencies: ["RunSupport", "TrainStage", "MIL", "Store"]),
+        .target(name: "TrainStage", dependencies: ["RunSupport", "MILTasks", "MILHeads", "MIL", "NN", "Tensor", "Store", "Heatmap", "Raster"]),
+        .target(name: "PredictStage", dependencies: ["RunSupport", "TrainStage", "MILTasks", "MILHeads", "MIL", "Store"]),
         .target(name: "HeatmapStage", dependencies: ["RunSupport", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
 
         // The stages joined: `slidemil pipeline` and `predict --from-slides`.
         .target(
             name: "Pipeline",
             dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
-                           "MIL", "Store", "Heatmap", "SlideIO", "Tiling"]
+                           "MILTasks", "MIL", "Store", "Heatmap", "SlideIO", "Tiling"]
         ),
 
         // Synthetic slides, the MNIST-bags validation run, the demo, benchmarks, diagnostics.
@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "SlideMILCoreTests",
             dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
-                           "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "Backbones", "Raster", "SlideIO", "SlideSynthesis",
+                           "Pipeline", "Synth", "MNISTRun", "Demo", "Diagnostics", "Tensor", "NN", "MIL", "MILTasks", "Backbones", "Raster", "SlideIO", "SlideSynthesis",
                            "Tiling", "Store", "Heatmap"]
         ),
         // Runs the built `slidemil` as a user would (e.g. that docs/cli.md equals

@@ -39,7 +39,7 @@ public enum HeatmapPipeline {
     public static func run(slidePath: String, scoresURL: URL, patchesURL: URL? = nil, output: URL,
                            slideID: String? = nil, settings: HeatmapSettings = HeatmapSettings()) throws -> Outputs {
         guard FileManager.default.fileExists(atPath: slidePath) else { throw HeatmapPipelineError.slideMissing(path: slidePath) }
-        let scores = try HeatmapScores.read(from: scoresURL)
+        let scores = try HeatmapScores.read(from: scoresURL).selecting(class: settings.attentionClass, path: scoresURL.path)
         let patches = try patchesURL.map { try PatchFile.read(from: $0) }
         guard let footprint = scores.patchSizeLevel0 ?? patches?.metadata.patchSizeLevel0, footprint > 0 else {
             throw HeatmapPipelineError.footprintUnknown(path: scoresURL.path)
@@ -52,7 +52,8 @@ public enum HeatmapPipeline {
         }
         var caption = id
         if let probability = scores.probability {
-            caption += "  P = \(AttentionRanking.formatted(Float(probability), decimals: 3))"
+            let shown = settings.attentionClass ?? scores.classes?.predicted
+            caption += "  \(shown.map { "\($0) " } ?? "")P = \(AttentionRanking.formatted(Float(probability), decimals: 3))"
         }
         var settings = settings
         settings.segmentation = try tissueSegmentation(settings, patches: patches, patchesPath: patchesURL?.path)

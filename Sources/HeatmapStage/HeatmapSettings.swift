@@ -51,6 +51,9 @@ public struct HeatmapSettings: StageSettings, Sendable {
     /// The pipeline draws heatmaps for at most this many predicted slides, in slide order; 0
     /// (default) = all. Not used by `slidemil heatmap`, which draws one slide.
     public var slides = 0
+    /// The class whose attention and probability are drawn, for attention files of multi-class
+    /// predictions; nil (default) draws the predicted class.
+    public var attentionClass: String?
 
     /// The defaults.
     public init() {}

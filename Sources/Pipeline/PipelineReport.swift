@@ -10,9 +10,9 @@ public struct PipelineReport: Sendable {
         public var slideID: String
         /// The class name in the labels file.
         public var label: String
-        /// P(positive class).
+        /// P(positive class); with more than two classes, P(predicted class).
         public var probability: Float
-        /// Class name at threshold 0.5.
+        /// Class name at threshold 0.5, or the most probable class.
         public var predictedLabel: String
     }
 
@@ -26,16 +26,19 @@ public struct PipelineReport: Sendable {
     public var tiles: Int
     /// Feature width D.
     public var featureWidth: Int
-    /// Cross-validation results of `slidemil train`.
-    public var crossValidation: SlideTrainSummary
+    /// Cross-validation results of `slidemil train` with two classes.
+    public var crossValidation: SlideTrainSummary?
+    /// Cross-validation results with three or more classes (macro AUC, per-class AUC, confusion matrix).
+    public var multiclassCrossValidation: TaskTrainSummary?
     /// The folds whose models predicted the held-out slides, averaged when more than one (empty
     /// when none were held out).
     public var predictingFolds: [Int]
     /// Held-out predictions in labels-file order.
     public var predictions: [HeldOutPrediction]
-    /// ROC AUC on the held-out slides; nil with fewer than one slide of each class.
+    /// ROC AUC (macro one-vs-rest AUC with more than two classes) on the held-out slides; nil
+    /// with fewer than one slide of each class.
     public var heldOutAUC: Double?
-    /// Share of held-out slides predicted right at 0.5; nil without held-out slides.
+    /// Share of held-out slides predicted right (at 0.5, or the most probable class); nil without held-out slides.
     public var heldOutAccuracy: Double?
     /// The heatmap PNGs written.
     public var heatmaps: [URL]

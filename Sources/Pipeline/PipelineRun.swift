@@ -63,27 +63,45 @@ public struct PipelineRun {
                      heldOut: labelledSplit.heldOut.filter { !failed.contains($0.slideID) })
 
         log("train: \(split.training.count) slides into \(layout.model)")
-        let data = try SlideBagSet.load(labels: SlideLabelTable(entries: split.training), featuresFolder: URL(fileURLWithPath: layout.features),
-                                        positiveClass: nil)
+        let multiclass = Set(split.training.map(\.label)).count > 2
         var trainingLines: [String] = []
         let progress = ProgressReporter(label: "training", unit: "epochs", enabled: showProgress)
-        let summary = try SlideTrainPipeline(settings: config.train, data: data, outputDirectory: URL(fileURLWithPath: layout.model)) { line in
+        let trainingLog: (String) -> Void = { line in
             trainingLines.append(line)
             progress.advance(detail: line.split(separator: ":").first.map(String.init))
-        }.run()
-        progress.finish()
-        try AtomicFile.write(Data((trainingLines.joined(separator: "\n") + "\n").utf8), to: URL(fileURLWithPath: layout.trainLog))
-        log(summary.table)
-
-        var report = PipelineReport(layout: layout, trainingSlides: split.training.map(\.slideID), heldOutSlides: split.heldOut.map(\.slideID),
+        }
+        var report: PipelineReport
+        if multiclass {
+            let (summary, width) = try trainMulticlass(split.training, log: trainingLog)
+            report = PipelineReport(layout: layout, trainingSlides: split.training.map(\.slideID), heldOutSlides: split.heldOut.map(\.slideID),
+                                    tiles: features.tiles, featureWidth: width, crossValidation: nil, multiclassCrossValidation: summary,
+                                    predictingFolds: [], predictions: [], heldOutAUC: nil, heldOutAccuracy: nil, heatmaps: [], commands: [])
+        } else {
+            let data = try SlideBagSet.load(labels: SlideLabelTable(entries: split.training), featuresFolder: URL(fileURLWithPath: layout.features),
+                                            positiveClass: nil)
+            let summary = try SlideTrainPipeline(settings: config.train, data: data, outputDirectory: URL(fileURLWithPath: layout.model),
+                                                 log: trainingLog).run()
+            report = PipelineReport(layout: layout, trainingSlides: split.training.map(\.slideID), heldOutSlides: split.heldOut.map(\.slideID),
                                     tiles: features.tiles, featureWidth: data.featureWidth, crossValidation: summary, predictingFolds: [],
                                     predictions: [], heldOutAUC: nil, heldOutAccuracy: nil, heatmaps: [], commands: [])
+        }
+        progress.finish()
+        try AtomicFile.write(Data((trainingLines.joined(separator: "\n") + "\n").utf8), to: URL(fileURLWithPath: layout.trainLog))
+        log(report.crossValidation?.table ?? report.multiclassCrossValidation?.table ?? "")
+
         if !split.heldOut.isEmpty {
-            let models = try config.predict.fold.load(from: URL(fileURLWithPath: layout.model))
-            report.predictingFolds = models.map(\.card.fold)
             commands.append(predictCommand)
-            log("predict: \(split.heldOut.count) held-out slides with the \(PipelineSummary.predictor(report.predictingFolds)) into \(layout.predictions)")
-            try predict(split.heldOut, models: models, into: &report)
+            if multiclass {
+                let models = try SlideTaskPredictPipeline.load(config.predict.fold, from: URL(fileURLWithPath: layout.model))
+                report.predictingFolds = models.map(\.card.fold)
+                log("predict: \(split.heldOut.count) held-out slides with the \(PipelineSummary.predictor(report.predictingFolds)) into \(layout.predictions)")
+                try predictMulticlass(split.heldOut, models: models, into: &report)
+            } else {
+                let models = try config.predict.fold.load(from: URL(fileURLWithPath: layout.model))
+                report.predictingFolds = models.map(\.card.fold)
+                log("predict: \(split.heldOut.count) held-out slides with the \(PipelineSummary.predictor(report.predictingFolds)) into \(layout.predictions)")
+                try predict(split.heldOut, models: models, into: &report)
+            }
 
             let drawn = config.heatmap.slides > 0 ? Array(split.heldOut.prefix(config.heatmap.slides)) : split.heldOut
             log("heatmap: \(drawn.count) slides into \(layout.heatmaps)")

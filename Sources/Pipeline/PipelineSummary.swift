@@ -31,11 +31,16 @@ public enum PipelineSummary {
             Row("tiles", "\(report.tiles)", layout.patches),
             Row("features", "\(report.featureWidth) per tile", layout.features),
         ]
-        let cv = report.crossValidation
-        rows.append(Row("cross-validation", "\(cv.folds.count) fold(s), AUC \(statistic(cv.auc)), balanced accuracy \(statistic(cv.balancedAccuracy))",
-                        layout.model))
+        if let cv = report.crossValidation {
+            rows.append(Row("cross-validation", "\(cv.folds.count) fold(s), AUC \(statistic(cv.auc)), balanced accuracy \(statistic(cv.balancedAccuracy))",
+                            layout.model))
+        }
+        if let cv = report.multiclassCrossValidation {
+            rows.append(Row("cross-validation", "\(cv.folds.count) fold(s), \(cv.classes.count) classes, macro AUC \(statistic(cv.macroAUC)), balanced accuracy \(statistic(cv.balancedAccuracy))",
+                            layout.model))
+        }
         if !report.heldOutSlides.isEmpty {
-            rows.append(Row("held-out slides", "AUC \(number(report.heldOutAUC)), accuracy \(number(report.heldOutAccuracy)) (\(predictor(report.predictingFolds)))",
+            rows.append(Row("held-out slides", "\(report.multiclassCrossValidation == nil ? "AUC" : "macro AUC") \(number(report.heldOutAUC)), accuracy \(number(report.heldOutAccuracy)) (\(predictor(report.predictingFolds)))",
                             (layout.predictions as NSString).appendingPathComponent("predictions.csv")))
             rows.append(Row("heatmaps", "\(report.heatmaps.count) slides, with top and bottom tiles", layout.heatmaps))
         }

@@ -13,6 +13,9 @@ public struct HeatmapScores: Sendable {
     public var patchSizeLevel0: Int?
     /// The slide's predicted probability, when the file records it.
     public var probability: Double?
+    /// Multi-class predictions: class names, their probabilities, the predicted class and, for
+    /// heads with one attention branch per class, each class's attention (see `HeatmapScores+Classes`).
+    public var classes: ClassScores?
 
     /// Scores from their parts.
     public init(coordinates: [PatchCoordinate], attention: [Float], patchSizeLevel0: Int? = nil, probability: Double? = nil) {
@@ -53,8 +56,10 @@ public struct HeatmapScores: Sendable {
         let places = [file.attributes, attentionSet.attributes, coordsSet.attributes]
         let side = places.lazy.compactMap { $0["patch_size_level0"]?.integerValue }.first
         let probability = places.lazy.compactMap { $0["probability"]?.realValue }.first
-        return HeatmapScores(coordinates: coordinates, attention: attention, patchSizeLevel0: side.map(Int.init),
-                             probability: probability)
+        var scores = HeatmapScores(coordinates: coordinates, attention: attention, patchSizeLevel0: side.map(Int.init),
+                                   probability: probability)
+        scores.classes = try ClassScores.read(from: file, tiles: coordinates.count, path: url.path)
+        return scores
     }
 
     /// Writes the layout `read` accepts (used by tests and by tools that make scores), atomically.
@@ -64,6 +69,7 @@ public struct HeatmapScores: Sendable {
             try file.createDataset("attention", values: attention, shape: [attention.count])
             if let patchSizeLevel0 { try file.attributes.set("patch_size_level0", .integer(Int64(patchSizeLevel0))) }
             if let probability { try file.attributes.set("probability", .real(probability)) }
+            try classes?.write(to: file)
         }
     }
 }

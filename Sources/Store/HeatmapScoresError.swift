@@ -11,6 +11,8 @@ public enum HeatmapScoresError: Error, CustomStringConvertible, Equatable {
     case nonFiniteScore(path: String, index: Int)
     /// The scores file holds no tile.
     case noTiles(path: String)
+    /// A class was asked for that the file does not name.
+    case unknownClass(path: String, name: String, classes: [String])
 
     /// One line naming the file and the problem.
     public var description: String {
@@ -21,6 +23,9 @@ public enum HeatmapScoresError: Error, CustomStringConvertible, Equatable {
             return "\(path): 'coords' has \(coordinates) tiles but 'attention' has \(scores) scores"
         case let .nonFiniteScore(path, index): return "\(path): attention score \(index) is not a finite number"
         case let .noTiles(path): return "\(path): no tiles"
+        case let .unknownClass(path, name, classes):
+            return classes.isEmpty ? "\(path): holds one attention map and no class names; --class '\(name)' cannot be chosen"
+                : "\(path): no class '\(name)' (classes: \(classes.joined(separator: ", ")))"
         }
     }
 }

@@ -20,9 +20,13 @@ public struct SynthRequest: Sendable, Equatable {
     public var jpegQuality: Int
     /// `nil` for one slide; `n` for `n` slides, even-numbered ones with tumours, odd ones normal.
     public var batch: Int?
+    /// Classes of a batch, 2...10: with 2, tumour and normal slides alternate; with N ≥ 3, slide
+    /// i is of class i mod N: `tumor_1` … `tumor_<N−1>` (tumour kinds told apart by colour,
+    /// `SyntheticTumorKind`), then `normal`.
+    public var classes: Int
 
     public init(output: String, width: Int = 6000, height: Int = 4000, micronsPerPixel: Double = 0.25, seed: UInt64 = 0,
-                tumorCount: Int = 1, jpegQuality: Int = 90, batch: Int? = nil) {
+                tumorCount: Int = 1, jpegQuality: Int = 90, batch: Int? = nil, classes: Int = 2) {
         self.output = output
         self.width = width
         self.height = height
@@ -31,6 +35,7 @@ public struct SynthRequest: Sendable, Equatable {
         self.tumorCount = tumorCount
         self.jpegQuality = jpegQuality
         self.batch = batch
+        self.classes = classes
     }
 }
 
@@ -40,7 +45,7 @@ public struct SynthesizedSlide: Sendable, Equatable {
     public let slideID: String
     public let slidePath: String
     public let truthPath: String
-    /// "tumor" or "normal".
+    /// "tumor" or "normal"; with more than two classes `tumor_<k>` or "normal".
     public let label: String
 }
 
@@ -56,14 +61,19 @@ public enum SynthSlides {
             return [try writeSlide(path: request.output, seed: request.seed, tumorCount: request.tumorCount, request, progress)]
         }
         guard count >= 1 else { throw SlideError.invalidConfiguration(reason: "batch size \(count) (use 1 or more)") }
+        guard (2...10).contains(request.classes) else {
+            throw SlideError.invalidConfiguration(reason: "\(request.classes) classes (use 2...10)")
+        }
         try FileManager.default.createDirectory(atPath: request.output, withIntermediateDirectories: true)
         let digits = String(count - 1).count
         var slides: [SynthesizedSlide] = []
         for index in 0..<count {
             let number = String(repeating: "0", count: max(0, digits - String(index).count)) + String(index)
             let path = (request.output as NSString).appendingPathComponent("synthetic_\(number).tif")
-            let tumors = index % 2 == 0 ? request.tumorCount : 0
-            slides.append(try writeSlide(path: path, seed: request.seed &+ UInt64(index), tumorCount: tumors, request, progress))
+            let kinds = request.classes - 1, kind = index % request.classes
+            let tumorKind = kind < kinds ? SyntheticTumorKind(index: kind, of: kinds) : nil
+            slides.append(try writeSlide(path: path, seed: request.seed &+ UInt64(index), tumorCount: tumorKind == nil ? 0 : request.tumorCount,
+                                         tumorKind: tumorKind, request, progress))
         }
         let csv = "slide_id,label\n" + slides.map { "\($0.slideID),\($0.label)\n" }.joined()
         try Data(csv.utf8).write(to: URL(fileURLWithPath: (request.output as NSString).appendingPathComponent("labels.csv")),
@@ -71,7 +81,7 @@ public enum SynthSlides {
         return slides
     }
 
-    private static func writeSlide(path: String, seed: UInt64, tumorCount: Int, _ request: SynthRequest,
+    private static func writeSlide(path: String, seed: UInt64, tumorCount: Int, tumorKind: SyntheticTumorKind? = nil, _ request: SynthRequest,
                                    _ progress: ProgressReporter?) throws -> SynthesizedSlide {
         let configuration = SyntheticSlide.Configuration(width: request.width, height: request.height,
                                                          micronsPerPixel: request.micronsPerPixel, seed: seed, tumorCount: tumorCount)
@@ -86,11 +96,12 @@ public enum SynthSlides {
             progress?.update(completed: $0.tilesWritten, fractionDone: Double($0.tilesWritten) / Double(max($0.totalTiles, 1)),
                              detail: name)
         }) {
-            slide.region(x: $0.x, y: $0.y, width: $0.width, height: $0.height)
+            slide.region(x: $0.x, y: $0.y, width: $0.width, height: $0.height, tumorKind: tumorKind ?? SyntheticTumorKind(index: 0, of: 1))
         }
         progress?.finish()
         let truthPath = SyntheticSlideTruth.path(forSlide: path)
         try SyntheticSlideTruth(slide: slide, slideName: name).jsonData().write(to: URL(fileURLWithPath: truthPath), options: .atomic)
-        return SynthesizedSlide(slideID: (name as NSString).deletingPathExtension, slidePath: path, truthPath: truthPath, label: slide.label)
+        let label = tumorKind.map { $0.count > 1 && tumorCount > 0 ? "tumor_\($0.index + 1)" : slide.label } ?? slide.label
+        return SynthesizedSlide(slideID: (name as NSString).deletingPathExtension, slidePath: path, truthPath: truthPath, label: label)
     }
 }

@@ -4,9 +4,17 @@ import Raster
 
 /// Draws the training curves of every fold into one RGB image: on the left panel the training
 /// (solid) and validation (dotted) loss against the epoch, scaled to the largest loss; on the
-/// right panel the validation AUC on a fixed 0-1 axis. Each fold gets its own colour, named in
-/// a legend; both panels carry a title and their axis ranges.
+/// right panel the validation measure (AUC, macro AUC or c-index) on a fixed 0-1 axis. Each fold
+/// gets its own colour, named in a legend; both panels carry a title and their axis ranges.
 enum SlideTrainCurvePlot {
+    /// One fold's curves, one value per epoch.
+    struct FoldCurves {
+        var fold: Int
+        var training: [Float]
+        var validation: [Float?]
+        var measure: [Double?]
+    }
+
     static let panelWidth = 320, height = 260
     static let leftMargin = 34, rightMargin = 10, topMargin = 24, bottomMargin = 26
 
@@ -14,12 +22,19 @@ enum SlideTrainCurvePlot {
                                      [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207]]
 
     static func render(_ folds: [SlideFoldMetrics]) -> RGBImage {
+        render(folds.map { fold in
+            FoldCurves(fold: fold.fold, training: fold.epochs.map(\.trainingLoss), validation: fold.epochs.map(\.validationLoss),
+                       measure: fold.epochs.map(\.validationAUC))
+        }, measureTitle: "VALIDATION AUC")
+    }
+
+    static func render(_ folds: [FoldCurves], measureTitle: String) -> RGBImage {
         var image = RGBImage(width: 2 * panelWidth, height: height, fill: (255, 255, 255))
-        let epochs = max(2, folds.map(\.epochs.count).max() ?? 2)
-        let losses = folds.flatMap { $0.epochs.flatMap { [$0.trainingLoss] + ($0.validationLoss.map { [$0] } ?? []) } }
+        let epochs = max(2, folds.map(\.training.count).max() ?? 2)
+        let losses = folds.flatMap { $0.training + $0.validation.compactMap { $0 } }
         let lossTop = Double(max(losses.filter(\.isFinite).max() ?? 1, 1e-6))
         let bottom = height - bottomMargin, plotHeight = height - topMargin - bottomMargin
-        let titles = ["LOSS: SOLID = TRAINING  DOTTED = VALIDATION", "VALIDATION AUC"]
+        let titles = ["LOSS: SOLID = TRAINING  DOTTED = VALIDATION", measureTitle]
         let tops = [String(format: "%.2f", lossTop), "1.0"]
         for panel in 0..<2 {
             let left = panel * panelWidth + leftMargin, right = (panel + 1) * panelWidth - rightMargin
@@ -47,9 +62,9 @@ enum SlideTrainCurvePlot {
         for (index, fold) in folds.enumerated() {
             let colour = palette[index % palette.count]
             let series: [(panel: Int, dotted: Bool, values: [Double?])] = [
-                (0, false, fold.epochs.map { Double($0.trainingLoss) / lossTop }),
-                (0, true, fold.epochs.map { $0.validationLoss.map { Double($0) / lossTop } }),
-                (1, false, fold.epochs.map(\.validationAUC)),
+                (0, false, fold.training.map { Double($0) / lossTop }),
+                (0, true, fold.validation.map { $0.map { Double($0) / lossTop } }),
+                (1, false, fold.measure),
             ]
             for curve in series {
                 for (i, pair) in zip(curve.values, curve.values.dropFirst()).enumerated() {

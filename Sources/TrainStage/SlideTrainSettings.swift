@@ -31,6 +31,12 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
     public var instanceLoss: InstanceLossOptions
     /// Early stopping never ends a fold before this epoch (CLAM's `stop_epoch`).
     public var minimumEpochs: Int
+    /// `classification` (binary or multi-class by the number of classes) or `survival`.
+    public var task: TrainTask
+    /// The bag head of multi-class, case-bag and survival runs (binary slide runs build `model`).
+    public var head: TaskHeadKind
+    /// Loss and time bins of survival runs.
+    public var survival: SurvivalSettings
 
     /// Defaults after CLAM's slide-level recipe: features standardised on the training slides,
     /// attention pooling (H = 128) into an MLP with 256 hidden units and dropout 0.25; Adam,
@@ -42,13 +48,17 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
                 training: MILTrainingOptions = MILTrainingOptions(optimizer: .adam, learningRate: 2e-4, weightDecay: 1e-5, epochs: 100,
                                                                   batchSize: 1, validationFraction: 0.1, patience: 20, seed: 0),
                 folds: Int = 5, classBalance: ClassBalance = .lossWeights, instanceLoss: InstanceLossOptions = InstanceLossOptions(),
-                minimumEpochs: Int = 30) {
+                minimumEpochs: Int = 30, task: TrainTask = .classification, head: TaskHeadKind = .pooled,
+                survival: SurvivalSettings = SurvivalSettings()) {
         self.model = model
         self.training = training
         self.folds = folds
         self.classBalance = classBalance
         self.instanceLoss = instanceLoss
         self.minimumEpochs = minimumEpochs
+        self.task = task
+        self.head = head
+        self.survival = survival
     }
 
     /// The architecture actually built: `model` with instance classifiers when the instance loss is on.
@@ -69,7 +79,7 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
         ("training.weightDecay", .unitInterval), ("training.epochs", SettingRange(1, 100_000)),
         ("training.batchSize", SettingRange(1, 100_000)), ("training.validationFraction", .fraction),
         ("training.patience", SettingRange(0, 100_000)), ("training.elasticNet.strength", SettingRange(0, 1000)),
-        ("training.elasticNet.l2Fraction", .unitInterval),
+        ("training.elasticNet.l2Fraction", .unitInterval), ("survival.bins", SettingRange(1, 100)), ("survival.alpha", .unitInterval),
     ]
 
     /// The numeric settings by key, in `ranges` order.
@@ -78,7 +88,8 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
          Double(model.attentionHidden), Double(model.classifierHidden), Double(model.dropout), Double(model.noisyAndChannels),
          Double(model.noisyAndSlope), Double(model.embeddingWidth), Double(training.learningRate), Double(training.momentum),
          Double(training.weightDecay), Double(training.epochs), Double(training.batchSize), training.validationFraction,
-         Double(training.patience), Double(training.elasticNet.strength), Double(training.elasticNet.l2Fraction)]
+         Double(training.patience), Double(training.elasticNet.strength), Double(training.elasticNet.l2Fraction),
+         Double(survival.bins), Double(survival.alpha)]
     }
 
     /// Checks every numeric setting against its range (non-finite values never pass), then the
@@ -89,6 +100,9 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
         for ((key, range), value) in zip(Self.ranges, numbers) { try range.check(key, value) }
         if let problem = architecture.problem {
             throw SlideTrainError.invalidSettings(problem: instanceLoss.weight > 0 ? "instanceLoss.weight > 0: " + problem : problem)
+        }
+        if task == .survival && survival.loss == .cox && training.batchSize < 2 {
+            throw SlideTrainError.invalidSettings(problem: "survival.loss cox needs training.batchSize of 2 or more (risk sets are formed per step)")
         }
     }
 }

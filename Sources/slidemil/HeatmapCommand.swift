@@ -13,7 +13,9 @@ struct HeatmapCommand: ParsableCommand {
         attributes patch_size_level0 and probability), or a feature .h5 with an 'attention' dataset. \
         OUTPUT receives <id>_heatmap.png, <id>.geojson (File > Import objects in QuPath), \
         top_tiles/<id>/ and bottom_tiles/<id>/ (CLAM names <rank>_<id>_x_<x>_y_<y>_a_<score>.png), \
-        and the slide's row in process_list_heatmap.csv (processed, or failed with the reason; exit status 1).
+        and the slide's row in process_list_heatmap.csv (processed, or failed with the reason; exit status 1). \
+        Multi-class predictions draw the predicted class; --class NAME draws NAME's attention where the \
+        head has one per class (clam_mb, dsmil), and NAME's probability in the legend.
 
         Examples:
           slidemil heatmap slides/s01.tif predictions/attention/s01.h5 --output heatmaps

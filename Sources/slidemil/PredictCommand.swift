@@ -17,7 +17,9 @@ struct PredictCommand: ParsableCommand {
         every fold's probabilities and attention (all, the default). Writes <output>/predictions.csv \
         (slide_id,probability,predicted_label,tiles) and <output>/attention/<slide_id>.h5 with coords (N,2), \
         attention (N) and the attributes probability and patch_size_level0, which slidemil heatmap reads. \
-        Every slide is checked before anything is written.
+        Every slide is checked before anything is written. Multi-class models write p_<class> per class \
+        and predicted_label (and, for clam_mb and dsmil, every class's attention); survival models write \
+        risk; a --slides CSV with a case_id column predicts one bag per case.
 
         With --from-slides, the slides are tiled and their features extracted first (into <output>/patches \
         and <output>/features, resumable), with the tile and extract sections of --config: a pipeline \
@@ -48,8 +50,9 @@ struct PredictCommand: ParsableCommand {
             throw ValidationError("--fold takes a fold number, 'best' or 'all', not '\(fold)'")
         }
         do {
-            let models = try selection.load(from: URL(fileURLWithPath: model))
-            let pipeline = try SlidePredictPipeline(models: models)
+            let taskModels = try SlideTaskPredictPipeline.holdsTaskModels(URL(fileURLWithPath: model))
+                ? SlideTaskPredictPipeline.load(selection, from: URL(fileURLWithPath: model)) : []
+            let models = try taskModels.isEmpty ? selection.load(from: URL(fileURLWithPath: model)) : []
             var featuresFolder = URL(fileURLWithPath: input.features)
             var ids = try input.slides.map { try SlideList.read(from: URL(fileURLWithPath: $0)) }
             if let list = input.slides, let ids {
@@ -68,7 +71,13 @@ struct PredictCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("slidemil predict: warning: \(path) skipped: a name starting with '.' is not a slide id; rename it to predict it\n".utf8))
                 }
             }
-            let predictions = try pipeline.predict(slideIDs: ids ?? SlidePredictPipeline.slideIDs(in: featuresFolder), featuresFolder: featuresFolder)
+            let slideIDs = try ids ?? SlidePredictPipeline.slideIDs(in: featuresFolder)
+            if !taskModels.isEmpty {
+                try predictTask(taskModels, slideIDs: slideIDs, featuresFolder: featuresFolder)
+                return
+            }
+            let pipeline = try SlidePredictPipeline(models: models)
+            let predictions = try pipeline.predict(slideIDs: slideIDs, featuresFolder: featuresFolder)
             try SlidePredictPipeline.write(predictions, to: URL(fileURLWithPath: output))
             let source = models.count > 1 ? "mean of \(models.count) fold models" : "fold \(models[0].card.fold)'s model"
             print("\(predictions.count) slides predicted with \(source)")
@@ -80,6 +89,31 @@ struct PredictCommand: ParsableCommand {
             FileHandle.standardError.write(Data("slidemil predict: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// Multi-class, case-bag or survival models: bags by the `case_id` column of --slides when it has one.
+    private func predictTask(_ models: [(model: SlideTaskModel, card: SlideTaskModelCard)], slideIDs: [String], featuresFolder: URL) throws {
+        let pipeline = try SlideTaskPredictPipeline(models: models)
+        var caseIDs: [String?]?
+        if let list = input.slides, let table = try? CSVTable.read(from: URL(fileURLWithPath: list)),
+           let slideColumn = table.column("slide_id"), let caseColumn = table.column("case_id") {
+            let byslide = Dictionary(table.rows.map { ($0[slideColumn].trimmingCharacters(in: .whitespaces), $0[caseColumn].trimmingCharacters(in: .whitespaces)) },
+                                     uniquingKeysWith: { first, _ in first })
+            caseIDs = slideIDs.map { byslide[$0] }
+        }
+        let bags = SlideTaskPredictPipeline.bags(slideIDs: slideIDs, caseIDs: caseIDs)
+        let predictions = try pipeline.predict(bags: bags, featuresFolder: featuresFolder)
+        try pipeline.write(predictions, idColumn: caseIDs == nil ? "slide_id" : "case_id", to: URL(fileURLWithPath: output))
+        let source = models.count > 1 ? "mean of \(models.count) fold models" : "fold \(models[0].card.fold)'s model"
+        print("\(predictions.count) \(caseIDs == nil ? "slides" : "cases") predicted with \(source)")
+        for prediction in predictions {
+            let tiles = prediction.members.reduce(0) { $0 + $1.tiles }
+            let result = prediction.predictedLabel.map { label in
+                String(format: "%@ (P = %.4f)", label, prediction.scores[pipeline.card.classes.firstIndex(of: label)!])
+            } ?? String(format: "risk %.4f", prediction.scores[0])
+            print("\(prediction.bagID): \(result) (\(tiles) tiles)")
+        }
+        print("predictions: \(output)/predictions.csv, attention: \(output)/attention/")
     }
 
     /// Tiling and extraction as the config says; the run's own pipeline.yaml when none is given.

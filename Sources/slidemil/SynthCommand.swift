@@ -16,6 +16,7 @@ struct SynthCommand: ParsableCommand {
           slidemil synth slide.tif                                    # 6000 x 4000 px, one tumour
           slidemil synth normal.tif --tumors 0 --seed 7
           slidemil synth slides-sample --batch 6 --width 4000 --height 3000 --quality 80 --seed 1
+          slidemil synth subtypes --batch 30 --classes 3 --width 3000 --height 2000   # tumor_1, tumor_2, normal
         """
     )
 
@@ -43,17 +44,21 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Write this many slides into the OUTPUT folder, with labels.csv.")
     var batch: Int?
 
+    @Option(help: "Classes of a --batch, 2-10: with N >= 3, slide i is of class i mod N: tumor_1 ... tumor_<N-1> (tumour kinds told apart by colour), then normal.")
+    var classes = 2
+
     func validate() throws {
         guard width >= 256, height >= 256 else { throw ValidationError("--width and --height must be at least 256 px") }
         guard mpp > 0 else { throw ValidationError("--mpp must be positive") }
         guard tumors >= 0 else { throw ValidationError("--tumors must be 0 or more") }
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be in 1...100") }
         if let batch, batch < 1 { throw ValidationError("--batch must be 1 or more") }
+        guard (2...10).contains(classes) else { throw ValidationError("--classes must be in 2...10") }
     }
 
     func run() throws {
         let request = SynthRequest(output: output, width: width, height: height, micronsPerPixel: mpp, seed: seed,
-                                   tumorCount: tumors, jpegQuality: quality, batch: batch)
+                                   tumorCount: tumors, jpegQuality: quality, batch: batch, classes: classes)
         let slides = try SynthSlides.run(request, progress: ProgressReporter(label: "writing", unit: "tiles"))
         for slide in slides {
             print("\(slide.slidePath)\t\(slide.label)")

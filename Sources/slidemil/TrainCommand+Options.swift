@@ -28,6 +28,24 @@ extension TrainCommand {
         var memoryBudgetGib: Double = 8
     }
 
+    /// Multi-class, case-bag and survival runs (see docs/configuration.md: task, head, survival).
+    struct TaskOptions: ParsableArguments {
+        @Option(name: .long, help: "classification (binary or multi-class by the number of classes) or survival.")
+        var task: String?
+
+        @Option(name: .long, help: "Head of multi-class, case-bag and survival runs: pooled, clam_mb, dsmil or transmil.")
+        var head: String?
+
+        @Option(name: .customLong("survival-loss"), help: "Survival loss: nll (discrete time over quantile bins) or cox.")
+        var survivalLoss: String?
+
+        @Option(name: .customLong("time-column"), help: "Follow-up time column for survival (default: time, else survival_months).")
+        var timeColumn: String?
+
+        @Option(name: .customLong("event-column"), help: "Event column for survival, 1 = event (default: event, else censorship with 1 = censored).")
+        var eventColumn: String?
+    }
+
     /// How the slides are split into folds.
     struct FoldOptions: ParsableArguments {
         @Option(name: .long, help: "Cross-validation folds (1 = split column or one stratified hold-out split).")

@@ -18,15 +18,26 @@ struct TrainCommand: ParsableCommand {
         tiles' statistics (saved with the model); unbalanced labels get class weights (or --class-balance \
         sampling); CLAM-SB's instance clustering is --set instanceLoss.weight=0.3 --set model.embeddingWidth=512.
 
+        Three or more classes train a multi-class --head (softmax, class weights, folds stratified over every \
+        class; macroAUC, perClassAUC and confusionMatrix in summary.json; p_<class> columns in predictions.csv). \
+        A case_id column makes each case one bag of all its slides' tiles, with folds split by case. \
+        --task survival reads time/event (or survival_months/censorship) columns, trains the nll or cox \
+        loss, reports cIndex and draws km.png.
+
         Examples:
           slidemil train --labels labels.csv --features runs/features --folds 5 --output runs/mil
           slidemil train --labels labels.csv --features clam/h5_files --pooling gated_attention --class-balance sampling
           slidemil train --instances musk1.csv --bag-column molecule --folds 10 --output runs/musk1
+          slidemil train --labels subtypes.csv --features runs/features --head clam_mb --output runs/subtypes
+          slidemil train --labels survival.csv --features runs/features --task survival --survival-loss cox --set training.batchSize=16
         """
     )
 
     @OptionGroup(title: "Slides and labels")
     var input: InputOptions
+
+    @OptionGroup(title: "Multi-class, case bags and survival")
+    var taskOptions: TaskOptions
 
     @OptionGroup(title: "Folds")
     var folding: FoldOptions
@@ -37,6 +48,38 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Run folder.")
     var output: String = "runs/slide-mil"
 
+    /// The bags of a multi-class, case-bag or survival run; nil when the binary slide path applies.
+    private func taskData(_ trainSettings: SlideTrainSettings) throws -> TaskBagSet? {
+        let source = input.instances ?? input.labels
+        guard let source else { return nil }
+        let table = try CSVTable.read(from: URL(fileURLWithPath: source))
+        guard TaskBagSet.isNeeded(table: table, task: trainSettings.task, labelColumn: input.instances == nil ? "label" : input.labelColumn) else {
+            return nil
+        }
+        let columns = try TaskLabelColumns(table: table, task: trainSettings.task, labelColumn: input.instances == nil ? "label" : input.labelColumn,
+                                           timeColumn: taskOptions.timeColumn, eventColumn: taskOptions.eventColumn, source: source)
+        if input.instances != nil {
+            return try TaskBagSet.loadInstances(csv: URL(fileURLWithPath: source), bagColumn: input.bagColumn, columns: columns,
+                                                ignoredColumns: input.ignoreColumn)
+        }
+        return try TaskBagSet.load(labels: table, source: source, columns: columns, featuresFolder: URL(fileURLWithPath: input.features))
+    }
+
+    private func trainTask(_ data: TaskBagSet, settings trainSettings: SlideTrainSettings) throws {
+        let what = data.task == .survival ? "survival" : "\(data.classes.count) classes (\(data.classes.joined(separator: ", ")))"
+        FileHandle.standardError.write(Data("\(data.ids.count) bags (\(data.idColumn)), \(data.featureWidth)-wide features, \(what)\n".utf8))
+        let givenFolds = folding.splits.isEmpty ? nil : try folding.splits.enumerated().map { number, path in
+            try SlideFoldPlan.fromSplitFile(URL(fileURLWithPath: path), ids: data.ids, number: number + 1,
+                                            members: data.members.map { $0.map(\.slideID) })
+        }
+        let summary = try SlideTaskTrainPipeline(settings: trainSettings, data: data, outputDirectory: URL(fileURLWithPath: output),
+                                                 givenFolds: givenFolds) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }.run()
+        print(summary.table)
+        print("run folder: \(output)")
+    }
+
     func run() throws {
         do {
             var shortcuts = settings.overrides
@@ -45,8 +88,15 @@ struct TrainCommand: ParsableCommand {
             if let classBalance = settings.classBalance { shortcuts.append("classBalance=\(classBalance)") }
             if let epochs = settings.epochs { shortcuts.append("training.epochs=\(epochs)") }
             if let seed = settings.seed { shortcuts.append("training.seed=\(seed)") }
+            if let task = taskOptions.task { shortcuts.append("task=\(task)") }
+            if let head = taskOptions.head { shortcuts.append("head=\(head)") }
+            if let loss = taskOptions.survivalLoss { shortcuts.append("survival.loss=\(loss)") }
             let trainSettings = try ConfigLoader.load(defaults: SlideTrainSettings(), file: settings.config.map { URL(fileURLWithPath: $0) },
                                                  overrides: shortcuts)
+            if let taskData = try taskData(trainSettings) {
+                try trainTask(taskData, settings: trainSettings)
+                return
+            }
             let data: SlideBagSet
             if let instances = input.instances {
                 data = try SlideBagSet.loadInstances(csv: URL(fileURLWithPath: instances), bagColumn: input.bagColumn, labelColumn: input.labelColumn,

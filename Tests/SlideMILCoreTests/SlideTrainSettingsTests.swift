@@ -25,6 +25,9 @@ final class SlideTrainSettingsTests: XCTestCase {
         altered.training.learningRate = 1
         altered.training.elasticNet.l2Fraction = 0.1
         altered.training.seed = 9
+        altered.task = .survival
+        altered.head = .dsmil
+        altered.survival = SurvivalSettings(loss: .cox, bins: 2, alpha: 0.5)
         XCTAssertEqual(try ConfigLoader.load(defaults: altered, file: shippedConfig), SlideTrainSettings(), "every key is spelt out")
     }
 
