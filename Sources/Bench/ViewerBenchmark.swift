@@ -7,8 +7,9 @@ import Store
 import Viewer
 
 /// `slidemil bench viewer`: how fast `slidemil view` paints a slide and answers Deep Zoom tile
-/// requests, over HTTP on loopback, on a scripted pan and zoom of a 1280 x 800 view, against
-/// openslide-python's DeepZoomGenerator on the same tiles in the same run.
+/// requests on a scripted pan and zoom of a 1280 x 800 view: in headless Chromium (the page's
+/// own timing), then over HTTP on loopback against openslide-python's DeepZoomGenerator on the
+/// same tiles in the same run.
 ///
 /// The run served is made in the work folder: the slide, one prediction, and an attention file
 /// with a score on a 512 px grid over the whole slide (the overlay's size is what a large slide
@@ -31,6 +32,10 @@ public struct ViewerBenchmark {
         public var python: String? = "python3"
         /// The reference script.
         public var script = "scripts/bench-deepzoom-reference.py"
+        /// Chromium for the in-browser tour; nil skips it.
+        public var chromium: String? = "chromium"
+        /// The script that drives Chromium's tour.
+        public var browserScript = "scripts/bench-viewer-browser.py"
 
         public init(slide: String, workFolder: URL) {
             self.slide = slide
@@ -58,13 +63,17 @@ public struct ViewerBenchmark {
         let (width, height) = slide.dimensions
         let pyramid = DeepZoomPyramid(width: width, height: height)
         let runFolder = try makeRun(width: width, height: height)
-        let router = ViewerRouter(run: try ViewerRun(path: runFolder.path))
-        let server = ViewerServer(router: router)
-        let port = try server.start(host: "127.0.0.1", port: 0)
-        defer { server.stop(); try? server.waitUntilStopped() }
-        let base = "http://127.0.0.1:\(port)"
         log("slide \(width) x \(height) px, \(pyramid.levelCount) Deep Zoom levels; \(options.connections) connections, "
             + "view \(options.viewWidth) x \(options.viewHeight)")
+        // Each half gets its own server, so each starts with an empty tile cache.
+        if let chromium = options.chromium, let python = options.python {
+            let server = try startServer(runFolder)
+            defer { server.server.stop(); try? server.server.waitUntilStopped() }
+            browserTour(base: server.base, chromium: chromium, python: python)
+        }
+        let server = try startServer(runFolder)
+        defer { server.server.stop(); try? server.server.waitUntilStopped() }
+        let base = server.base
 
         let client = LoopbackClient(connections: options.connections)
         // First paint: the page, its scripts, the slide's data and the tiles of the whole-slide view.
@@ -101,6 +110,37 @@ public struct ViewerBenchmark {
                        + "mean %.1f ms vs ours %.1f ms over HTTP (%.2fx)",
                        percentile(reference, 0.5), percentile(reference, 0.99), theirs, ours, theirs / ours))
         }
+    }
+
+    private func startServer(_ runFolder: URL) throws -> (server: ViewerServer, base: String) {
+        let server = ViewerServer(router: ViewerRouter(run: try ViewerRun(path: runFolder.path)))
+        let port = try server.start(host: "127.0.0.1", port: 0)
+        return (server, "http://127.0.0.1:\(port)")
+    }
+
+    /// The slide page in headless Chromium with its own scripted tour (`?tour=1`), timed by the
+    /// page in real time (`scripts/bench-viewer-browser.py`).
+    private func browserTour(base: String, chromium: String, python: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, options.browserScript, base + "/slides/bench?tour=1", chromium]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do { try process.run() } catch {
+            log("browser tour skipped: cannot start \(python): \(error)")
+            return
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let stats = try? JSONSerialization.jsonObject(with: data) as? [String: String] else {
+            log("browser tour skipped: \(options.browserScript) exited with status \(process.terminationStatus)")
+            return
+        }
+        let value = { (key: String) in stats[key] ?? "?" }
+        log("browser (headless Chromium, real time): first paint \(value("firstPaintMs")) ms from navigation start; "
+            + "tour of \(value("tourSteps")) views: \(value("tourTiles")) tiles in \(value("tourMs")) ms, "
+            + "latency p50 \(value("latencyP50Ms")) ms, p99 \(value("latencyP99Ms")) ms; \(value("tilesFailed")) failed")
     }
 
     /// The scripted views.

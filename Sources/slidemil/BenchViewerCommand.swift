@@ -8,11 +8,13 @@ struct BenchViewerCommand: ParsableCommand {
         abstract: "Benchmark `slidemil view`: time to first paint and Deep Zoom tile latency over a scripted pan and zoom.",
         discussion: """
         Build with -c release. Serves SLIDE in a run made in WORK (one prediction, attention on a \
-        512 px grid) on a free loopback port, then requests what the slide page would: the page \
-        and its data, the tiles of the whole-slide view (first paint), then the tiles of each view \
-        of a scripted pan and zoom (eight zooms in, twelve half-view pans, four zooms out) with \
-        --connections requests in flight. Prints p50/p99 latencies, cold and cached, and \
-        openslide-python's DeepZoomGenerator on the same tiles as the reference.
+        512 px grid) on a free loopback port. First headless Chromium loads the slide page and \
+        runs its scripted pan and zoom (eight zooms in, twelve half-view pans, four zooms out), \
+        timed by the page: first paint and tile latencies (scripts/bench-viewer-browser.py). Then, \
+        on a fresh server, the same views over HTTP with --connections requests in flight: the \
+        page and its data plus the whole-slide view's tiles (first paint), each view's tiles, \
+        p50/p99 cold and cached, and openslide-python's DeepZoomGenerator on the same tiles as \
+        the reference.
 
         Example (the 100k slide of docs/benchmarks.md):
           slidemil synth big100k.tif --width 100000 --height 100000 --seed 7 --tumors 3
@@ -35,6 +37,9 @@ struct BenchViewerCommand: ParsableCommand {
     @Option(help: "The openslide-python reference script.")
     var script = "scripts/bench-deepzoom-reference.py"
 
+    @Option(help: "Chromium for the in-browser tour ('none' skips it; needs --python).")
+    var chromium = "chromium"
+
     func validate() throws {
         guard (1...64).contains(connections) else { throw ValidationError("--connections must be in 1...64") }
     }
@@ -44,6 +49,7 @@ struct BenchViewerCommand: ParsableCommand {
         options.connections = connections
         options.python = python == "none" ? nil : python
         options.script = script
+        options.chromium = chromium == "none" ? nil : chromium
         try FileManager.default.createDirectory(at: options.workFolder, withIntermediateDirectories: true)
         try ViewerBenchmark(options: options, log: { print($0) }).run()
     }
