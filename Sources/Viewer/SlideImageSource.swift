@@ -27,7 +27,7 @@ final class SlideImageSource: @unchecked Sendable {
     init(run: ViewerRun, cacheBytes: Int = 256 << 20, concurrentDecodes: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) {
         self.run = run
         cache = EncodedImageCache(capacityBytes: cacheBytes)
-        gate = DecodeGate(concurrentDecodes: concurrentDecodes, maximumWaiting: 256)
+        gate = DecodeGate(concurrentDecodes: concurrentDecodes)
         decodedTiles = DecodedTileCache()
     }
 
@@ -52,7 +52,7 @@ final class SlideImageSource: @unchecked Sendable {
     }
 
     /// One Deep Zoom tile as JPEG; `nil` for a tile outside the pyramid or an unlisted slide.
-    /// - Throws: `ImageSourceBusy` when too many reads wait; the read or encoding error.
+    /// - Throws: `TileTooCostly`; the read or encoding error.
     func tile(_ id: String, level: Int, column: Int, row: Int) throws -> Data? {
         guard let slide = try slide(id), let pyramid = try pyramid(id),
               let rect = pyramid.tileRect(level: level, column: column, row: row) else { return nil }
@@ -76,30 +76,38 @@ final class SlideImageSource: @unchecked Sendable {
             let downsample = Double(side) / Double(output)
             let level = slide.bestLevel(forDownsample: downsample)
             let levelSide = Int((Double(side) / slide.levels[level].downsample).rounded(.up))
-            return try slide.readRegion(level: level, x: x, y: y, width: levelSide, height: levelSide)
-                .shrunk(toWidth: output, height: output)
+            guard levelSide * levelSide <= Self.maximumReadPixels else { throw TileTooCostly() }
+            return try slide.shrunkRegion(level: level, x: x, y: y, width: levelSide, height: levelSide,
+                                          outputWidth: output, outputHeight: output)
         }
     }
 
+    /// The most pixels one tile may read from the slide: a slide without a pyramid level near a
+    /// coarse Deep Zoom level would otherwise decode most of itself for one small tile.
+    static let maximumReadPixels = 64 << 20
+
     /// The `width` x `height` pixels at (`x`, `y`) of the image the slide is at `downsample`
     /// level-0 pixels per pixel, read from the pyramid level just finer than that and averaged
-    /// down. Pixels past the slide's edge come back white.
+    /// down in bands. Pixels past the slide's edge come back white.
+    /// - Throws: `TileTooCostly` past `maximumReadPixels`; the `SlideError` of a failed read.
     static func render(_ slide: Slide, downsample: Int, x: Int, y: Int, width: Int, height: Int) throws -> RGBImage {
         let level = slide.bestLevel(forDownsample: Double(downsample))
         let levelDownsample = slide.levels[level].downsample
         let readWidth = max(1, Int((Double(width * downsample) / levelDownsample).rounded(.up)))
         let readHeight = max(1, Int((Double(height * downsample) / levelDownsample).rounded(.up)))
-        let region = try slide.readRegion(level: level, x: x * downsample, y: y * downsample, width: readWidth, height: readHeight)
-        return region.shrunk(toWidth: width, height: height)
+        guard readWidth * readHeight <= maximumReadPixels else { throw TileTooCostly() }
+        return try slide.shrunkRegion(level: level, x: x * downsample, y: y * downsample, width: readWidth, height: readHeight,
+                                      outputWidth: width, outputHeight: height)
     }
 
     private func cached(_ key: String, _ make: () throws -> RGBImage) throws -> Data {
         if let data = cache.image(key) { return data }
-        guard let data = try gate.run({ try JPEGEncoder.encode(try make()) }) else { throw ImageSourceBusy() }
+        let data = try gate.run { try JPEGEncoder.encode(try make()) }
         cache.insert(data, for: key)
         return data
     }
 }
 
-/// Too many slide reads are waiting; the request is answered 503 and the browser retries.
-struct ImageSourceBusy: Error {}
+/// A tile would read more than `SlideImageSource.maximumReadPixels` from the slide (a slide
+/// without a pyramid, seen from far away); answered 404, so the page draws the levels it has.
+struct TileTooCostly: Error {}

@@ -45,8 +45,8 @@ public final class ViewerRouter: @unchecked Sendable {
         guard let route = ViewerRoute.parse(target) else { return .notFound() }
         do {
             return try answer(route) ?? .notFound()
-        } catch is ImageSourceBusy {
-            return .text(503, "busy: too many slide reads waiting")
+        } catch is TileTooCostly {
+            return .notFound()
         } catch {
             return .text(500, "\(error)")
         }

@@ -10,6 +10,9 @@ public final class ViewerServer: @unchecked Sendable {
     /// Largest request body accepted (bytes); the viewer only serves GET, so this only stops
     /// a client from streaming data at it.
     static let maximumBodyBytes = 16 << 10
+    /// Requests queued for or running on the worker threads, over all connections; past this
+    /// the server answers 503 at once instead of queueing more.
+    static let maximumPendingRequests = 512
 
     private let router: ViewerRouter
     private let group: MultiThreadedEventLoopGroup
@@ -30,12 +33,13 @@ public final class ViewerServer: @unchecked Sendable {
         workers.start()
         let router = self.router
         let workers = self.workers
+        let pending = PendingRequests(limit: Self.maximumPendingRequests)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(ViewerHTTPHandler(router: router, workers: workers))
+                    channel.pipeline.addHandler(ViewerHTTPHandler(router: router, workers: workers, pending: pending))
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -90,12 +94,14 @@ final class ViewerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private let router: ViewerRouter
     private let workers: NIOThreadPool
+    private let pending: PendingRequests
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
 
-    init(router: ViewerRouter, workers: NIOThreadPool) {
+    init(router: ViewerRouter, workers: NIOThreadPool, pending: PendingRequests) {
         self.router = router
         self.workers = workers
+        self.pending = pending
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -112,10 +118,14 @@ final class ViewerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 write(.text(413, "request body too large"), head: head, context: context, close: true)
             } else if head.uri.utf8.count > ViewerRoute.maximumTargetLength {
                 write(.text(414, "request target too long"), head: head, context: context, close: true)
+            } else if !pending.enter() {
+                write(.text(503, "busy: too many requests pending"), head: head, context: context, close: false)
             } else {
                 let router = self.router
+                let pending = self.pending
                 let future = workers.runIfActive(eventLoop: context.eventLoop) {
-                    router.respond(method: head.method.rawValue, target: head.uri)
+                    defer { pending.leave() }
+                    return router.respond(method: head.method.rawValue, target: head.uri)
                 }
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 future.whenComplete { result in
@@ -141,7 +151,7 @@ final class ViewerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             buffer.writeBytes(response.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
-        let done = context.writeAndFlushPromise()
+        let done = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
         if close {
             done.futureResult.whenComplete { _ in context.close(promise: nil) }
@@ -149,6 +159,22 @@ final class ViewerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
-private extension ChannelHandlerContext {
-    func writeAndFlushPromise() -> EventLoopPromise<Void> { eventLoop.makePromise() }
+/// A count of requests handed to the worker threads and not yet answered, bounded.
+final class PendingRequests: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts one more request; false (counting nothing) when `limit` are pending.
+    func enter() -> Bool {
+        lock.withLock {
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func leave() { lock.withLock { count -= 1 } }
 }
