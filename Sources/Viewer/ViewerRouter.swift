@@ -48,7 +48,9 @@ public final class ViewerRouter: @unchecked Sendable {
         } catch is TileTooCostly {
             return .notFound()
         } catch {
-            return .text(500, "\(error)")
+            // The reason (which names files) goes to the person running the server, not to the page.
+            FileHandle.standardError.write(Data("\(target): \(error)\n".utf8))
+            return .text(500, "cannot answer this request; the server's output says why")
         }
     }
 

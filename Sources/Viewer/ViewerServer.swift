@@ -50,7 +50,8 @@ public final class ViewerServer: @unchecked Sendable {
             return channel.localAddress?.port ?? port
         } catch {
             try? shutDownThreads()
-            throw ViewerError.cannotListen(host: host, port: port, reason: "\(error)")
+            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+            throw ViewerError.cannotListen(host: host, port: port, reason: reason)
         }
     }
 

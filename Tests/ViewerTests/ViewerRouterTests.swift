@@ -28,7 +28,9 @@ final class ViewerRouterTests: XCTestCase {
             let slidePath = folder.appendingPathComponent("s1.tif").path
             try PyramidalTIFFWriter(width: slideWidth, height: slideHeight, micronsPerPixel: MicronsPerPixel(x: 0.25, y: 0.25))
                 .write(to: slidePath) { synthetic.region(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
-            try "path,slide_id\n\(slidePath),s1\n".write(to: run.appendingPathComponent("slides.csv"), atomically: true, encoding: .utf8)
+            let broken = folder.appendingPathComponent("broken.tif").path
+            try Data("not a TIFF".utf8).write(to: URL(fileURLWithPath: broken))
+            try "path,slide_id\n\(slidePath),s1\n\(broken),s3\n".write(to: run.appendingPathComponent("slides.csv"), atomically: true, encoding: .utf8)
             try "slide_id,probability,predicted_label,tiles\ns1,0.812500,tumor,3\ns2,0.125000,normal,5\n"
                 .write(to: run.appendingPathComponent("predictions/predictions.csv"), atomically: true, encoding: .utf8)
             try HeatmapScores(coordinates: [PatchCoordinate(x: 0, y: 0), PatchCoordinate(x: 256, y: 0), PatchCoordinate(x: 512, y: 256),
@@ -92,12 +94,18 @@ final class ViewerRouterTests: XCTestCase {
         XCTAssertEqual(response.contentType, "application/json")
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: response.body) as? [String: Any])
         let slides = try XCTUnwrap(object["slides"] as? [[String: Any]])
-        XCTAssertEqual(slides.map { $0["id"] as? String }, ["s1", "s2"])
-        XCTAssertEqual(slides.map { $0["probability"] as? Double }, [0.8125, 0.125])
-        XCTAssertEqual(slides.map { $0["tiles"] as? Int }, [3, 5])
-        XCTAssertEqual(slides.map { $0["hasAttention"] as? Bool }, [true, false])
-        XCTAssertEqual(slides.map { $0["hasSlide"] as? Bool }, [true, false])
+        XCTAssertEqual(slides.map { $0["id"] as? String }, ["s1", "s2", "s3"], "predictions first, then listed slides")
+        XCTAssertEqual(slides.map { $0["probability"] as? Double }, [0.8125, 0.125, nil])
+        XCTAssertEqual(slides.map { $0["tiles"] as? Int }, [3, 5, nil])
+        XCTAssertEqual(slides.map { $0["hasAttention"] as? Bool }, [true, false, false])
+        XCTAssertEqual(slides.map { $0["hasSlide"] as? Bool }, [true, false, true])
         XCTAssertFalse(String(decoding: response.body, as: UTF8.self).contains(Self.folder.path), "no disk paths reach the browser")
+    }
+
+    func testAnUnreadableSlideIs500WithoutItsPath() {
+        let response = get("/slides/s3/tiles/0/0_0.jpg")
+        XCTAssertEqual(response.status, 500)
+        XCTAssertFalse(String(decoding: response.body, as: UTF8.self).contains("broken.tif"), "the reason stays on the server")
     }
 
     func testAttentionRanksTheTiles() throws {
