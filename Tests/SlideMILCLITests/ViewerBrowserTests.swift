@@ -37,7 +37,9 @@ final class ViewerBrowserTests: XCTestCase {
         XCTAssertEqual(tileStatus, 200)
         XCTAssertEqual(tileType, "application/json")
         let runJSON = try XCTUnwrap(JSONSerialization.jsonObject(with: tile) as? [String: Any])
-        let slideID = try XCTUnwrap(((runJSON["slides"] as? [[String: Any]])?.first { $0["hasAttention"] as? Bool == true })?["id"] as? String)
+        // The slide with attention and the highest probability: the most telling screenshot.
+        let withAttention = ((runJSON["slides"] as? [[String: Any]]) ?? []).filter { $0["hasAttention"] as? Bool == true }
+        let slideID = try XCTUnwrap(withAttention.max { ($0["probability"] as? Double ?? 0) < ($1["probability"] as? Double ?? 0) }?["id"] as? String)
         let jpeg = try fetch(base + "slides/\(slideID)/tiles/8/0_0.jpg")
         XCTAssertEqual(jpeg.status, 200)
         XCTAssertEqual(jpeg.type, "image/jpeg")
