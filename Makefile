@@ -12,5 +12,6 @@ demo: build
 # Builds in release mode (numeric tests are 10-100x slower in debug) and runs every test.
 test:
 	scripts/install-deps
+	scripts/install-test-deps
 	swift build -c release --build-tests
 	swift test -c release --skip-build

@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // System libraries, each a module map plus one shim header, located with pkg-config.
@@ -78,14 +79,23 @@ let package = Package(
             dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "Tensor", "Heatmap", "Raster", "Store"]
         ),
         .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage", "MIL", "Store"]),
-        .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "SlideSynthesis", "CPUPeak", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
+        .target(name: "Bench", dependencies: ["ExtractStage", "Viewer", "Synth", "SlideSynthesis", "CPUPeak", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
+        // `slidemil view`: the run and its slides in a browser, served over SwiftNIO.
+        .target(
+            name: "Viewer",
+            dependencies: ["RunSupport", "Raster", "SlideIO", "Tiling", "Store", "Heatmap", "CTurboJPEG",
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
+            resources: [.copy("web")]
+        ),
         .target(name: "Diagnostics", dependencies: ["COpenSlide", "CTIFF", "CPNG", "CBLAS", "CZlib", "CHDF5", "CTurboJPEG", "SlideIO", "Tensor"]),
 
         .executableTarget(
             name: "slidemil",
             dependencies: [
                 "RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage", "Pipeline",
-                "Synth", "MNISTRun", "Demo", "Bench", "Diagnostics", "Tensor", "Store", "SlideIO", "Tiling", "Heatmap",
+                "Synth", "MNISTRun", "Demo", "Bench", "Diagnostics", "Viewer", "Tensor", "Store", "SlideIO", "Tiling", "Heatmap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,6 +114,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "HeatmapTests", dependencies: ["Heatmap", "Raster"]),
         .testTarget(name: "MNISTBagsTests", dependencies: ["MNISTBags", "Tensor"]),
+        .testTarget(name: "ViewerTests", dependencies: ["Viewer", "Raster", "SlideIO", "SlideSynthesis", "Store", "CTurboJPEG"]),
         // The stage modules and what joins them.
         .testTarget(
             name: "SlideMILCoreTests",

@@ -13,7 +13,9 @@ struct BenchCommand: ParsableCommand {
           slidemil bench extract bench-work --sides 10000,40000 --max-tiles 128
           slidemil bench encoders --models vit-b16 --batch 32
           slidemil bench tiling bench-work --readers 2
+          slidemil bench viewer big100k.tif bench-work
         """,
-        subcommands: [BenchEngineCommand.self, BenchExtractCommand.self, BenchEncodersCommand.self, BenchTilingCommand.self]
+        subcommands: [BenchEngineCommand.self, BenchExtractCommand.self, BenchEncodersCommand.self, BenchTilingCommand.self,
+                      BenchViewerCommand.self]
     )
 }

@@ -41,6 +41,7 @@ struct SlideMILCommand: ParsableCommand {
             MNISTCommand.self,
             PipelineCommand.self,
             DemoCommand.self,
+            ViewCommand.self,
             BenchCommand.self,
             DoctorCommand.self,
             HelpMarkdownCommand.self,
