@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "Synth", dependencies: ["RunSupport", "SlideIO", "SlideSynthesis"]),
         .target(
             name: "MNISTRun",
-            dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "Tensor", "Heatmap", "Store"]
+            dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "MILHeads", "MILTasks", "Tensor", "Heatmap", "Store"]
         ),
         .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TrainStage", "MIL", "Store"]),
         .target(name: "Bench", dependencies: ["ExtractStage", "Synth", "SlideSynthesis", "CPUPeak", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),
