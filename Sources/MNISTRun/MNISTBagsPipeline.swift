@@ -1,9 +1,5 @@
-import Backbones
 import Foundation
-import Heatmap
-import MIL
 import MNISTBags
-import NN
 import RunSupport
 import Store
 import Tensor
@@ -30,8 +26,9 @@ public enum MNISTBagsError: Error, CustomStringConvertible {
 ///
 /// Run folder: `cnn.safetensors` (torchvision names), `features.safetensors` (train/test
 /// features; both carry the hash of the settings that made them and are reused when it matches),
-/// `mil.safetensors`, `config.yaml` (effective settings), `metrics.json`, `predictions.csv`,
-/// `attention.png`. Every file is written to a temporary name and renamed into place.
+/// `mil.safetensors`, `config.yaml` (effective settings), `metrics.json`, `predictions.csv` and,
+/// for the target-digit task, `attention.png`. Every file is written to a temporary name and
+/// renamed into place.
 public struct MNISTBagsPipeline {
     public var config: MNISTBagsConfig
     public var outputDirectory: URL
