@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "Synth", dependencies: ["RunSupport", "SlideIO", "SlideSynthesis"]),
         .target(
             name: "MNISTRun",
-            dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "Tensor", "Heatmap", "Raster", "Store"]
+            dependencies: ["RunSupport", "MNISTBags", "Backbones", "NN", "MIL", "MILHeads", "MILTasks", "Tensor", "Heatmap", "Raster", "Store"]
         ),
         .target(name: "Demo", dependencies: ["Pipeline", "MNISTRun", "Synth", "RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage", "MIL", "Store"]),
         .target(name: "Bench", dependencies: ["ExtractStage", "Viewer", "Synth", "SlideSynthesis", "CPUPeak", "RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Store", "Tiling"]),

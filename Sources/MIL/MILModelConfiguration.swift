@@ -100,16 +100,7 @@ public struct MILModelConfiguration: Codable, Equatable, Sendable {
         let embedding = embeddingWidth > 0
             ? InstanceEmbedding(inputWidth: featureWidth, outputWidth: embeddingWidth, dropout: dropout, generator: &generator) : nil
         let inputWidth = embedding?.outputWidth ?? featureWidth
-        let head: any MILPooling
-        switch pooling {
-        case .mean: head = MeanPooling(inputWidth: inputWidth)
-        case .max: head = MaxPooling(inputWidth: inputWidth)
-        case .attention: head = AttentionPooling(inputWidth: inputWidth, hiddenWidth: attentionHidden, generator: &generator)
-        case .gatedAttention: head = GatedAttentionPooling(inputWidth: inputWidth, hiddenWidth: attentionHidden, generator: &generator)
-        case .softmaxMean: head = SoftMaxMeanPooling(inputWidth: inputWidth, hiddenWidth: attentionHidden, generator: &generator)
-        case .noisyAnd:
-            head = NoisyAndPooling(inputWidth: inputWidth, channels: noisyAndChannels, slope: noisyAndSlope, generator: &generator)
-        }
+        let head = makePooling(inputWidth: inputWidth, generator: &generator)
         let bagClassifier: any Layer
         switch classifier {
         case .mlp:
@@ -120,5 +111,18 @@ public struct MILModelConfiguration: Codable, Equatable, Sendable {
         let clustering = instanceClassifiers ? InstanceClustering(embeddingWidth: inputWidth, generator: &generator) : nil
         return MILModel(standardization: standardizeFeatures ? FeatureStandardization(width: featureWidth) : nil, embedding: embedding,
                         pooling: head, classifier: bagClassifier, instanceClustering: clustering)
+    }
+
+    /// The pooling head `pooling` names, over `inputWidth`-wide instances, with weights drawn
+    /// from `generator` (also what multi-class heads put in front of their classifier).
+    public func makePooling(inputWidth: Int, generator: inout SeededGenerator) -> any MILPooling {
+        switch pooling {
+        case .mean: return MeanPooling(inputWidth: inputWidth)
+        case .max: return MaxPooling(inputWidth: inputWidth)
+        case .attention: return AttentionPooling(inputWidth: inputWidth, hiddenWidth: attentionHidden, generator: &generator)
+        case .gatedAttention: return GatedAttentionPooling(inputWidth: inputWidth, hiddenWidth: attentionHidden, generator: &generator)
+        case .softmaxMean: return SoftMaxMeanPooling(inputWidth: inputWidth, hiddenWidth: attentionHidden, generator: &generator)
+        case .noisyAnd: return NoisyAndPooling(inputWidth: inputWidth, channels: noisyAndChannels, slope: noisyAndSlope, generator: &generator)
+        }
     }
 }

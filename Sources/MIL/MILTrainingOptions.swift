@@ -12,9 +12,11 @@ public struct MILTrainingOptions: Codable, Equatable, Sendable {
     /// L2 weight decay as the optimiser applies it.
     public var weightDecay: Float
     public var epochs: Int
-    /// Bags per mini-batch; bags of different sizes are padded and masked.
+    /// Bags per optimiser step (`BagwiseTrainer` accumulates their gradients one bag at a time;
+    /// `TaskTrainer` pads them into one masked batch).
     public var batchSize: Int
-    /// Fraction of the training bags held out for validation and early stopping (0 = none).
+    /// Fraction of the training bags the caller holds out for validation and early stopping
+    /// (0 = none); the trainers take the held-out bags explicitly.
     public var validationFraction: Double
     /// Epochs without a validation-loss improvement before stopping (0 = never stop early).
     public var patience: Int
@@ -37,15 +39,4 @@ public struct MILTrainingOptions: Codable, Equatable, Sendable {
         self.elasticNet = elasticNet
         self.seed = seed
     }
-}
-
-/// One epoch of training as reported by `MILTrainer`.
-public struct MILEpochRecord: Codable, Equatable, Sendable {
-    public let epoch: Int
-    /// Mean BCE over the epoch's training bags (without the elastic-net term).
-    public let trainingLoss: Float
-    /// Mean BCE over the validation bags; nil without a validation split.
-    public let validationLoss: Float?
-    /// Accuracy at threshold 0.5 on the validation bags.
-    public let validationAccuracy: Double?
 }

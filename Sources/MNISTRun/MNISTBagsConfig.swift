@@ -47,10 +47,22 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
         case normal
     }
 
+    /// What a bag's label says.
+    public enum Task: String, Codable, Sendable {
+        /// Binary: a bag is positive iff it holds `targetDigit`.
+        case targetDigit = "target_digit"
+        /// Four classes: the bag holds neither, only the first (`targetDigit`), only the second
+        /// (`secondDigit`), or both target digits (`TwoDigitBagSampler`; balanced by construction).
+        case twoDigits = "two_digits"
+    }
+
     /// Bag drawing: train bags from MNIST train images, test bags from MNIST test images.
     public struct Bags: Codable, Equatable, Sendable {
-        /// A bag is positive iff it holds this digit.
+        public var task = Task.targetDigit
+        /// A bag is positive iff it holds this digit (the first target digit of `two_digits`).
         public var targetDigit: UInt8 = 1
+        /// The second target digit of `two_digits` (ignored by `target_digit`).
+        public var secondDigit: UInt8 = 7
         public var sizes = SizeDistribution.uniform
         public var minimumSize = 3
         public var maximumSize = 7
@@ -62,7 +74,7 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
         public var trainingPool = 0
         /// Bags draw from the first this many MNIST test images (0 = all 10,000).
         public var testPool = 0
-        /// Half the bags positive by construction.
+        /// Half the bags positive by construction (`target_digit`; `two_digits` is always balanced).
         public var balanced = false
         /// Draw each bag independently so images can appear in several bags (Ilse et al.).
         public var reuseAcrossBags = false
@@ -80,7 +92,7 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
         ("pretraining.batchSize", SettingRange(1, 60_000)), ("pretraining.learningRate", .positive(upTo: 10)),
         ("pretraining.momentum", .fraction), ("pretraining.trainingImages", SettingRange(0, 60_000)),
         ("pretraining.validationImages", SettingRange(0, 59_000)), ("pretraining.featureBatchSize", SettingRange(1, 60_000)),
-        ("bags.targetDigit", SettingRange(0, 9)), ("bags.minimumSize", SettingRange(1, 10_000)),
+        ("bags.targetDigit", SettingRange(0, 9)), ("bags.secondDigit", SettingRange(0, 9)), ("bags.minimumSize", SettingRange(1, 10_000)),
         ("bags.maximumSize", SettingRange(1, 10_000)), ("bags.meanSize", .positive(upTo: 10_000)),
         ("bags.sizeStandardDeviation", SettingRange(0, 10_000)), ("bags.trainingBags", SettingRange(2, 1_000_000)),
         ("bags.testBags", SettingRange(2, 1_000_000)), ("bags.trainingPool", SettingRange(0, 60_000)),
@@ -99,7 +111,7 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
     private var numbers: [Double] {
         [Double(pretraining.baseWidth), Double(pretraining.epochs), Double(pretraining.batchSize),
          Double(pretraining.learningRate), Double(pretraining.momentum), Double(pretraining.trainingImages),
-         Double(pretraining.validationImages), Double(pretraining.featureBatchSize), Double(bags.targetDigit),
+         Double(pretraining.validationImages), Double(pretraining.featureBatchSize), Double(bags.targetDigit), Double(bags.secondDigit),
          Double(bags.minimumSize), Double(bags.maximumSize), bags.meanSize, bags.sizeStandardDeviation,
          Double(bags.trainingBags), Double(bags.testBags), Double(bags.trainingPool), Double(bags.testPool),
          Double(model.attentionHidden), Double(model.classifierHidden), Double(model.dropout),
@@ -112,8 +124,19 @@ public struct MNISTBagsConfig: Codable, Equatable, Sendable {
 
     /// Checks every numeric setting against its range (non-finite values never pass); run before
     /// anything is written.
-    /// - Throws: `SettingRangeError` naming the key, the value and the range.
+    /// - Throws: `SettingRangeError` naming the key, the value and the range;
+    ///   `MNISTBagsError.invalidSettings` for a combination that cannot run.
     public func validate() throws {
         for ((key, range), value) in zip(Self.ranges, numbers) { try range.check(key, value) }
+        if let problem = model.problem { throw MNISTBagsError.invalidSettings(problem) }
+        if bags.task == .twoDigits {
+            if bags.secondDigit == bags.targetDigit {
+                throw MNISTBagsError.invalidSettings("bags.secondDigit must differ from bags.targetDigit (both \(bags.targetDigit))")
+            }
+            if model.embeddingWidth > 0 || model.instanceClassifiers || model.standardizeFeatures {
+                throw MNISTBagsError.invalidSettings("bags.task two_digits takes a pooling head and a linear classifier only: "
+                                                     + "model.embeddingWidth, model.instanceClassifiers and model.standardizeFeatures must be off")
+            }
+        }
     }
 }

@@ -1,9 +1,5 @@
-import Backbones
 import Foundation
-import Heatmap
-import MIL
 import MNISTBags
-import NN
 import RunSupport
 import Store
 import Tensor
@@ -11,22 +7,28 @@ import Tensor
 /// Errors of the MNIST-bags pipeline.
 public enum MNISTBagsError: Error, CustomStringConvertible {
     case cannotCreateFolder(path: String, reason: String)
+    /// Settings that pass their ranges but cannot run together.
+    case invalidSettings(String)
 
     public var description: String {
         switch self {
         case let .cannotCreateFolder(path, reason):
             return "\(path): cannot create the run folder (\(reason))"
+        case let .invalidSettings(problem):
+            return problem
         }
     }
 }
 
 /// `slidemil mnist`: pretrain the MNIST ResNet, extract features, draw bags, train and evaluate a
-/// MIL model, and write the run folder.
+/// MIL model (`MNISTBinaryMIL` for the target-digit task, `MNISTTwoDigitMIL` for the four-class
+/// one), and write the run folder.
 ///
 /// Run folder: `cnn.safetensors` (torchvision names), `features.safetensors` (train/test
 /// features; both carry the hash of the settings that made them and are reused when it matches),
-/// `mil.safetensors`, `config.yaml` (effective settings), `metrics.json`, `predictions.csv`,
-/// `attention.png`. Every file is written to a temporary name and renamed into place.
+/// `mil.safetensors`, `config.yaml` (effective settings), `metrics.json`, `predictions.csv` and,
+/// for the target-digit task, `attention.png`. Every file is written to a temporary name and
+/// renamed into place.
 public struct MNISTBagsPipeline {
     public var config: MNISTBagsConfig
     public var outputDirectory: URL
@@ -88,54 +90,18 @@ public struct MNISTBagsPipeline {
         }
 
         let milStart = Date()
-        let trainingBags = try drawBags(count: config.bags.trainingBags, labels: Array(train.labels.prefix(trainingPool)), seed: config.seed &+ 101)
-        let testBags = try drawBags(count: config.bags.testBags, labels: Array(test.labels.prefix(testPool)), seed: config.seed &+ 202)
-        let trainingSet = Self.labelledBags(trainingBags, features: features.train)
-        let testSet = Self.labelledBags(testBags, features: features.test)
-        let trainingPositiveRate = Double(trainingBags.filter(\.isPositive).count) / Double(trainingBags.count)
-        let testPositiveRate = Double(testBags.filter(\.isPositive).count) / Double(testBags.count)
-        log(String(format: "bags: %d train (%.1f%% positive), %d test (%.1f%% positive), target digit %d",
-                   trainingBags.count, 100 * trainingPositiveRate, testBags.count, 100 * testPositiveRate, Int(config.bags.targetDigit)))
-
-        let model = config.model.makeModel(inputWidth: features.train.shape[1], seed: config.seed &+ 303)
-        let trainer = MILTrainer(options: config.training)
-        let history = try trainer.train(model, on: trainingSet) { record in
-            log(String(format: "MIL epoch %d: train loss %.4f", record.epoch, record.trainingLoss)
-                + (record.validationLoss.map { String(format: ", validation loss %.4f", $0) } ?? "")
-                + (record.validationAccuracy.map { String(format: ", accuracy %.4f", $0) } ?? ""))
-        }
-        let evaluation = try trainer.evaluate(model, on: testSet)
-        let secondsMIL = Date().timeIntervalSince(milStart)
-
-        let majority = trainingPositiveRate >= 0.5 ? testPositiveRate : 1 - testPositiveRate
-        var hits = 0, positives = 0
-        for (bag, prediction) in zip(testBags, evaluation.predictions) where bag.isPositive {
-            positives += 1
-            if test.labels[bag.instances[prediction.topInstance]] == config.bags.targetDigit { hits += 1 }
-        }
-        let confusion = evaluation.confusion
-        let metrics = MNISTBagsMetrics(
-            pretraining: pretraining, reusedFeatures: pretraining.isEmpty, featureWidth: features.train.shape[1],
-            trainingBags: trainingBags.count, testBags: testBags.count, trainingPositiveRate: trainingPositiveRate,
-            testPositiveRate: testPositiveRate, majorityBaselineAccuracy: majority, milHistory: history, testLoss: evaluation.loss,
-            testAccuracy: confusion.accuracy ?? 0, testAUC: evaluation.auc, testBalancedAccuracy: confusion.balancedAccuracy,
-            confusion: confusion, topInstanceTargetRate: positives > 0 ? Double(hits) / Double(positives) : nil,
-            secondsPretraining: secondsPretraining, secondsFeatures: secondsFeatures, secondsMIL: secondsMIL,
-            secondsTotal: Date().timeIntervalSince(started))
-
-        try SafeTensorsArchive.write(model.stateDictionary(), metadata: ["pooling": config.model.pooling.rawValue,
-                                                                         "classifier": config.model.classifier.rawValue],
-                                     to: file("mil.safetensors"))
+        let context = MNISTMILContext(config: config, train: train, test: test, trainingPool: trainingPool, testPool: testPool,
+                                      features: features, outputDirectory: outputDirectory, log: log)
+        var metrics = config.bags.task == .twoDigits ? try MNISTTwoDigitMIL.run(context) : try MNISTBinaryMIL.run(context)
+        metrics.pretraining = pretraining
+        metrics.reusedFeatures = pretraining.isEmpty
+        metrics.secondsPretraining = secondsPretraining
+        metrics.secondsFeatures = secondsFeatures
+        metrics.secondsMIL = Date().timeIntervalSince(milStart)
+        metrics.secondsTotal = Date().timeIntervalSince(started)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(metrics), to: file("metrics.json"))
-        try AtomicFile.write(Data(MNISTBagsReport.predictionsCSV(bags: testBags, predictions: evaluation.predictions, labels: test.labels).utf8),
-                             to: file("predictions.csv"))
-        if config.figure.bags > 0 {
-            let figure = MNISTBagsReport.figure(bags: testBags, predictions: evaluation.predictions, images: test.images,
-                                                labels: test.labels, targetDigit: config.bags.targetDigit, count: config.figure.bags)
-            try OutputFiles.writePNG(figure, to: file("attention.png"))
-        }
         return metrics
     }
 
@@ -145,26 +111,4 @@ public struct MNISTBagsPipeline {
     }
 
     private func file(_ name: String) -> URL { outputDirectory.appendingPathComponent(name) }
-
-    private func drawBags(count: Int, labels: [UInt8], seed: UInt64) throws -> [DigitBag] {
-        let b = config.bags
-        let sizes: BagSizeDistribution = b.sizes == .uniform
-            ? .uniform(b.minimumSize...max(b.minimumSize, b.maximumSize))
-            : .normal(mean: b.meanSize, standardDeviation: b.sizeStandardDeviation)
-        var generator = SeededGenerator(seed: seed)
-        return try BagSampler(targetDigit: b.targetDigit, sizes: sizes, reuseAcrossBags: b.reuseAcrossBags, balanced: b.balanced)
-            .sample(count: count, labels: labels, using: &generator)
-    }
-
-    /// Gathers each bag's feature rows into a [n, D] matrix.
-    static func labelledBags(_ bags: [DigitBag], features: Tensor) -> LabelledBags {
-        let d = features.shape[1]
-        let matrices = bags.map { bag -> Tensor in
-            var storage = [Float]()
-            storage.reserveCapacity(bag.instances.count * d)
-            for index in bag.instances { storage += features.storage[(index * d)..<((index + 1) * d)] }
-            return Tensor(shape: [bag.instances.count, d], storage: storage)
-        }
-        return LabelledBags(features: matrices, labels: bags.map(\.isPositive))
-    }
 }

@@ -17,6 +17,8 @@ struct MNISTCommand: ParsableCommand {
         Examples:
           slidemil mnist                                   # the defaults, a few minutes on 2 cores
           slidemil mnist --set model.pooling=gated_attention --set bags.targetDigit=9
+          slidemil mnist --head noisy_and --output runs/mnist-bags   # reuses the cached features
+          slidemil mnist --set bags.task=two_digits --set bags.secondDigit=7
           slidemil mnist --config my-bags.yaml --output runs/my-bags
         """
     )
@@ -27,13 +29,25 @@ struct MNISTCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override one setting, e.g. --set model.pooling=gated_attention (repeatable).")
     var overrides: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Head of docs/mnist-bags.md's table: \(MNISTHead.allCases.map(\.rawValue).joined(separator: ", ")) (pooling, classifier and elastic net; --set still overrides).",
+        valueName: "name"))
+    var head: String?
+
     @Option(name: .long, help: "Run folder for weights, features, metrics, predictions and the figure.")
     var output: String = "runs/mnist-bags"
 
     func run() throws {
         do {
+            var presets: [String] = []
+            if let head {
+                guard let named = MNISTHead(rawValue: head) else {
+                    throw ValidationError("--head \(head): unknown head; one of \(MNISTHead.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                presets = named.settings
+            }
             let settings = try ConfigLoader.load(defaults: MNISTBagsConfig(), file: config.map { URL(fileURLWithPath: $0) },
-                                                 overrides: overrides)
+                                                 overrides: presets + overrides)
             let pipeline = MNISTBagsPipeline(config: settings, outputDirectory: URL(fileURLWithPath: output),
                                              showProgress: isatty(STDERR_FILENO) == 1) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
@@ -41,6 +55,8 @@ struct MNISTCommand: ParsableCommand {
             let metrics = try pipeline.run()
             print(metrics.table)
             print("run folder: \(output)")
+        } catch let error as ValidationError {
+            throw error
         } catch {
             FileHandle.standardError.write(Data("slidemil mnist: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure

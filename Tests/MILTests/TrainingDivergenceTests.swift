@@ -5,7 +5,7 @@ import Tensor
 import XCTest
 
 /// A NaN or infinite learning rate (or features far out of range) used to train on with loss NaN
-/// and return a NaN model; both trainers must stop with the epoch named.
+/// and return a NaN model; the trainer must stop with the epoch named.
 final class TrainingDivergenceTests: XCTestCase {
     private let data = LabelledBags(
         features: (0..<6).map { PoolingFixtures.randomMatrix(rows: 3 + $0, columns: PoolingFixtures.width, seed: 50 + UInt64($0)) },
@@ -30,8 +30,9 @@ final class TrainingDivergenceTests: XCTestCase {
         }
     }
 
-    func testMILTrainerStopsOnAnInfiniteLearningRate() throws {
-        XCTAssertThrowsError(try MILTrainer(options: options(learningRate: .infinity)).train(model(), on: data)) { error in
+    func testBagwiseTrainerStopsOnAnInfiniteLearningRate() throws {
+        XCTAssertThrowsError(try BagwiseTrainer(options: options(learningRate: .infinity))
+            .train(model(), training: data, validation: LabelledBags(features: [], labels: []))) { error in
             XCTAssertEqual((error as? TrainingDivergedError)?.epoch, 1, "\(error)")
         }
     }

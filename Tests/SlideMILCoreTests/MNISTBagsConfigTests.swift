@@ -19,6 +19,8 @@ final class MNISTBagsConfigTests: XCTestCase {
         altered.seed = 99
         altered.pretraining.baseWidth = 3
         altered.bags.targetDigit = 7
+        altered.bags.task = .twoDigits
+        altered.bags.secondDigit = 3
         altered.model.pooling = .max
         altered.training.elasticNet.l2Fraction = 0.9
         XCTAssertEqual(try ConfigLoader.load(defaults: altered, file: shippedConfig), MNISTBagsConfig())
@@ -30,5 +32,37 @@ final class MNISTBagsConfigTests: XCTestCase {
         XCTAssertEqual(config.bags.targetDigit, 9)
         XCTAssertThrowsError(try ConfigLoader.load(defaults: MNISTBagsConfig(), overrides: ["model.poling=max"]))
         XCTAssertThrowsError(try ConfigLoader.load(defaults: MNISTBagsConfig(), overrides: ["model.pooling=median"]))
+    }
+
+    /// Each named head spells out pooling, classifier and elastic net, so it fully replaces
+    /// another head's settings, and a later --set still wins.
+    func testNamedHeadsSetPoolingClassifierAndElasticNet() throws {
+        var start = MNISTBagsConfig()
+        start.model.classifier = .logistic
+        start.training.elasticNet.strength = 5
+        let attention = try ConfigLoader.load(defaults: start, overrides: MNISTHead.attention.settings)
+        XCTAssertEqual(attention.model.pooling, .attention)
+        XCTAssertEqual(attention.model.classifier, .mlp)
+        XCTAssertEqual(attention.training.elasticNet.strength, 0)
+        let logistic = try ConfigLoader.load(defaults: MNISTBagsConfig(), overrides: MNISTHead.logisticElasticNet.settings)
+        XCTAssertEqual(logistic.model.pooling, .mean)
+        XCTAssertEqual(logistic.model.classifier, .logistic)
+        XCTAssertEqual(logistic.training.elasticNet.strength, 0.1)
+        let nn = try ConfigLoader.load(defaults: MNISTBagsConfig(), overrides: MNISTHead.nnElasticNet.settings + ["model.pooling=max"])
+        XCTAssertEqual(nn.model.classifier, .mlp)
+        XCTAssertEqual(nn.model.pooling, .max)
+        XCTAssertGreaterThan(nn.training.elasticNet.strength, 0)
+        for head in MNISTHead.allCases { XCTAssertNoThrow(try ConfigLoader.load(defaults: MNISTBagsConfig(), overrides: head.settings), head.rawValue) }
+    }
+
+    func testTwoDigitTaskRejectsOneDigitTwiceAndAnEmbedding() throws {
+        var config = MNISTBagsConfig()
+        config.bags.task = .twoDigits
+        XCTAssertNoThrow(try config.validate())
+        config.bags.secondDigit = config.bags.targetDigit
+        XCTAssertThrowsError(try config.validate()) { XCTAssertTrue("\($0)".contains("bags.secondDigit"), "\($0)") }
+        config.bags.secondDigit = 4
+        config.model.embeddingWidth = 8
+        XCTAssertThrowsError(try config.validate()) { XCTAssertTrue("\($0)".contains("model.embeddingWidth"), "\($0)") }
     }
 }

@@ -1,0 +1,90 @@
+import Foundation
+import MIL
+import MILHeads
+import MILTasks
+import MNISTBags
+import NN
+import RunSupport
+import Store
+import Tensor
+
+/// The four-class task of `slidemil mnist` (`bags.task: two_digits`): which of `targetDigit`
+/// and `secondDigit` a bag holds (neither / first / second / both; `TwoDigitBagSampler`, classes
+/// balanced by construction). The head is `model.pooling` followed by a linear four-way classifier
+/// (`PooledBagHead`), trained on softmax cross-entropy by `TaskTrainer`, the multi-class trainer
+/// of `slidemil train`. Writes `mil.safetensors` and `predictions.csv`.
+enum MNISTTwoDigitMIL {
+    /// Class names in logit order (`TwoDigitClass` order).
+    static let classes = TwoDigitClass.allCases.map { "\($0)" }
+
+    static func run(_ context: MNISTMILContext) throws -> MNISTBagsMetrics {
+        let config = context.config
+        let sampler = TwoDigitBagSampler(firstDigit: config.bags.targetDigit, secondDigit: config.bags.secondDigit,
+                                         sizes: context.sizes, reuseAcrossBags: config.bags.reuseAcrossBags)
+        var trainingGenerator = SeededGenerator(seed: config.seed &+ 101)
+        let trainingBags = try sampler.sample(count: config.bags.trainingBags, labels: Array(context.train.labels.prefix(context.trainingPool)),
+                                              using: &trainingGenerator)
+        var testGenerator = SeededGenerator(seed: config.seed &+ 202)
+        let testBags = try sampler.sample(count: config.bags.testBags, labels: Array(context.test.labels.prefix(context.testPool)),
+                                          using: &testGenerator)
+        let trainingFeatures = MNISTMILContext.gather(trainingBags.map(\.instances), features: context.features.train)
+        let testSet = TaskBags(features: MNISTMILContext.gather(testBags.map(\.instances), features: context.features.test),
+                               targets: testBags.map { .classIndex($0.label.rawValue) })
+        context.log("bags: \(trainingBags.count) train, \(testBags.count) test, classes \(classes.joined(separator: "/")) "
+                    + "of digits \(config.bags.targetDigit) and \(config.bags.secondDigit)")
+
+        let split = context.validationSplit(count: trainingBags.count)
+        func subset(_ indices: [Int]) -> TaskBags {
+            TaskBags(features: indices.map { trainingFeatures[$0] }, targets: indices.map { .classIndex(trainingBags[$0].label.rawValue) })
+        }
+        let width = context.features.train.shape[1]
+        var generator = SeededGenerator(seed: config.seed &+ 303)
+        let pooling = config.model.makePooling(inputWidth: width, generator: &generator)
+        let head = PooledBagHead(pooling: pooling, inputWidth: width, classCount: classes.count, generator: &generator)
+        let trainer = TaskTrainer(options: config.training, task: .multiclass(classCount: classes.count, classWeights: nil))
+        let history = try trainer.train(head, training: subset(split.training), validation: subset(split.validation)) { record in
+            context.log(String(format: "MIL epoch %d: train loss %.4f", record.epoch, record.trainingLoss)
+                + (record.validationLoss.map { String(format: ", validation loss %.4f", $0) } ?? "")
+                + (record.validationMeasure.map { String(format: ", macro AUC %.4f", $0) } ?? ""))
+        }
+        let evaluation = try trainer.evaluate(head, on: testSet)
+
+        let actual = testBags.map(\.label.rawValue)
+        let predicted = MulticlassMetrics.predictedClasses(scores: evaluation.scores)
+        let confusion = MulticlassConfusionMatrix(predicted: predicted, actual: actual, classCount: classes.count)
+        let trainingCounts = (0..<classes.count).map { c in trainingBags.filter { $0.label.rawValue == c }.count }
+        let majority = trainingCounts.indices.max { trainingCounts[$0] < trainingCounts[$1] }!
+        var metrics = MNISTBagsMetrics(
+            task: .twoDigits, featureWidth: width, trainingBags: trainingBags.count, testBags: testBags.count,
+            majorityBaselineAccuracy: Double(actual.filter { $0 == majority }.count) / Double(actual.count),
+            milHistory: history.map { MNISTMILEpoch(epoch: $0.epoch, trainingLoss: $0.trainingLoss, validationLoss: $0.validationLoss,
+                                                    validationAccuracy: nil, validationAUC: $0.validationMeasure) },
+            testLoss: evaluation.loss, testAccuracy: confusion.accuracy ?? 0, testBalancedAccuracy: confusion.balancedAccuracy)
+        metrics.classes = classes
+        metrics.testMacroAUC = evaluation.measure
+        metrics.testPerClassAUC = MulticlassMetrics.perClassAUC(scores: evaluation.scores, labels: actual, classCount: classes.count)
+        metrics.classConfusion = confusion
+
+        try SafeTensorsArchive.write(head.stateDictionary(), metadata: ["pooling": config.model.pooling.rawValue, "classifier": "linear",
+                                                                        "classes": classes.joined(separator: ",")],
+                                     to: context.file("mil.safetensors"))
+        try AtomicFile.write(Data(predictionsCSV(bags: testBags, evaluation: evaluation, predicted: predicted, labels: context.test.labels).utf8),
+                             to: context.file("predictions.csv"))
+        return metrics
+    }
+
+    /// One row per test bag: `bag,label,predicted,p_<class>…,size,instances,digits,weights`, the
+    /// last three `;`-separated in the bag's instance order (image indices in MNIST test).
+    static func predictionsCSV(bags: [ClassifiedDigitBag], evaluation: TaskEvaluation, predicted: [Int], labels: [UInt8]) -> String {
+        var lines = [(["bag", "label", "predicted"] + classes.map { "p_\($0)" } + ["size", "instances", "digits", "weights"]).joined(separator: ",")]
+        for (index, bag) in bags.enumerated() {
+            let fields: [String] = [String(index), classes[bag.label.rawValue], classes[predicted[index]]]
+                + evaluation.scores[index].map { String($0) }
+                + [String(bag.instances.count), bag.instances.map(String.init).joined(separator: ";"),
+                   bag.instances.map { String(labels[$0]) }.joined(separator: ";"),
+                   evaluation.instanceWeights[index][0].map { String($0) }.joined(separator: ";")]
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
