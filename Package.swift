@@ -58,7 +58,7 @@ let package = Package(
 
         // One module per stage.
         .target(name: "TileStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
-        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "NN", "SlideIO", "Tiling", "Store", "Heatmap"]),
+        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "NN", "Tensor", "SlideIO", "Tiling", "Store", "Heatmap"]),
         .target(name: "TrainStage", dependencies: ["RunSupport", "MIL", "NN", "Tensor", "Store", "Heatmap"]),
         .target(name: "PredictStage", dependencies: ["RunSupport", "TrainStage", "MIL", "Store"]),
         .target(name: "HeatmapStage", dependencies: ["RunSupport", "SlideIO", "Tiling", "Store", "Heatmap"]),
@@ -69,6 +69,9 @@ let package = Package(
             dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
                            "MIL", "Store", "Heatmap", "SlideIO", "Tiling"]
         ),
+
+        // The pipeline on a Slurm cluster: sbatch scripts, submission, status.
+        .target(name: "Cluster", dependencies: ["Pipeline", "RunSupport", "Store"]),
 
         // Synthetic slides, the MNIST-bags validation run, the demo, benchmarks, diagnostics.
         .target(name: "Synth", dependencies: ["RunSupport", "SlideIO", "SlideSynthesis"]),
@@ -84,7 +87,7 @@ let package = Package(
             name: "slidemil",
             dependencies: [
                 "RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage", "Pipeline",
-                "Synth", "MNISTRun", "Demo", "Bench", "Diagnostics", "Tensor", "Store", "SlideIO", "Tiling", "Heatmap",
+                "Cluster", "Synth", "MNISTRun", "Demo", "Bench", "Diagnostics", "Tensor", "Store", "SlideIO", "Tiling", "Heatmap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,6 +115,8 @@ let package = Package(
         // Runs the built `slidemil` (no module dependency: it tests the executable, e.g. that
         // docs/cli.md equals `slidemil help-markdown`).
         .testTarget(name: "SlideMILCLITests"),
+        // `slidemil cluster` against a single-node Slurm the tests start (needs root).
+        .testTarget(name: "ClusterTests", dependencies: ["Store"]),
     ],
     swiftLanguageModes: [.v5]
 )

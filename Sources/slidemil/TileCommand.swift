@@ -42,6 +42,9 @@ struct TileCommand: ParsableCommand {
     @OptionGroup(title: "Slide reader")
     var slideReading: SlideReadingOptions
 
+    @OptionGroup(title: "Cluster workers")
+    var sharding: ShardOptions
+
     func validate() throws {
         if grid.targetMPP != nil && grid.magnification != nil { throw ValidationError("give --target-mpp or --magnification, not both") }
         if grid.stride != nil && grid.overlap != 0 { throw ValidationError("give --stride or --overlap, not both") }
@@ -84,7 +87,8 @@ struct TileCommand: ParsableCommand {
 
     func run() throws {
         let inputs = try SlideEntry.resolve(input)
-        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings()) { slide, outcome in
+        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings(),
+                                          shard: sharding.resolve()) { slide, outcome in
             print(outcome.line(slideID: slide.slideID, verb: "tiled"))
         }
         if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode.failure }
