@@ -9,19 +9,19 @@ import Store
 /// lists of the run's jobs.
 public struct ClusterStatus: Sendable {
     /// One per-slide stage's counts.
-    public struct StageCounts: Equatable, Sendable {
+    public struct StageCounts: Sendable {
+        /// The stage's name, e.g. "extraction".
         public var stage: String
+        /// Slides whose row says processed.
         public var done = 0
+        /// Slides whose row says failed (retried by the next run).
         public var failed = 0
+        /// Slides a worker holds the claim of now.
         public var running = 0
+        /// Slides not attempted yet, or whose worker died mid-slide.
         public var pending = 0
         /// `(slide_id, error)` of the failed slides, in slide order.
         public var failures: [(slideID: String, error: String)] = []
-
-        public static func == (a: StageCounts, b: StageCounts) -> Bool {
-            (a.stage, a.done, a.failed, a.running, a.pending) == (b.stage, b.done, b.failed, b.running, b.pending)
-                && a.failures.map(\.slideID) == b.failures.map(\.slideID)
-        }
     }
 
     /// Tiling, extraction and heatmaps, in that order.

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,7 +39,7 @@ public final class SlideClaim: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            throw OutputFolderLockError.cannotLock(folder: url.deletingLastPathComponent().path, reason: "\(error.localizedDescription)")
+            throw OutputFolderLockError.cannotLock(folder: url.deletingLastPathComponent().path, reason: FileSystemErrorText.reason(error))
         }
         let descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
