@@ -1,5 +1,5 @@
-# The two entry points of the README. Both install missing system packages first.
-.PHONY: demo test build
+# The entry points of the README. Each installs missing system packages first.
+.PHONY: demo test build dist
 
 build:
 	scripts/install-deps
@@ -15,3 +15,10 @@ test:
 	scripts/install-test-deps
 	swift build -c release --build-tests
 	swift test -c release --skip-build
+
+# A slidemil for compute nodes without Swift: the Swift runtime linked in statically, built in
+# its own folder; dist/shared-libraries.txt lists the system libraries the nodes still need.
+dist:
+	scripts/install-deps
+	swift build -c release --static-swift-stdlib --product slidemil --scratch-path .build-dist
+	scripts/make-dist .build-dist/release/slidemil

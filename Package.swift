@@ -60,7 +60,7 @@ let package = Package(
 
         // One module per stage.
         .target(name: "TileStage", dependencies: ["RunSupport", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
-        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "NN", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
+        .target(name: "ExtractStage", dependencies: ["RunSupport", "Backbones", "NN", "Tensor", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
         .target(name: "TrainStage", dependencies: ["RunSupport", "MILTasks", "MILHeads", "MIL", "NN", "Tensor", "Store", "Heatmap", "Raster"]),
         .target(name: "PredictStage", dependencies: ["RunSupport", "TrainStage", "MILTasks", "MILHeads", "MIL", "Store"]),
         .target(name: "HeatmapStage", dependencies: ["RunSupport", "Raster", "SlideIO", "Tiling", "Store", "Heatmap"]),
@@ -71,6 +71,9 @@ let package = Package(
             dependencies: ["RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage",
                            "MILTasks", "MIL", "Store", "Heatmap", "SlideIO", "Tiling"]
         ),
+
+        // The pipeline on a Slurm cluster: sbatch scripts, submission, status.
+        .target(name: "Cluster", dependencies: ["Pipeline", "RunSupport", "Store"]),
 
         // Synthetic slides, the MNIST-bags validation run, the demo, benchmarks, diagnostics.
         .target(name: "Synth", dependencies: ["RunSupport", "SlideIO", "SlideSynthesis"]),
@@ -95,7 +98,7 @@ let package = Package(
             name: "slidemil",
             dependencies: [
                 "RunSupport", "TileStage", "ExtractStage", "TrainStage", "PredictStage", "HeatmapStage", "Pipeline",
-                "Synth", "MNISTRun", "Demo", "Bench", "Diagnostics", "Viewer", "Tensor", "Store", "SlideIO", "Tiling", "Heatmap",
+                "Cluster", "Synth", "MNISTRun", "Demo", "Bench", "Diagnostics", "Viewer", "Tensor", "Store", "SlideIO", "Tiling", "Heatmap",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -125,6 +128,8 @@ let package = Package(
         // Runs the built `slidemil` as a user would (e.g. that docs/cli.md equals
         // `slidemil help-markdown`); the settings types say what its options must stand for.
         .testTarget(name: "SlideMILCLITests", dependencies: ["RunSupport", "TileStage", "ExtractStage", "HeatmapStage", "Pipeline"]),
+        // `slidemil cluster` against a single-node Slurm the tests start (needs root).
+        .testTarget(name: "ClusterTests", dependencies: ["Store"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -55,16 +55,18 @@ public struct ExtractPipeline: SlideStage {
 
     /// Extracts features for every slide of `slides` into `output/features`, reading patch files
     /// from `patches` (default `output/patches`). Returns each slide's outcome in input order;
-    /// `onOutcome` hears each as soon as it is known.
+    /// `onOutcome` hears each as soon as it is known. With `shard`, only that shard's slides, as
+    /// one of several workers sharing `output` (`SlideBatchRunner.sharedFolder`).
     /// - Parameter showProgress: draw a tiles/s + ETA line on stderr (default: when it is a terminal).
     /// - Throws: `ExtractError.invalidSetting`, `SlideListError` for duplicate or unsafe ids,
     ///   `OutputFolderLockError` when another run holds `output`, or a `StoreError` when the
     ///   process list cannot be read or written (per-slide problems never throw).
     public static func run(_ slides: [SlideEntry], output: URL, patches: URL? = nil, model: ExtractModel,
-                           settings: ExtractSettings, showProgress: Bool? = nil,
+                           settings: ExtractSettings, shard: SlideShard? = nil, showProgress: Bool? = nil,
                            onOutcome: (SlideEntry, SlideOutcome) -> Void = { _, _ in }) throws -> [SlideOutcome] {
         let stage = try ExtractPipeline(model: model, settings: settings, output: output, patches: patches)
-        return try SlideBatchRunner(slides: slides, output: output, showProgress: showProgress ?? (isatty(STDERR_FILENO) == 1))
+        return try SlideBatchRunner(slides: shard?.select(slides) ?? slides, output: output, sharedFolder: shard != nil,
+                                    showProgress: showProgress ?? (isatty(STDERR_FILENO) == 1))
             .run(stage, onOutcome: onOutcome)
     }
 

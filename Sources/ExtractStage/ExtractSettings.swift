@@ -1,5 +1,6 @@
 import Foundation
 import RunSupport
+import Tensor
 import Tiling
 
 /// Everything that decides the numbers `slidemil extract` writes; a finished feature file is
@@ -29,8 +30,8 @@ public struct ExtractSettings: StageSettings, Sendable {
     public var readers = 2
     /// Batches read ahead of the CNN (default 2).
     public var queueDepth = 2
-    /// Cores the CNN uses (default: all).
-    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// Cores the CNN uses (default: all the process may use, `SLURM_CPUS_PER_TASK` in a Slurm job).
+    public var workers = CoreAllowance.count
     /// Process at most this many tiles per slide (benchmarks); nil = all. Part of the fingerprint.
     public var maxTiles: Int?
     /// Stain normalisation applied to each tile in the reader threads (nil = none, the default).

@@ -128,7 +128,7 @@ public struct PipelineRun {
     }
 
     /// The inputs of the labelled slides, in labels-file order.
-    private func labelledInputs(_ table: SlideLabelTable) throws -> [SlideEntry] {
+    func labelledInputs(_ table: SlideLabelTable) throws -> [SlideEntry] {
         let all = try SlideEntry.resolve(slides)
         let byID = Dictionary(all.map { ($0.slideID, $0) }, uniquingKeysWith: { first, _ in first })
         let inputs = try table.entries.map { entry -> SlideEntry in

@@ -42,11 +42,15 @@ public struct SlideFeatureStages {
         self.log = log
     }
 
-    /// Tiles and extracts `slides` under `root`; a slide that fails tiling is not extracted.
+    /// Tiles and extracts `slides` under `root`; a slide that fails tiling is not extracted. With
+    /// `shard`, only that shard's slides, as one of several workers sharing `root`; a slide
+    /// another worker holds is left to it (in neither `tiles` nor `failures`).
     /// - Throws: the setting and weight errors of the stages, `SlideListError` for duplicate or
     ///   unsafe ids, `OutputFolderLockError`, or a process list that cannot be written; slides
     ///   that fail are in the result.
-    public func run(_ slides: [SlideEntry], root: String) throws -> Result {
+    public func run(_ slides: [SlideEntry], root: String, shard: SlideShard? = nil) throws -> Result {
+        // Both stages run the same share: the shard is cut once, from the whole list.
+        let slides = shard?.select(slides) ?? slides
         let tileSettings = tile, extractSettings = extract
         try tileSettings.validate()
         try extractSettings.validate()
@@ -54,16 +58,17 @@ public struct SlideFeatureStages {
         let model = try ExtractModel(settings: extractSettings)
         let layout = RunLayout(root: root, featureFolder: extractSettings.featureFolderName)
         log("tile: \(slides.count) slides into \(layout.patches)")
-        let tiled = try TilePipeline.run(slides, output: layout.rootURL, settings: tileSettings, showProgress: showProgress)
+        let tiled = try SlideBatchRunner(slides: slides, output: layout.rootURL, sharedFolder: shard != nil, showProgress: showProgress)
+            .run(TilePipeline(settings: tileSettings, output: layout.rootURL))
         var failures = zip(slides, tiled).compactMap { slide, outcome in
             outcome.failure.map { SlideFailure(slideID: slide.slideID, stage: "tiling", reason: $0, processList: layout.path(RunLayout.tileProcessList)) }
         }
-        let tiledSlides = zip(slides, tiled).filter { $0.1.failure == nil }.map(\.0)
+        let tiledSlides = zip(slides, tiled).filter { $0.1.tiles != nil }.map(\.0)
         let tiles = tiled.reduce(0) { $0 + ($1.tiles ?? 0) }
         log("extract: \(tiles) tiles into \(layout.features)"
             + (model.isRandom ? " (\(model.weightsLabel) backbone: features of random filters, for demos and tests)" : ""))
-        let extracted = try ExtractPipeline.run(tiledSlides, output: layout.rootURL, model: model,
-                                                settings: extractSettings, showProgress: showProgress)
+        let extracted = try SlideBatchRunner(slides: tiledSlides, output: layout.rootURL, sharedFolder: shard != nil, showProgress: showProgress)
+            .run(ExtractPipeline(model: model, settings: extractSettings, output: layout.rootURL))
         failures += zip(tiledSlides, extracted).compactMap { slide, outcome in
             outcome.failure.map {
                 SlideFailure(slideID: slide.slideID, stage: "feature extraction", reason: $0, processList: layout.path(RunLayout.extractProcessList))

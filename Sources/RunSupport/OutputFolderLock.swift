@@ -12,8 +12,9 @@ import Darwin
 /// the holding process ends however it ends, so a killed run leaves no stale lock.
 ///
 /// Locks are counted per folder within a process: the pipeline holds its folder while its tile
-/// and extract stages take the same lock again. Workers meant to share one folder (per-slide
-/// claims) need a finer lock than this one; it guards a whole folder.
+/// and extract stages take the same lock again. Sharded workers share one folder: each takes the
+/// lock in `.shared` mode, so an unsharded run, which needs it `.exclusive`, refuses to start
+/// while any worker runs, and claims slides one by one (`SlideClaim`).
 public final class OutputFolderLock: @unchecked Sendable {
     /// The lock file's name inside the folder.
     public static let fileName = ".slidemil.lock"
@@ -21,15 +22,24 @@ public final class OutputFolderLock: @unchecked Sendable {
     private static let table = NSLock()
     nonisolated(unsafe) private static var held: [String: (descriptor: Int32, count: Int)] = [:]
 
+    /// Who may hold a folder alongside this run.
+    public enum Mode: Sendable {
+        /// One run alone (unsharded runs); clears stale temporary files.
+        case exclusive
+        /// Any number of sharded workers, no unsharded run. Temporary files stay: a worker may
+        /// be writing them; the next exclusive run clears those of killed workers.
+        case shared
+    }
+
     private let key: String
     private var released = false
 
-    /// Takes the lock on `folder` (created if missing), then removes the temporary files
-    /// (`.<name>.tmp-<hex>`) that killed runs left in it and in its subfolders: no other run can
-    /// be writing them now.
-    /// - Throws: `OutputFolderLockError.held` naming the holder when another process has it, or
-    ///   `.cannotLock` when the lock file cannot be opened.
-    public init(folder: URL) throws {
+    /// Takes the lock on `folder` (created if missing); in `.exclusive` mode then removes the
+    /// temporary files (`.<name>.tmp-<hex>`) that killed runs left in it and in its subfolders:
+    /// no other run can be writing them now.
+    /// - Throws: `OutputFolderLockError.held` naming the holder when another process has it in a
+    ///   mode that excludes `mode`, or `.cannotLock` when the lock file cannot be opened.
+    public init(folder: URL, mode: Mode = .exclusive) throws {
         let folder = folder.standardizedFileURL
         key = folder.path
         Self.table.lock()
@@ -48,16 +58,24 @@ public final class OutputFolderLock: @unchecked Sendable {
         guard descriptor >= 0 else {
             throw OutputFolderLockError.cannotLock(folder: folder.path, reason: String(cString: strerror(errno)))
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor, (mode == .exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             close(descriptor)
             throw OutputFolderLockError.held(folder: folder.path, holder: holder.flatMap { $0.isEmpty ? nil : $0 } ?? "another process")
         }
-        let holder = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), started \(ISO8601DateFormatter().string(from: Date()))\n"
+        Self.held[key] = (descriptor, 1)
+        let started = ISO8601DateFormatter().string(from: Date())
+        guard mode == .exclusive else {
+            // Workers share the lock file; its text names the cluster run for a refused unsharded run.
+            let holder = "sharded workers, the latest started \(started)\n"
+            _ = ftruncate(descriptor, 0)
+            _ = holder.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+            return
+        }
+        let holder = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), started \(started)\n"
         _ = ftruncate(descriptor, 0)
         _ = holder.withCString { pwrite(descriptor, $0, strlen($0), 0) }
-        Self.held[key] = (descriptor, 1)
         Self.removeTemporaryFiles(in: folder)
     }
 

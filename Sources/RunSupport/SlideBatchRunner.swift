@@ -6,18 +6,23 @@ import Store
 /// - the slide list, checked once: ids are safe file names (`SlideID`) and distinct;
 /// - an exclusive lock on the output folder for the run (`OutputFolderLock`), which also clears
 ///   temporary files left by killed runs;
-/// - the process list (`slide_id,status,tiles,seconds,error`), one row per slide, rewritten
-///   atomically after each slide;
+/// - the process list (`slide_id,status,tiles,seconds,error`), one row per slide, merged and
+///   rewritten atomically after each slide (`SharedProcessList`);
 /// - resume: a slide is skipped when its row says processed and the stage finds its outputs
 ///   complete and made with the same settings (the stage compares its config fingerprint);
 /// - the per-slide outcome, and going on past a slide that fails (its row says why);
 /// - progress: tiles done, rate and time left.
 ///
-/// A later cluster mode can hand each worker a share of `slides` (a shard) and claim slides one
-/// by one before `process`: both fit between the resume check and the call here.
+/// With `sharedFolder` the runner is one of several workers sharing the folder (a cluster array
+/// task given its shard's slides, `SlideShard.select`): it holds the folder lock shared and,
+/// between the resume check and `process`, claims each slide (`SlideClaim`). A slide claimed by
+/// another worker is left to it (`SlideOutcome.claimedElsewhere`); a slide whose outputs turn
+/// out complete once claimed was finished by another worker a moment ago and is not redone.
 public struct SlideBatchRunner {
     /// The slides in run order, ids checked.
     public let slides: [SlideEntry]
+    /// Run as one of several workers on the folder (claims per slide) rather than alone.
+    public var sharedFolder: Bool
     /// The output folder.
     public let output: URL
     /// Draw the progress line on standard error.
@@ -26,7 +31,7 @@ public struct SlideBatchRunner {
     /// A runner for `slides` writing under `output`.
     /// - Throws: `SlideListError.duplicateSlideID` when two slides share an id, `.badSlideID`
     ///   for an id that cannot be a file name.
-    public init(slides: [SlideEntry], output: URL, showProgress: Bool = isatty(STDERR_FILENO) == 1) throws {
+    public init(slides: [SlideEntry], output: URL, sharedFolder: Bool = false, showProgress: Bool = isatty(STDERR_FILENO) == 1) throws {
         var seen = Set<String>()
         for slide in slides {
             try SlideID.validate(slide.slideID, source: slide.path)
@@ -34,18 +39,21 @@ public struct SlideBatchRunner {
         }
         self.slides = slides
         self.output = output
+        self.sharedFolder = sharedFolder
         self.showProgress = showProgress
     }
 
-    /// Runs `stage` over every slide; returns the outcomes in slide order. `onOutcome` hears each
-    /// slide's outcome as soon as it is known (a command prints it at once, so a killed run's log
-    /// lists the slides it finished).
+    /// Runs `stage` over every slide; returns the outcomes in slide order. `onOutcome`
+    /// hears each slide's outcome as soon as it is known (a command prints it at once, so a
+    /// killed run's log lists the slides it finished).
     /// - Throws: `OutputFolderLockError` when another run holds the folder, or a `StoreError`
     ///   when the process list itself cannot be read or written (per-slide problems never throw).
     public func run(_ stage: some SlideStage, onOutcome: (SlideEntry, SlideOutcome) -> Void = { _, _ in }) throws -> [SlideOutcome] {
-        let lock = try OutputFolderLock(folder: output)
+        let lock = try OutputFolderLock(folder: output, mode: sharedFolder ? .shared : .exclusive)
         defer { lock.release() }
-        var list = try ProcessList.load(from: output.appendingPathComponent(stage.processListName), adding: slides.map(\.slideID))
+        let batchIDs = slides.map(\.slideID)
+        let journal = SharedProcessList(url: output.appendingPathComponent(stage.processListName))
+        let list = try journal.snapshot()
 
         // What is done already, and how much is left (for the time estimate).
         var done: [Int?] = []
@@ -71,6 +79,26 @@ public struct SlideBatchRunner {
             progress.update(completed: tiles, fractionDone: fraction, detail: "slide \(index + 1)/\(slides.count) \(slide.slideID)")
             let start = Date()
             var record = ProcessRecord(slideID: slide.slideID)
+            // A worker claims the slide first; once claimed, complete outputs mean another worker
+            // finished it between the resume check above and now.
+            var claim: SlideClaim?
+            if sharedFolder {
+                guard let taken = try SlideClaim.take(slideID: slide.slideID, stage: stage.processListName, output: output) else {
+                    outcomes.append(.claimedElsewhere)
+                    onOutcome(slide, .claimedElsewhere)
+                    continue
+                }
+                claim = taken
+                if let finished = stage.completedTiles(of: slide) {
+                    record.status = .processed
+                    record.tiles = finished
+                    try journal.finish(record, startedAt: start, batch: batchIDs)
+                    outcomes.append(.alreadyDone(tiles: finished))
+                    onOutcome(slide, .alreadyDone(tiles: finished))
+                    continue
+                }
+            }
+            defer { claim?.release() }
             do {
                 let result = try stage.process(slide) { soFar in
                     progress.update(completed: tiles + soFar, fractionDone: fraction)
@@ -84,7 +112,7 @@ public struct SlideBatchRunner {
                 record.markFailed(error)
                 outcomes.append(.failed("\(error)"))
             }
-            try list.finish(record, startedAt: start)
+            try journal.finish(record, startedAt: start, batch: batchIDs)
             onOutcome(slide, outcomes[outcomes.count - 1])
         }
         progress.update(completed: tiles, fractionDone: total == nil ? 1 : nil, detail: "\(slides.count) slides")

@@ -42,12 +42,14 @@ public enum SlideOutcome: Equatable, Sendable {
     case alreadyDone(tiles: Int)
     /// Failed with this reason; recorded in the process list.
     case failed(String)
+    /// Left to another worker of a sharded run, which holds the slide's claim now.
+    case claimedElsewhere
 
     /// The tile count, when the slide has its outputs.
     public var tiles: Int? {
         switch self {
         case let .processed(tiles), let .alreadyDone(tiles): return tiles
-        case .failed: return nil
+        case .failed, .claimedElsewhere: return nil
         }
     }
 
@@ -57,13 +59,15 @@ public enum SlideOutcome: Equatable, Sendable {
         return nil
     }
 
-    /// `<id>\t<verb>\t<tiles>`, `<id>\talready done\t<tiles>` or `<id>\tfailed\t<reason>`: the
-    /// line a batch command prints per slide; `verb` is the stage's past tense ("tiled").
+    /// `<id>\t<verb>\t<tiles>`, `<id>\talready done\t<tiles>`, `<id>\tfailed\t<reason>` or
+    /// `<id>\tclaimed by another worker`: the line a batch command prints per slide; `verb` is the
+    /// stage's past tense ("tiled").
     public func line(slideID: String, verb: String) -> String {
         switch self {
         case let .processed(tiles): return "\(slideID)\t\(verb)\t\(tiles)"
         case let .alreadyDone(tiles): return "\(slideID)\talready done\t\(tiles)"
         case let .failed(reason): return "\(slideID)\tfailed\t\(reason)"
+        case .claimedElsewhere: return "\(slideID)\tclaimed by another worker"
         }
     }
 }

@@ -7,8 +7,9 @@ import Foundation
 /// Work is split into at most `workerCount` contiguous chunks so each thread touches one block of
 /// memory; below `minimumPerChunk` items the loop runs inline, because dispatch costs more than it saves.
 public enum ParallelFor {
-    /// Threads used by `run`; defaults to the active processor count. Set it once at start-up.
-    nonisolated(unsafe) public static var workerCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Threads used by `run`; defaults to the cores the process may use (`CoreAllowance`). Set it
+    /// once at start-up.
+    nonisolated(unsafe) public static var workerCount = CoreAllowance.count
 
     /// Calls `body(range)` for disjoint ranges covering `0..<count`, possibly concurrently.
     /// - Parameters:

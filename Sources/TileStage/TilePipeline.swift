@@ -28,15 +28,16 @@ public struct TilePipeline: SlideStage {
     }
 
     /// Tiles every slide of `slides` into `output`, returning the outcome of each in input order;
-    /// `onOutcome` hears each as soon as it is known.
+    /// `onOutcome` hears each as soon as it is known. With `shard`, only that shard's slides, as
+    /// one of several workers sharing `output` (`SlideBatchRunner.sharedFolder`).
     /// - Throws: `SlideListError` for duplicate or unsafe ids, `OutputFolderLockError` when
     ///   another run holds `output`, or a `StoreError` when the process list itself cannot be read
     ///   or written (per-slide problems never throw).
-    public static func run(_ slides: [SlideEntry], output: URL, settings: TileSettings,
+    public static func run(_ slides: [SlideEntry], output: URL, settings: TileSettings, shard: SlideShard? = nil,
                            showProgress: Bool = isatty(STDERR_FILENO) == 1,
                            onOutcome: (SlideEntry, SlideOutcome) -> Void = { _, _ in }) throws -> [SlideOutcome] {
         try settings.validate()
-        return try SlideBatchRunner(slides: slides, output: output, showProgress: showProgress)
+        return try SlideBatchRunner(slides: shard?.select(slides) ?? slides, output: output, sharedFolder: shard != nil, showProgress: showProgress)
             .run(TilePipeline(settings: settings, output: output), onOutcome: onOutcome)
     }
 

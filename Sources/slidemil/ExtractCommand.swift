@@ -56,6 +56,9 @@ struct ExtractCommand: ParsableCommand {
     @OptionGroup(title: "Slide reader")
     var slideReading: SlideReadingOptions
 
+    @OptionGroup(title: "Cluster workers")
+    var sharding: ShardOptions
+
     @Flag(help: .setting(ExtractSettings.self, "skipBadTiles"))
     var skipBadTiles = false
 
@@ -87,7 +90,8 @@ struct ExtractCommand: ParsableCommand {
             FileHandle.standardError.write(Data("warning: --weights none: \(model.weightsLabel) backbone; the features are meaningless (demos and tests only)\n".utf8))
         }
         let outcomes = try ExtractPipeline.run(inputs, output: URL(fileURLWithPath: output),
-                                               patches: patches.map { URL(fileURLWithPath: $0) }, model: model, settings: settings) { slide, outcome in
+                                               patches: patches.map { URL(fileURLWithPath: $0) }, model: model, settings: settings,
+                                               shard: sharding.resolve()) { slide, outcome in
             print(outcome.line(slideID: slide.slideID, verb: "extracted"))
         }
         if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode.failure }

@@ -45,6 +45,13 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var output: String = "predictions"
 
+    @OptionGroup(title: "Cluster workers (with --from-slides)")
+    var sharding: ShardOptions
+
+    func validate() throws {
+        if sharding.shard != nil && input.fromSlides == nil { throw ValidationError("--shard needs --from-slides: only tiling and extraction are sharded") }
+    }
+
     func run() throws {
         guard let selection = SlideModelSelection(argument: fold) else {
             throw ValidationError("--fold takes a fold number, 'best' or 'all', not '\(fold)'")
@@ -61,7 +68,13 @@ struct PredictCommand: ParsableCommand {
             if let fromSlides = input.fromSlides {
                 let inputs = try SlideEntry.resolve(fromSlides)
                 let stages = try featureStages()
-                try stages.run(inputs, root: output).checked()
+                let shard = try sharding.resolve()
+                try stages.run(inputs, root: output, shard: shard).checked()
+                if let shard {
+                    // Predictions need every shard's features: one unsharded run makes them.
+                    print("shard \(shard): slides tiled and extracted into \(output); run predict again without --shard to predict them all")
+                    return
+                }
                 featuresFolder = URL(fileURLWithPath: RunLayout(root: output, featureFolder: ExtractSettings.featureFolderName(stages.extract.backbone)).features)
                 ids = ids ?? inputs.map(\.slideID)
             }

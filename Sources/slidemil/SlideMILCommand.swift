@@ -40,6 +40,7 @@ struct SlideMILCommand: ParsableCommand {
             HeatmapCommand.self,
             MNISTCommand.self,
             PipelineCommand.self,
+            ClusterCommand.self,
             DemoCommand.self,
             ViewCommand.self,
             BenchCommand.self,

@@ -45,6 +45,9 @@ struct TileCommand: ParsableCommand {
     @OptionGroup(title: "Settings")
     var overrides: SettingOverrideOptions
 
+    @OptionGroup(title: "Cluster workers")
+    var sharding: ShardOptions
+
     func validate() throws {
         if grid.targetMpp != nil && grid.magnification != nil { throw ValidationError("give --target-mpp or --magnification, not both") }
         if grid.stride != nil && grid.overlap != 0 { throw ValidationError("give --stride or --overlap, not both") }
@@ -63,7 +66,8 @@ struct TileCommand: ParsableCommand {
         let settings = try settings()
         if try overrides.printed(settings) { return }
         let inputs = try SlideEntry.resolve(input)
-        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings) { slide, outcome in
+        let outcomes = try TilePipeline.run(inputs, output: URL(fileURLWithPath: output), settings: settings,
+                                           shard: sharding.resolve()) { slide, outcome in
             print(outcome.line(slideID: slide.slideID, verb: "tiled"))
         }
         if outcomes.contains(where: { $0.failure != nil }) { throw ExitCode.failure }
