@@ -12,7 +12,7 @@ extension PipelineRun {
     public func runFeatures(shard: SlideShard?) throws -> SlideFeatureStages.Result {
         try config.validate()
         let inputs = try labelledSlides()
-        return try SlideFeatureStages(tile: config.tile, extract: config.extract, showProgress: showProgress, log: log)
+        return try SlideFeatureStages(tile: config.tile, extract: config.extractSettings(), showProgress: showProgress, log: log)
             .run(inputs, root: layout.root, shard: shard)
     }
 

@@ -57,10 +57,15 @@ public struct PipelineRun {
         let features = try SlideFeatureStages(tile: config.tile, extract: config.extractSettings(), showProgress: showProgress, log: log)
             .run(inputs, root: layout.root)
         var failures = features.failures
-        let failed = Set(failures.map(\.slideID))
-        if !failed.isEmpty { log("\(failed.count) slides failed and are left out of training and prediction (see the end of the run)") }
-        let split = (training: labelledSplit.training.filter { !failed.contains($0.slideID) },
-                     heldOut: labelledSplit.heldOut.filter { !failed.contains($0.slideID) })
+        var leftOut = Set(failures.map(\.slideID))
+        if !leftOut.isEmpty { log("\(leftOut.count) slides failed and are left out of training and prediction (see the end of the run)") }
+        if !features.slidesWithoutTiles.isEmpty {
+            log("\(features.slidesWithoutTiles.count) slides have no tile with enough tissue and are left out of training and prediction: "
+                + features.slidesWithoutTiles.joined(separator: ", "))
+            leftOut.formUnion(features.slidesWithoutTiles)
+        }
+        let split = (training: labelledSplit.training.filter { !leftOut.contains($0.slideID) },
+                     heldOut: labelledSplit.heldOut.filter { !leftOut.contains($0.slideID) })
 
         log("train: \(split.training.count) slides into \(layout.model)")
         let multiclass = Set(split.training.map(\.label)).count > 2

@@ -23,6 +23,9 @@ public struct SlideFeatureStages {
         public var tiles: Int
         /// The slides that failed in either stage, in slide order.
         public var failures: [SlideFailure]
+        /// The slides tiled without failing in which no tile held enough tissue, in slide order:
+        /// their feature files are empty, so no model can be trained on or predict them.
+        public var slidesWithoutTiles: [String] = []
 
         /// Throws `PipelineError.stageFailed` for the first stage that failed any slide.
         public func checked() throws {
@@ -74,7 +77,8 @@ public struct SlideFeatureStages {
                 SlideFailure(slideID: slide.slideID, stage: "feature extraction", reason: $0, processList: layout.path(RunLayout.extractProcessList))
             }
         }
-        return Result(tiles: tiles, failures: failures)
+        let slidesWithoutTiles = zip(slides, tiled).filter { $0.1.tiles == 0 }.map(\.0.slideID)
+        return Result(tiles: tiles, failures: failures, slidesWithoutTiles: slidesWithoutTiles)
     }
 }
 

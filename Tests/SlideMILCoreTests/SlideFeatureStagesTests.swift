@@ -3,8 +3,10 @@ import ExtractStage
 import TileStage
 import Foundation
 import Pipeline
+import Raster
 import RunSupport
 import Store
+import SlideSynthesis
 import Synth
 import XCTest
 
@@ -69,5 +71,30 @@ final class PipelineFailingSlideTests: XCTestCase {
         XCTAssertEqual(report.trainingSlides.count + report.heldOutSlides.count, 8, "every good slide went on")
         XCTAssertEqual(report.predictions.count, report.heldOutSlides.count)
         XCTAssertEqual(report.heatmaps.count, report.heldOutSlides.count)
+    }
+
+    /// A slide of bare glass tiles without failing but gives no tile: it is left out of training
+    /// and prediction with a line naming it, instead of stopping the run at its empty bag.
+    func testASlideWithoutTissueIsLeftOutAndTheRunGoesOn() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-glass-slide-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let slides = folder.appendingPathComponent("slides")
+        try SynthSlides.run(SynthRequest(output: slides.path, width: 2400, height: 1800, seed: 100, tumorCount: 3, jpegQuality: 90, batch: 8))
+        try PyramidalTIFFWriter(width: 2400, height: 1800, micronsPerPixel: .init(x: 0.25, y: 0.25))
+            .write(to: slides.appendingPathComponent("glass.tif").path) { rect in
+                RGBImage(width: rect.width, height: rect.height, fill: (242, 242, 240))
+            }
+        let labels = slides.appendingPathComponent("labels.csv")
+        try Data((try String(contentsOf: labels, encoding: .utf8) + "glass,normal\n").utf8).write(to: labels)
+
+        var lines: [String] = []
+        let report = try PipelineRun(config: DemoConfig.smallest.pipeline, slides: slides.path, labels: labels.path,
+                                     output: folder.appendingPathComponent("run").path, showProgress: false) { lines.append($0) }.run()
+
+        XCTAssertFalse(report.trainingSlides.contains("glass"))
+        XCTAssertFalse(report.heldOutSlides.contains("glass"))
+        XCTAssertTrue(lines.contains { $0.contains("no tile with enough tissue") && $0.contains("glass") }, "\(lines)")
+        XCTAssertEqual(report.trainingSlides.count + report.heldOutSlides.count, 8, "every slide with tissue went on")
+        XCTAssertEqual(report.predictions.count, report.heldOutSlides.count)
     }
 }
