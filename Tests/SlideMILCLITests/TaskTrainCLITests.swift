@@ -10,9 +10,7 @@ final class TaskTrainCLITests: XCTestCase {
     private var folder: URL!
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.slidemil.path) else {
-            throw XCTSkip("no slidemil executable at \(Self.slidemil.path); build with `swift build -c release --build-tests`")
-        }
+        try BuiltTool.requireSlidemil()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("task-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("features"), withIntermediateDirectories: true)
     }
@@ -21,22 +19,8 @@ final class TaskTrainCLITests: XCTestCase {
         if let folder { try? FileManager.default.removeItem(at: folder) }
     }
 
-    static var slidemil: URL {
-        let bundle = Bundle(for: TaskTrainCLITests.self).bundleURL
-        return (bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle).appendingPathComponent("slidemil")
-    }
-
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.slidemil
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try BuiltTool.run(BuiltTool.slidemil, arguments)
     }
 
     private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
