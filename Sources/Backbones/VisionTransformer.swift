@@ -15,7 +15,8 @@ struct TransformerBlock: Sendable {
 /// A timm-compatible Vision Transformer for inference: patch embedding (a strided convolution),
 /// class and register tokens, absolute position embeddings (resampled for other input sizes as
 /// timm's `dynamic_img_size`), pre-norm blocks with fused-qkv attention and a GELU MLP or packed
-/// SwiGLU, LayerScale, a final norm, and class-token / mean-patch / concatenated pooling.
+/// SwiGLU, LayerScale, a final norm, and class-token / mean-patch / concatenated pooling or a
+/// CoCa attentional pooler (CONCH).
 ///
 /// Every matrix product is one OpenBLAS gemm over all tokens of the batch (the per-head attention
 /// products excepted). Memory beyond the weights: about
@@ -34,6 +35,8 @@ public final class VisionTransformer {
     let positionEmbedding: [Float]
     let blocks: [TransformerBlock]
     let finalNorm: LayerNorm
+    let attentionalPooler: AttentionalPooler?
+    let poolerNorm: LayerNorm?
     private var resampledPositions: (height: Int, width: Int, grid: [Float])?
     private var workspace: [Float] = []
 
@@ -75,6 +78,21 @@ public final class VisionTransformer {
                 layerScale2: c.layerScale ? values(prefix + "ls2.gamma") : nil)
         }
         finalNorm = norm(c.normAfterPooling ? "fc_norm" : "norm")
+        if let shape = c.attentionalPooler {
+            let prefix = AttentionalPoolerShape.prefix
+            func poolerNorm(_ name: String) -> LayerNorm {
+                LayerNorm(weight: values(name + ".weight"), bias: values(name + ".bias"), epsilon: shape.normEpsilon)
+            }
+            attentionalPooler = AttentionalPooler(
+                heads: shape.heads, query: values(prefix + "query"), queryNorm: poolerNorm(prefix + "ln_q"),
+                keyNorm: poolerNorm(prefix + "ln_k"), queryWeight: parameters[prefix + "attn.q_proj_weight"]!,
+                keyWeight: parameters[prefix + "attn.k_proj_weight"]!, valueWeight: parameters[prefix + "attn.v_proj_weight"]!,
+                inputBias: values(prefix + "attn.in_proj_bias"), output: linear(prefix + "attn.out_proj"))
+            self.poolerNorm = poolerNorm(AttentionalPoolerShape.normName)
+        } else {
+            attentionalPooler = nil
+            poolerNorm = nil
+        }
     }
 
     /// [N, channels, H, W] normalised images → [N, configuration.outputWidth] features.
@@ -95,9 +113,11 @@ public final class VisionTransformer {
         let width = c.width, hidden = c.mlpHiddenWidth
         let positions = positionGrid(height: gridHeight, width: gridWidth)
         let scoreThreads = max(1, min(workers, batch * c.heads))
-        // tokens, normalised tokens, qkv, context, block output, hidden, scores, patch columns.
+        // tokens, normalised tokens, qkv (also the pooler's keys and values), context, block
+        // output, hidden, scores, patch columns.
         let patchColumns = patches * c.inputChannels * c.patchSize * c.patchSize
-        let sizes = [rows * width, rows * width, rows * 3 * width, rows * width, rows * width, rows * hidden,
+        let qkvWidth = max(3 * width, 2 * (c.attentionalPooler?.width ?? 0))
+        let sizes = [rows * width, rows * width, rows * qkvWidth, rows * width, rows * width, rows * hidden,
                      scoreThreads * tokens * tokens, patchColumns]
         let needed = sizes.reduce(0, +)
         if workspace.count < needed { workspace = [Float](repeating: 0, count: needed) }
@@ -126,7 +146,8 @@ public final class VisionTransformer {
                     block.mlp.fc2.addScaledResidual(product, scale: block.layerScale2, rows: rows, into: x, workers: workers)
                 }
                 output.withUnsafeMutableBufferPointer { features in
-                    pool(x, batch: batch, tokens: tokens, scratch: normed, into: features.baseAddress!)
+                    pool(x, batch: batch, tokens: tokens, scratch: normed, poolerScratch: (qkv, context, product),
+                         into: features.baseAddress!)
                 }
             }
         }
@@ -205,7 +226,10 @@ public final class VisionTransformer {
     }
 
     /// Final norm and pooling of each image's tokens into `features`.
+    /// `poolerScratch` is used by the attentional pooler only: keys and values (batch · tokens ·
+    /// 2 · pooler width), its context and its output (batch · pooler width each).
     private func pool(_ x: UnsafeMutablePointer<Float>, batch: Int, tokens: Int, scratch: UnsafeMutablePointer<Float>,
+                      poolerScratch: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
                       into features: UnsafeMutablePointer<Float>) {
         let c = configuration, width = c.width, outputWidth = c.outputWidth
         if c.normAfterPooling {
@@ -214,6 +238,13 @@ public final class VisionTransformer {
             return
         }
         switch c.pooling {
+        case .attentionalPooler:
+            guard let pooler = attentionalPooler, let poolerNorm else { preconditionFailure("attn-pool without a pooler") }
+            finalNorm.apply(x, into: x, rows: batch * tokens, workers: workers)
+            let (keysAndValues, context, pooled) = poolerScratch
+            pooler.apply(x, batch: batch, tokens: tokens, normalised: scratch, keysAndValues: keysAndValues,
+                         context: context, into: pooled, workers: workers)
+            poolerNorm.apply(pooled, into: features, rows: batch, workers: workers)
         case .classToken:
             for n in 0..<batch {
                 finalNorm.apply(x + n * tokens * width, into: features + n * outputWidth, rows: 1, workers: 1)

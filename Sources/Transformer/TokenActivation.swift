@@ -14,7 +14,7 @@ public enum TokenActivation: String, Sendable, CaseIterable {
     @inlinable
     public func callAsFunction(_ x: Float) -> Float {
         switch self {
-        case .gelu: return 0.5 * x * (1 + erf(x * 0.70710678118654752))
+        case .gelu: return 0.5 * x * (1 + VectorMath.erf(VectorMath.Vector(repeating: x * 0.70710678118654752))[0])
         case .silu: return x / (1 + VectorMath.exp(-x))
         }
     }
@@ -24,9 +24,7 @@ public enum TokenActivation: String, Sendable, CaseIterable {
     func vector(_ x: VectorMath.Vector) -> VectorMath.Vector {
         switch self {
         case .gelu:
-            var result = x
-            for lane in result.indices { result[lane] = self(x[lane]) }
-            return result
+            return 0.5 * x * (1 + VectorMath.erf(x * 0.70710678118654752))
         case .silu:
             return x / (1 + VectorMath.exp(-x))
         }

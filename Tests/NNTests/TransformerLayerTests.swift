@@ -72,6 +72,20 @@ final class TransformerLayerTests: XCTestCase {
         XCTAssertEqual(Double(TokenActivation.gelu(-2)), -0.0455002639, accuracy: 1e-7)
     }
 
+    /// The vectorised erf behind GELU, against the C library's on a dense grid through the range
+    /// where it is not yet ±1, and saturated beyond it.
+    func testVectorErfMatchesTheLibraryErf() {
+        var worst = 0.0
+        for start in stride(from: -6.0, to: 6.0, by: 16 * 0.001) {
+            let x = VectorMath.Vector((0..<16).map { Float(start + Double($0) * 0.001) })
+            let y = VectorMath.erf(x)
+            for lane in 0..<16 { worst = max(worst, abs(Double(y[lane]) - Foundation.erf(Double(x[lane])))) }
+        }
+        XCTAssertLessThan(worst, 5e-7)  // the rational form is good to 7e-8; float rounding near ±1 adds the rest
+        XCTAssertEqual(VectorMath.erf(VectorMath.Vector(repeating: 30))[0], 1)
+        XCTAssertEqual(VectorMath.erf(VectorMath.Vector(repeating: -30))[0], -1)
+    }
+
     func testPackedGateMultipliesTheActivatedFirstHalfByTheSecond() {
         // Two rows of [a | b] with half = 17 (one vector and a tail), rows 40 apart.
         var data = (0..<80).map { Float($0 % 23) * 0.1 - 1 }
