@@ -54,9 +54,10 @@ public final class VisionTransformer {
         self.workers = max(1, workers)
         let c = configuration
         func values(_ name: String) -> [Float] { parameters[name]!.storage }
-        func linear(_ name: String, bias: Bool = true) -> TokenLinear {
-            TokenLinear(weight: parameters[name + ".weight"]!, bias: bias ? parameters[name + ".bias"]! : nil)
+        func linear(_ name: String, bias: Bool = true, fusedGELU: Bool = false) -> TokenLinear {
+            TokenLinear(weight: parameters[name + ".weight"]!, bias: bias ? parameters[name + ".bias"]! : nil, fusedGELU: fusedGELU)
         }
+        let fc1FusesGELU = c.mlpKind == .plain && c.activation == .gelu
         func norm(_ name: String) -> LayerNorm {
             LayerNorm(weight: values(name + ".weight"), bias: values(name + ".bias"), epsilon: c.normEpsilon)
         }
@@ -73,7 +74,7 @@ public final class VisionTransformer {
                                                   projection: linear(prefix + "attn.proj")),
                 layerScale1: c.layerScale ? values(prefix + "ls1.gamma") : nil,
                 norm2: norm(prefix + "norm2"),
-                mlp: TransformerMLP(kind: c.mlpKind, activation: c.activation, fc1: linear(prefix + "mlp.fc1"),
+                mlp: TransformerMLP(kind: c.mlpKind, activation: c.activation, fc1: linear(prefix + "mlp.fc1", fusedGELU: fc1FusesGELU),
                                     fc2: linear(prefix + "mlp.fc2")),
                 layerScale2: c.layerScale ? values(prefix + "ls2.gamma") : nil)
         }

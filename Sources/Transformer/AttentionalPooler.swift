@@ -61,7 +61,7 @@ public struct AttentionalPooler: Sendable {
         var projected = [Float](repeating: 0, count: width)
         normalised.withUnsafeBufferPointer { source in
             projected.withUnsafeMutableBufferPointer { target in
-                projection.apply(source.baseAddress!, inputStride: width, rows: 1, into: target.baseAddress!, outputStride: width)
+                projection.apply(source.baseAddress!, inputStride: width, rows: 1, into: target.baseAddress!, outputStride: width, workers: 1)
             }
         }
         let scale = 1 / Float(width / heads).squareRoot()
@@ -80,9 +80,8 @@ public struct AttentionalPooler: Sendable {
         let rows = batch * tokens
         guard rows > 0 else { return }
         let width = width, heads = heads, headWidth = headWidth, stride = 2 * width
-        BLAS.threadCount = workers
         keyNorm.apply(input, into: normalised, rows: rows, workers: workers)
-        keyValue.apply(normalised, inputStride: tokenWidth, rows: rows, into: keysAndValues, outputStride: stride)
+        keyValue.apply(normalised, inputStride: tokenWidth, rows: rows, into: keysAndValues, outputStride: stride, workers: workers)
         let kv = UnsafePointer(keysAndValues)
         scaledQuery.withUnsafeBufferPointer { query in
             let query = query.baseAddress!
@@ -112,6 +111,6 @@ public struct AttentionalPooler: Sendable {
                 }
             }
         }
-        output.apply(context, inputStride: width, rows: batch, into: pooled, outputStride: width)
+        output.apply(context, inputStride: width, rows: batch, into: pooled, outputStride: width, workers: workers)
     }
 }

@@ -6,7 +6,7 @@ import Tensor
 /// `Attention` (`qkv` Linear to 3·width laid out [3, heads, headWidth], scaled dot products
 /// `softmax(q·kᵀ / √headWidth) · v` per head, heads concatenated, then `proj`).
 ///
-/// The two projections run as one gemm over every token of the batch; the per-head products run
+/// The two projections run as one matmul over every token of the batch; the per-head products run
 /// as small gemms, one (image, head) pair per thread with single-threaded OpenBLAS.
 public struct MultiHeadSelfAttention: Sendable {
     /// Token width.
@@ -34,8 +34,8 @@ public struct MultiHeadSelfAttention: Sendable {
     }
 
     /// Attends within each of `batch` sequences of `tokens` rows of `input` ([batch·tokens, width],
-    /// already normalised) and writes `proj(attention)` without its bias into `output`
-    /// ([batch·tokens, width]); add it with `projection.addScaledResidual`.
+    /// already normalised) and writes `proj(attention)` into `output` ([batch·tokens, width]);
+    /// add it with `projection.addScaledResidual`.
     /// - Parameters:
     ///   - qkvBuffer: scratch of batch·tokens·3·width.
     ///   - context: scratch of batch·tokens·width (the concatenated heads).
@@ -47,8 +47,7 @@ public struct MultiHeadSelfAttention: Sendable {
         let rows = batch * tokens
         guard rows > 0 else { return }
         let width = width, headWidth = headWidth, heads = heads
-        BLAS.threadCount = workers
-        qkv.apply(input, inputStride: width, rows: rows, into: qkvBuffer, outputStride: 3 * width)
+        qkv.apply(input, inputStride: width, rows: rows, into: qkvBuffer, outputStride: 3 * width, workers: workers)
         let pairs = batch * heads
         let threads = max(1, min(workers, pairs))
         let scale = 1 / Float(headWidth).squareRoot()
@@ -68,6 +67,6 @@ public struct MultiHeadSelfAttention: Sendable {
             }
         }
         BLAS.threadCount = workers
-        projection.apply(context, inputStride: width, rows: rows, into: output, outputStride: width, addBias: false)
+        projection.apply(context, inputStride: width, rows: rows, into: output, outputStride: width, workers: workers)
     }
 }
