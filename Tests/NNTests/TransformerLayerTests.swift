@@ -72,6 +72,42 @@ final class TransformerLayerTests: XCTestCase {
         XCTAssertEqual(Double(TokenActivation.gelu(-2)), -0.0455002639, accuracy: 1e-7)
     }
 
+    /// The oneDNN token linear against a double-precision product: strided input and output rows,
+    /// the bias, the fused GELU, and a second row count after the weight was packed (and its
+    /// row-major copy released) for the first.
+    func testTokenLinearMatchesDoublePrecisionWithStridesBiasAndFusedGELU() {
+        var generator = SeededGenerator(seed: 7)
+        let (inputs, outputs) = (37, 21)
+        let weight = Tensor.normal([outputs, inputs], standardDeviation: 0.3, generator: &generator)
+        let bias = Tensor.normal([outputs], standardDeviation: 0.5, generator: &generator)
+        for fused in [false, true] {
+            let layer = TokenLinear(weight: weight, bias: bias, fusedGELU: fused)
+            XCTAssertEqual(layer.fusesGELU, fused)
+            for rows in [9, 2, 9] {
+                let (inputStride, outputStride) = (inputs + 3, outputs + 5)
+                let input = Tensor.normal([rows, inputStride], generator: &generator).storage
+                var output = [Float](repeating: .nan, count: rows * outputStride)
+                input.withUnsafeBufferPointer { x in
+                    output.withUnsafeMutableBufferPointer { y in
+                        layer.apply(x.baseAddress!, inputStride: inputStride, rows: rows, into: y.baseAddress!,
+                                    outputStride: outputStride, workers: 2)
+                    }
+                }
+                for row in 0..<rows {
+                    for j in 0..<outputs {
+                        var sum = Double(bias.storage[j])
+                        for k in 0..<inputs { sum += Double(input[row * inputStride + k]) * Double(weight.storage[j * inputs + k]) }
+                        let expected = fused ? 0.5 * sum * (1 + Foundation.erf(sum / 2.0.squareRoot())) : sum
+                        XCTAssertEqual(Double(output[row * outputStride + j]), expected, accuracy: 1e-5 * max(1, abs(expected)),
+                                       "rows \(rows), fused \(fused), [\(row), \(j)]")
+                    }
+                    // Padding between output rows is left alone.
+                    XCTAssertTrue(output[(row * outputStride + outputs)..<((row + 1) * outputStride)].allSatisfy(\.isNaN))
+                }
+            }
+        }
+    }
+
     /// The vectorised erf behind GELU, against the C library's on a dense grid through the range
     /// where it is not yet ±1, and saturated beyond it.
     func testVectorErfMatchesTheLibraryErf() {
