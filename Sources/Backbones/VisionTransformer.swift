@@ -2,14 +2,13 @@ import NN
 import Tensor
 import Transformer
 
-/// One pre-norm transformer block: `x += ls1 · attn(norm1(x))`, `x += ls2 · mlp(norm2(x))`.
+/// One pre-norm transformer block: `x += ls1 · attn(norm1(x))`, `x += ls2 · mlp(norm2(x))` (the
+/// layer scales and residual additions are fused into `proj` and `fc2`).
 struct TransformerBlock: Sendable {
     let norm1: LayerNorm
     let attention: MultiHeadSelfAttention
-    let layerScale1: [Float]?
     let norm2: LayerNorm
     let mlp: TransformerMLP
-    let layerScale2: [Float]?
 }
 
 /// A timm-compatible Vision Transformer for inference: patch embedding (a strided convolution),
@@ -18,9 +17,9 @@ struct TransformerBlock: Sendable {
 /// SwiGLU, LayerScale, a final norm, and class-token / mean-patch / concatenated pooling or a
 /// CoCa attentional pooler (CONCH).
 ///
-/// Every matrix product is one OpenBLAS gemm over all tokens of the batch (the per-head attention
-/// products excepted). Memory beyond the weights: about
-/// `batch · tokens · (5 · width + mlpHiddenWidth)` floats plus one `tokens²` score matrix per
+/// Every projection is one oneDNN matmul over all tokens of the batch with its weight packed once
+/// (the per-head attention products are small OpenBLAS gemms). Memory beyond the weights: about
+/// `batch · tokens · (6 · width + mlpHiddenWidth)` floats plus one `tokens²` score matrix per
 /// thread, reused between calls. Not thread-safe: one instance per thread.
 public final class VisionTransformer {
     /// The architecture.
@@ -54,10 +53,10 @@ public final class VisionTransformer {
         self.workers = max(1, workers)
         let c = configuration
         func values(_ name: String) -> [Float] { parameters[name]!.storage }
-        func linear(_ name: String, bias: Bool = true, fusedGELU: Bool = false) -> TokenLinear {
-            TokenLinear(weight: parameters[name + ".weight"]!, bias: bias ? parameters[name + ".bias"]! : nil, fusedGELU: fusedGELU)
+        func linear(_ name: String, bias: Bool = true, epilogue: PackedMatmul.Epilogue = .none) -> TokenLinear {
+            TokenLinear(weight: parameters[name + ".weight"]!, bias: bias ? parameters[name + ".bias"]! : nil, epilogue: epilogue)
         }
-        let fc1FusesGELU = c.mlpKind == .plain && c.activation == .gelu
+        let fc1Epilogue: PackedMatmul.Epilogue = c.mlpKind == .plain && c.activation == .gelu ? .gelu : .none
         func norm(_ name: String) -> LayerNorm {
             LayerNorm(weight: values(name + ".weight"), bias: values(name + ".bias"), epsilon: c.normEpsilon)
         }
@@ -70,13 +69,12 @@ public final class VisionTransformer {
             let prefix = "blocks.\(index)."
             return TransformerBlock(
                 norm1: norm(prefix + "norm1"),
-                attention: MultiHeadSelfAttention(heads: c.heads, qkv: linear(prefix + "attn.qkv", bias: c.qkvBias),
-                                                  projection: linear(prefix + "attn.proj")),
-                layerScale1: c.layerScale ? values(prefix + "ls1.gamma") : nil,
+                attention: MultiHeadSelfAttention(
+                    heads: c.heads, qkv: linear(prefix + "attn.qkv", bias: c.qkvBias),
+                    projection: linear(prefix + "attn.proj", epilogue: .scaledResidual(c.layerScale ? values(prefix + "ls1.gamma") : nil))),
                 norm2: norm(prefix + "norm2"),
-                mlp: TransformerMLP(kind: c.mlpKind, activation: c.activation, fc1: linear(prefix + "mlp.fc1", fusedGELU: fc1FusesGELU),
-                                    fc2: linear(prefix + "mlp.fc2")),
-                layerScale2: c.layerScale ? values(prefix + "ls2.gamma") : nil)
+                mlp: TransformerMLP(kind: c.mlpKind, activation: c.activation, fc1: linear(prefix + "mlp.fc1", epilogue: fc1Epilogue),
+                                    fc2: linear(prefix + "mlp.fc2", epilogue: .scaledResidual(c.layerScale ? values(prefix + "ls2.gamma") : nil))))
         }
         finalNorm = norm(c.normAfterPooling ? "fc_norm" : "norm")
         if let shape = c.attentionalPooler {
@@ -114,11 +112,11 @@ public final class VisionTransformer {
         let width = c.width, hidden = c.mlpHiddenWidth
         let positions = positionGrid(height: gridHeight, width: gridWidth)
         let scoreThreads = max(1, min(workers, batch * c.heads))
-        // tokens, normalised tokens, qkv (also the pooler's keys and values), context, block
-        // output, hidden, scores, patch columns.
+        // tokens, normalised tokens, qkv (also the pooler's keys and values), context, hidden
+        // (also the pooler's output), scores, patch columns.
         let patchColumns = patches * c.inputChannels * c.patchSize * c.patchSize
         let qkvWidth = max(3 * width, 2 * (c.attentionalPooler?.width ?? 0))
-        let sizes = [rows * width, rows * width, rows * qkvWidth, rows * width, rows * width, rows * hidden,
+        let sizes = [rows * width, rows * width, rows * qkvWidth, rows * width, rows * hidden,
                      scoreThreads * tokens * tokens, patchColumns]
         let needed = sizes.reduce(0, +)
         if workspace.count < needed { workspace = [Float](repeating: 0, count: needed) }
@@ -134,20 +132,18 @@ public final class VisionTransformer {
                     cursor += size
                 }
                 let x = buffers[0], normed = buffers[1], qkv = buffers[2], context = buffers[3]
-                let product = buffers[4], hiddenBuffer = buffers[5], scores = buffers[6], columns = buffers[7]
+                let hiddenBuffer = buffers[4], scores = buffers[5], columns = buffers[6]
                 embed(image.baseAddress!, batch: batch, height: input.shape[2], width: input.shape[3],
                       gridHeight: gridHeight, gridWidth: gridWidth, positions: positions, columns: columns, into: x)
                 for block in blocks {
                     block.norm1.apply(x, into: normed, rows: rows, workers: workers)
                     block.attention.apply(normed, batch: batch, tokens: tokens, qkvBuffer: qkv, context: context,
-                                          scores: scores, into: product, workers: workers)
-                    block.attention.projection.addScaledResidual(product, scale: block.layerScale1, rows: rows, into: x, workers: workers)
+                                          scores: scores, into: x, workers: workers)
                     block.norm2.apply(x, into: normed, rows: rows, workers: workers)
-                    block.mlp.apply(normed, rows: rows, hidden: hiddenBuffer, into: product, workers: workers)
-                    block.mlp.fc2.addScaledResidual(product, scale: block.layerScale2, rows: rows, into: x, workers: workers)
+                    block.mlp.apply(normed, rows: rows, hidden: hiddenBuffer, into: x, workers: workers)
                 }
                 output.withUnsafeMutableBufferPointer { features in
-                    pool(x, batch: batch, tokens: tokens, scratch: normed, poolerScratch: (qkv, context, product),
+                    pool(x, batch: batch, tokens: tokens, scratch: normed, poolerScratch: (qkv, context, hiddenBuffer),
                          into: features.baseAddress!)
                 }
             }

@@ -2,28 +2,45 @@ import CDNNL
 import Foundation
 import Tensor
 
-/// `output = act(input · Wᵀ + bias)` for a fixed weight W ([outputWidth, inputWidth], PyTorch's
-/// `nn.Linear` layout) on rows of tokens, run by oneDNN's matmul (its brgemm kernels, chosen at
-/// run time from cpuid) with the bias and an optional GELU fused into the kernel's output.
+/// `y = input · Wᵀ + bias` for a fixed weight W ([outputWidth, inputWidth], PyTorch's `nn.Linear`
+/// layout) on rows of tokens, run by oneDNN's matmul (its brgemm kernels, chosen at run time from
+/// cpuid), with what follows the product fused into the kernel's output (`Epilogue`): nothing,
+/// GELU, or a LayerScale and the residual connection.
 ///
 /// The weight is repacked once into the blocked layout the kernel asks for, on the first call,
 /// and the row-major copy is released then: the layer holds one copy of its weight at any time
 /// (the unpacked one until the first forward). A kernel is built per geometry (rows and row
-/// strides) and kept. Calls must not overlap (one instance per thread, as the model that owns it).
+/// strides) and kept, up to `cachedGeometries` of them (a full batch and the last, partial batch
+/// of each slide; the cache is emptied when a new geometry would exceed it). Calls are serialised.
 public final class PackedMatmul: @unchecked Sendable {
+    /// What the kernel does with `y = input · Wᵀ + bias` before storing it.
+    public enum Epilogue: Equatable, Sendable {
+        /// `output = y`.
+        case none
+        /// `output = GELU(y)`, with the exact error function.
+        case gelu
+        /// `output += scale ⊙ y` (LayerScale, when given, then the residual connection): the
+        /// output buffer holds the residual stream and is updated in place.
+        case scaledResidual([Float]?)
+    }
+
     /// Input features (K).
     public let inputWidth: Int
     /// Output features (N).
     public let outputWidth: Int
-    /// The fused nonlinearity after the bias, if any.
-    public let fusedGELU: Bool
+    /// What follows the product.
+    public let epilogue: Epilogue
     private var plainWeight: [Float]?
     private let bias: dnnl_memory_t
+    /// The LayerScale of a `.scaledResidual` epilogue, as a [1, outputWidth] operand.
+    private let scale: dnnl_memory_t?
     /// Packed copies of the weight, one per layout a kernel asked for (in practice one).
     private var packedCopies: [(memory: dnnl_memory_t, descriptor: dnnl_memory_desc_t)] = []
     private var plans: [Geometry: Plan] = [:]
     private let stream: dnnl_stream_t
     private let lock = NSLock()
+    /// Kernels kept at most per layer.
+    static let cachedGeometries = 4
 
     private struct Geometry: Hashable {
         let rows, inputStride, outputStride: Int
@@ -46,21 +63,20 @@ public final class PackedMatmul: @unchecked Sendable {
     /// - Parameters:
     ///   - weight: outputWidth · inputWidth values, row-major [out, in].
     ///   - bias: outputWidth values.
-    ///   - fusedGELU: apply the exact-erf GELU to the biased product.
-    public init(weight: [Float], inputWidth: Int, outputWidth: Int, bias: [Float], fusedGELU: Bool = false) {
+    ///   - epilogue: what follows the product (a scale must have outputWidth values).
+    public init(weight: [Float], inputWidth: Int, outputWidth: Int, bias: [Float], epilogue: Epilogue = .none) {
         precondition(weight.count == inputWidth * outputWidth && bias.count == outputWidth, "PackedMatmul: weight [\(outputWidth), \(inputWidth)] and bias [\(outputWidth)]")
         self.inputWidth = inputWidth
         self.outputWidth = outputWidth
-        self.fusedGELU = fusedGELU
+        self.epilogue = epilogue
         plainWeight = weight
-        var descriptor = dnnl_memory_desc_t()
-        DNNL.check(dnnl_memory_desc_init_by_tag(&descriptor, 2, Self.dims([1, outputWidth]), dnnl_f32, dnnl_ab), "memory_desc_init")
-        var memory: dnnl_memory_t?
-        DNNL.check(dnnl_memory_create(&memory, &descriptor, DNNL.engine, slidemil_dnnl_memory_allocate()), "memory_create")
-        var handle: UnsafeMutableRawPointer?
-        DNNL.check(dnnl_memory_get_data_handle(memory, &handle), "get_data_handle")
-        bias.withUnsafeBytes { handle!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        self.bias = memory!
+        self.bias = Self.rowOperand(bias)
+        if case let .scaledResidual(gamma?) = epilogue {
+            precondition(gamma.count == outputWidth, "layer scale of \(gamma.count) for width \(outputWidth)")
+            scale = Self.rowOperand(gamma)
+        } else {
+            scale = nil
+        }
         var stream: dnnl_stream_t?
         DNNL.check(dnnl_stream_create(&stream, DNNL.engine, dnnl_stream_default_flags.rawValue), "stream_create")
         self.stream = stream!
@@ -70,10 +86,11 @@ public final class PackedMatmul: @unchecked Sendable {
         plans.removeAll()
         for copy in packedCopies { dnnl_memory_destroy(copy.memory) }
         dnnl_memory_destroy(bias)
+        if let scale { dnnl_memory_destroy(scale) }
         dnnl_stream_destroy(stream)
     }
 
-    /// `output[r] = act(input[r] · Wᵀ + b)` for `rows` rows, input rows `inputStride` floats
+    /// `output[r] = epilogue(input[r] · Wᵀ + b)` for `rows` rows, input rows `inputStride` floats
     /// apart, output rows `outputStride` apart, on `threads` OpenMP threads.
     public func run(_ input: UnsafePointer<Float>, inputStride: Int, rows: Int,
                     into output: UnsafeMutablePointer<Float>, outputStride: Int, threads: Int) {
@@ -91,6 +108,9 @@ public final class PackedMatmul: @unchecked Sendable {
             dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: bias),
             dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: destination),
         ]
+        if let scale {  // the binary post-op is the first (index 0)
+            arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1, memory: scale))
+        }
         let savedThreads = DNNL.threadsForCallingThread
         DNNL.threadsForCallingThread = threads
         DNNL.check(dnnl_primitive_execute(plan.primitive, stream, Int32(arguments.count), &arguments), "matmul")
@@ -103,6 +123,7 @@ public final class PackedMatmul: @unchecked Sendable {
     /// The kernel for `geometry`, built on first use, with the weight packed for it.
     private func plan(_ geometry: Geometry) -> Plan {
         if let plan = plans[geometry] { return plan }
+        if plans.count >= Self.cachedGeometries { plans.removeAll() }
         let engine = DNNL.engine
         var source = dnnl_memory_desc_t(), weightsAny = dnnl_memory_desc_t(), biasDescriptor = dnnl_memory_desc_t()
         var destination = dnnl_memory_desc_t()
@@ -119,7 +140,17 @@ public final class PackedMatmul: @unchecked Sendable {
         var postOps: dnnl_post_ops_t?
         DNNL.check(dnnl_primitive_attr_create(&attributes), "primitive_attr_create")
         DNNL.check(dnnl_post_ops_create(&postOps), "post_ops_create")
-        if fusedGELU { DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_gelu_erf, 0, 0), "append_eltwise") }
+        switch epilogue {
+        case .none: break
+        case .gelu: DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_gelu_erf, 0, 0), "append_eltwise")
+        case let .scaledResidual(gamma):
+            if gamma != nil {
+                var row = dnnl_memory_desc_t()
+                DNNL.check(dnnl_memory_desc_init_by_tag(&row, 2, Self.dims([1, outputWidth]), dnnl_f32, dnnl_ab), "memory_desc_init")
+                DNNL.check(dnnl_post_ops_append_binary(postOps, dnnl_binary_mul, &row), "append_binary")
+            }
+            DNNL.check(dnnl_post_ops_append_sum(postOps, 1), "append_sum")
+        }
         DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "set_post_ops")
         var primitiveDescriptor: dnnl_primitive_desc_t?
         DNNL.check(dnnl_primitive_desc_create(&primitiveDescriptor, &descriptor, attributes, engine, nil), "matmul primitive_desc_create")
@@ -173,6 +204,18 @@ public final class PackedMatmul: @unchecked Sendable {
         DNNL.check(dnnl_stream_wait(stream), "stream_wait")
         dnnl_primitive_destroy(reorder)
         dnnl_primitive_desc_destroy(reorderDescriptor)
+    }
+
+    /// A [1, count] operand holding `values` (the bias, a layer scale).
+    private static func rowOperand(_ values: [Float]) -> dnnl_memory_t {
+        var descriptor = dnnl_memory_desc_t()
+        DNNL.check(dnnl_memory_desc_init_by_tag(&descriptor, 2, dims([1, values.count]), dnnl_f32, dnnl_ab), "memory_desc_init")
+        var memory: dnnl_memory_t?
+        DNNL.check(dnnl_memory_create(&memory, &descriptor, DNNL.engine, slidemil_dnnl_memory_allocate()), "memory_create")
+        var handle: UnsafeMutableRawPointer?
+        DNNL.check(dnnl_memory_get_data_handle(memory, &handle), "get_data_handle")
+        values.withUnsafeBytes { handle!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        return memory!
     }
 
     /// A dimension list as oneDNN takes it (DNNL_MAX_NDIMS int64 entries).

@@ -73,20 +73,22 @@ final class TransformerLayerTests: XCTestCase {
     }
 
     /// The oneDNN token linear against a double-precision product: strided input and output rows,
-    /// the bias, the fused GELU, and a second row count after the weight was packed (and its
-    /// row-major copy released) for the first.
-    func testTokenLinearMatchesDoublePrecisionWithStridesBiasAndFusedGELU() {
+    /// the bias, each epilogue (none, GELU, residual with and without a layer scale), and a second
+    /// row count after the weight was packed (and its row-major copy released) for the first.
+    func testTokenLinearMatchesDoublePrecisionWithStridesBiasAndEachEpilogue() {
         var generator = SeededGenerator(seed: 7)
         let (inputs, outputs) = (37, 21)
         let weight = Tensor.normal([outputs, inputs], standardDeviation: 0.3, generator: &generator)
         let bias = Tensor.normal([outputs], standardDeviation: 0.5, generator: &generator)
-        for fused in [false, true] {
-            let layer = TokenLinear(weight: weight, bias: bias, fusedGELU: fused)
-            XCTAssertEqual(layer.fusesGELU, fused)
+        let gamma = Tensor.normal([outputs], generator: &generator).storage
+        for epilogue in [PackedMatmul.Epilogue.none, .gelu, .scaledResidual(nil), .scaledResidual(gamma)] {
+            let layer = TokenLinear(weight: weight, bias: bias, epilogue: epilogue)
             for rows in [9, 2, 9] {
                 let (inputStride, outputStride) = (inputs + 3, outputs + 5)
                 let input = Tensor.normal([rows, inputStride], generator: &generator).storage
-                var output = [Float](repeating: .nan, count: rows * outputStride)
+                var output = Tensor.normal([rows, outputStride], generator: &generator).storage
+                for row in 0..<rows { for j in outputs..<outputStride { output[row * outputStride + j] = .nan } }
+                let before = output
                 input.withUnsafeBufferPointer { x in
                     output.withUnsafeMutableBufferPointer { y in
                         layer.apply(x.baseAddress!, inputStride: inputStride, rows: rows, into: y.baseAddress!,
@@ -95,11 +97,17 @@ final class TransformerLayerTests: XCTestCase {
                 }
                 for row in 0..<rows {
                     for j in 0..<outputs {
-                        var sum = Double(bias.storage[j])
-                        for k in 0..<inputs { sum += Double(input[row * inputStride + k]) * Double(weight.storage[j * inputs + k]) }
-                        let expected = fused ? 0.5 * sum * (1 + Foundation.erf(sum / 2.0.squareRoot())) : sum
+                        var y = Double(bias.storage[j])
+                        for k in 0..<inputs { y += Double(input[row * inputStride + k]) * Double(weight.storage[j * inputs + k]) }
+                        let old = Double(before[row * outputStride + j])
+                        let expected: Double
+                        switch epilogue {
+                        case .none: expected = y
+                        case .gelu: expected = 0.5 * y * (1 + Foundation.erf(y / 2.0.squareRoot()))
+                        case let .scaledResidual(scale): expected = old + Double(scale?[j] ?? 1) * y
+                        }
                         XCTAssertEqual(Double(output[row * outputStride + j]), expected, accuracy: 1e-5 * max(1, abs(expected)),
-                                       "rows \(rows), fused \(fused), [\(row), \(j)]")
+                                       "\(epilogue), rows \(rows), [\(row), \(j)]")
                     }
                     // Padding between output rows is left alone.
                     XCTAssertTrue(output[(row * outputStride + outputs)..<((row + 1) * outputStride)].allSatisfy(\.isNaN))
