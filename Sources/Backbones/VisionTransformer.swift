@@ -112,10 +112,10 @@ public final class VisionTransformer {
         let width = c.width, hidden = c.mlpHiddenWidth
         let positions = positionGrid(height: gridHeight, width: gridWidth)
         let scoreThreads = max(1, min(workers, batch * c.heads))
-        // tokens, normalised tokens, qkv (also the pooler's keys and values), context, hidden
-        // (also the pooler's output), scores, patch columns.
+        // tokens, normalised tokens, qkv (also the pooler's keys and values and the gated half of
+        // a packed SwiGLU), context, hidden (also the pooler's output), scores, patch columns.
         let patchColumns = patches * c.inputChannels * c.patchSize * c.patchSize
-        let qkvWidth = max(3 * width, 2 * (c.attentionalPooler?.width ?? 0))
+        let qkvWidth = max(3 * width, 2 * (c.attentionalPooler?.width ?? 0), c.mlpKind == .packedGLU ? c.mlpInnerWidth : 0)
         let sizes = [rows * width, rows * width, rows * qkvWidth, rows * width, rows * hidden,
                      scoreThreads * tokens * tokens, patchColumns]
         let needed = sizes.reduce(0, +)
@@ -140,7 +140,7 @@ public final class VisionTransformer {
                     block.attention.apply(normed, batch: batch, tokens: tokens, qkvBuffer: qkv, context: context,
                                           scores: scores, into: x, workers: workers)
                     block.norm2.apply(x, into: normed, rows: rows, workers: workers)
-                    block.mlp.apply(normed, rows: rows, hidden: hiddenBuffer, into: x, workers: workers)
+                    block.mlp.apply(normed, rows: rows, hidden: hiddenBuffer, gated: qkv, into: x, workers: workers)
                 }
                 output.withUnsafeMutableBufferPointer { features in
                     pool(x, batch: batch, tokens: tokens, scratch: normed, poolerScratch: (qkv, context, hiddenBuffer),

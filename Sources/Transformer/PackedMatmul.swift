@@ -31,9 +31,9 @@ public final class PackedMatmul: @unchecked Sendable {
     /// What follows the product.
     public let epilogue: Epilogue
     private var plainWeight: [Float]?
+    /// A layer scale still to be folded into `plainWeight`'s rows.
+    private var layerScale: [Float]?
     private let bias: dnnl_memory_t
-    /// The LayerScale of a `.scaledResidual` epilogue, as a [1, outputWidth] operand.
-    private let scale: dnnl_memory_t?
     /// Packed copies of the weight, one per layout a kernel asked for (in practice one).
     private var packedCopies: [(memory: dnnl_memory_t, descriptor: dnnl_memory_desc_t)] = []
     private var plans: [Geometry: Plan] = [:]
@@ -49,6 +49,7 @@ public final class PackedMatmul: @unchecked Sendable {
     private final class Plan {
         let primitive: dnnl_primitive_t
         let weights: dnnl_memory_t
+        var implementation = ""
         var source: dnnl_memory_desc_t
         var destination: dnnl_memory_desc_t
         init(primitive: dnnl_primitive_t, weights: dnnl_memory_t, source: dnnl_memory_desc_t, destination: dnnl_memory_desc_t) {
@@ -69,13 +70,19 @@ public final class PackedMatmul: @unchecked Sendable {
         self.inputWidth = inputWidth
         self.outputWidth = outputWidth
         self.epilogue = epilogue
+        // A layer scale is folded into the weight's rows and the bias, gamma ⊙ (x·Wᵀ + b) =
+        // x·(gamma ⊙ W)ᵀ + gamma ⊙ b, leaving the sum post-op alone: oneDNN 2.6 runs a binary
+        // post-op only in its AVX-512 kernels and falls back to its reference kernel elsewhere.
+        // The weight is scaled when it is packed, by then its only copy, so that loading never
+        // holds a scaled and an unscaled copy at once.
         plainWeight = weight
-        self.bias = Self.rowOperand(bias)
         if case let .scaledResidual(gamma?) = epilogue {
             precondition(gamma.count == outputWidth, "layer scale of \(gamma.count) for width \(outputWidth)")
-            scale = Self.rowOperand(gamma)
+            layerScale = gamma
+            self.bias = Self.rowOperand(zip(bias, gamma).map { $0 * $1 })
         } else {
-            scale = nil
+            layerScale = nil
+            self.bias = Self.rowOperand(bias)
         }
         var stream: dnnl_stream_t?
         DNNL.check(dnnl_stream_create(&stream, DNNL.engine, dnnl_stream_default_flags.rawValue), "stream_create")
@@ -86,7 +93,6 @@ public final class PackedMatmul: @unchecked Sendable {
         plans.removeAll()
         for copy in packedCopies { dnnl_memory_destroy(copy.memory) }
         dnnl_memory_destroy(bias)
-        if let scale { dnnl_memory_destroy(scale) }
         dnnl_stream_destroy(stream)
     }
 
@@ -108,9 +114,6 @@ public final class PackedMatmul: @unchecked Sendable {
             dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: bias),
             dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: destination),
         ]
-        if let scale {  // the binary post-op is the first (index 0)
-            arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1, memory: scale))
-        }
         let savedThreads = DNNL.threadsForCallingThread
         DNNL.threadsForCallingThread = threads
         DNNL.check(dnnl_primitive_execute(plan.primitive, stream, Int32(arguments.count), &arguments), "matmul")
@@ -118,6 +121,14 @@ public final class PackedMatmul: @unchecked Sendable {
         DNNL.threadsForCallingThread = savedThreads
         dnnl_memory_destroy(source)
         dnnl_memory_destroy(destination)
+    }
+
+    /// The name of oneDNN's kernel for a geometry (e.g. "brg:avx512_core"; "ref:any" is its slow
+    /// reference fallback), building it if needed.
+    public func implementation(rows: Int, inputStride: Int, outputStride: Int) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return plan(Geometry(rows: rows, inputStride: inputStride, outputStride: outputStride)).implementation
     }
 
     /// The kernel for `geometry`, built on first use, with the weight packed for it.
@@ -143,12 +154,7 @@ public final class PackedMatmul: @unchecked Sendable {
         switch epilogue {
         case .none: break
         case .gelu: DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_gelu_erf, 0, 0), "append_eltwise")
-        case let .scaledResidual(gamma):
-            if gamma != nil {
-                var row = dnnl_memory_desc_t()
-                DNNL.check(dnnl_memory_desc_init_by_tag(&row, 2, Self.dims([1, outputWidth]), dnnl_f32, dnnl_ab), "memory_desc_init")
-                DNNL.check(dnnl_post_ops_append_binary(postOps, dnnl_binary_mul, &row), "append_binary")
-            }
+        case .scaledResidual:
             DNNL.check(dnnl_post_ops_append_sum(postOps, 1), "append_sum")
         }
         DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "set_post_ops")
@@ -161,6 +167,10 @@ public final class PackedMatmul: @unchecked Sendable {
         DNNL.check(dnnl_primitive_create(&primitive, primitiveDescriptor), "matmul primitive_create")
         let wanted = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_weights_md, 0)!
         let plan = Plan(primitive: primitive!, weights: weights(in: wanted), source: source, destination: destination)
+        var name: UnsafePointer<CChar>?
+        if dnnl_primitive_desc_query(primitiveDescriptor, dnnl_query_impl_info_str, 0, &name) == dnnl_success, let name {
+            plan.implementation = String(cString: name)
+        }
         plans[geometry] = plan
         return plan
     }
@@ -180,6 +190,15 @@ public final class PackedMatmul: @unchecked Sendable {
             // W is [N, K] row-major: as the matmul's [K, N] weights, that is the transposed tag.
             var plain = dnnl_memory_desc_t()
             DNNL.check(dnnl_memory_desc_init_by_tag(&plain, 2, Self.dims([inputWidth, outputWidth]), dnnl_f32, dnnl_ba), "memory_desc_init")
+            if let gamma = layerScale {
+                let width = inputWidth
+                plainWeight!.withUnsafeMutableBufferPointer { buffer in
+                    for row in 0..<outputWidth {
+                        for column in 0..<width { buffer[row * width + column] *= gamma[row] }
+                    }
+                }
+                layerScale = nil
+            }
             plainWeight!.withUnsafeMutableBufferPointer { buffer in
                 var source: dnnl_memory_t?
                 DNNL.check(dnnl_memory_create(&source, &plain, engine, buffer.baseAddress!), "memory_create")
@@ -206,7 +225,7 @@ public final class PackedMatmul: @unchecked Sendable {
         dnnl_primitive_desc_destroy(reorderDescriptor)
     }
 
-    /// A [1, count] operand holding `values` (the bias, a layer scale).
+    /// A [1, count] operand holding `values` (the bias).
     private static func rowOperand(_ values: [Float]) -> dnnl_memory_t {
         var descriptor = dnnl_memory_desc_t()
         DNNL.check(dnnl_memory_desc_init_by_tag(&descriptor, 2, dims([1, values.count]), dnnl_f32, dnnl_ab), "memory_desc_init")

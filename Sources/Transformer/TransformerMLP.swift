@@ -37,9 +37,11 @@ public struct TransformerMLP: Sendable {
     }
 
     /// Adds `gamma ⊙ fc2(hidden)` for `rows` rows of `input` to `residual`. `hidden` is scratch of
-    /// rows · fc1.outputWidth.
+    /// rows · fc1.outputWidth; `gated` (packed GLU only) of rows · fc2.inputWidth, where the gated
+    /// half is gathered densely, since oneDNN's fast matmul kernels need dense rows (with strided
+    /// rows and the residual post-ops it falls back to its reference kernel).
     public func apply(_ input: UnsafePointer<Float>, rows: Int, hidden: UnsafeMutablePointer<Float>,
-                      into residual: UnsafeMutablePointer<Float>, workers: Int) {
+                      gated: UnsafeMutablePointer<Float>, into residual: UnsafeMutablePointer<Float>, workers: Int) {
         guard rows > 0 else { return }
         let stride = fc1.outputWidth
         fc1.apply(input, inputStride: fc1.inputWidth, rows: rows, into: hidden, outputStride: stride, workers: workers)
@@ -49,7 +51,10 @@ public struct TransformerMLP: Sendable {
         case .plain:
             activation.apply(hidden, count: rows * stride, workers: workers)
         case .packedGLU:
-            activation.applyGated(hidden, rows: rows, half: stride / 2, stride: stride, workers: workers)
+            activation.applyGated(hidden, rows: rows, half: stride / 2, stride: stride, into: gated, outputStride: stride / 2,
+                                  workers: workers)
+            fc2.apply(gated, inputStride: stride / 2, rows: rows, into: residual, outputStride: fc2.outputWidth, workers: workers)
+            return
         }
         fc2.apply(hidden, inputStride: stride, rows: rows, into: residual, outputStride: fc2.outputWidth, workers: workers)
     }

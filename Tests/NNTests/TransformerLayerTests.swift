@@ -116,6 +116,19 @@ final class TransformerLayerTests: XCTestCase {
         }
     }
 
+    /// Every epilogue on dense rows runs on one of oneDNN's optimised kernels, never on its
+    /// reference fallback (which a strided fc2 input had hit: ViT-g ran several times slower).
+    func testPackedMatmulEpiloguesAvoidTheReferenceKernel() {
+        var generator = SeededGenerator(seed: 9)
+        let weight = Tensor.normal([36, 96], generator: &generator).storage
+        let bias = [Float](repeating: 0.1, count: 36), gamma = [Float](repeating: 0.5, count: 36)
+        for epilogue in [PackedMatmul.Epilogue.none, .gelu, .scaledResidual(nil), .scaledResidual(gamma)] {
+            let matmul = PackedMatmul(weight: weight, inputWidth: 96, outputWidth: 36, bias: bias, epilogue: epilogue)
+            let name = matmul.implementation(rows: 522, inputStride: 96, outputStride: 36)
+            XCTAssertFalse(name.hasPrefix("ref"), "\(epilogue) runs on \(name)")
+        }
+    }
+
     /// The vectorised erf behind GELU, against the C library's on a dense grid through the range
     /// where it is not yet ±1, and saturated beyond it.
     func testVectorErfMatchesTheLibraryErf() {
@@ -134,7 +147,9 @@ final class TransformerLayerTests: XCTestCase {
         // Two rows of [a | b] with half = 17 (one vector and a tail), rows 40 apart.
         var data = (0..<80).map { Float($0 % 23) * 0.1 - 1 }
         let original = data
-        data.withUnsafeMutableBufferPointer { TokenActivation.silu.applyGated($0.baseAddress!, rows: 2, half: 17, stride: 40) }
+        data.withUnsafeMutableBufferPointer {
+            TokenActivation.silu.applyGated($0.baseAddress!, rows: 2, half: 17, stride: 40, into: $0.baseAddress!, outputStride: 40)
+        }
         for row in 0..<2 {
             for j in 0..<17 {
                 let a = original[row * 40 + j], b = original[row * 40 + 17 + j]
