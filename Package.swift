@@ -33,7 +33,7 @@ let package = Package(
         // Engine: tensors (and the BLAS core selection, oneDNN convolutions), layers, models.
         .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL"]),
         .target(name: "NN", dependencies: ["Tensor"]),
-        .target(name: "Transformer", dependencies: ["NN", "Tensor"]),
+        .target(name: "Transformer", dependencies: ["NN", "Tensor", "CDNNL"]),
         .target(name: "Backbones", dependencies: ["NN", "Transformer", "Tensor"]),
         .target(name: "MIL", dependencies: ["NN", "Tensor"]),
         .target(name: "MILHeads", dependencies: ["MIL", "NN", "Tensor"]),

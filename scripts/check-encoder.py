@@ -9,7 +9,8 @@ largest difference relative to the largest feature. Exit status 1 above --tolera
     python3 scripts/check-encoder.py --preset uni --weights UNI/model.safetensors \\
         --slide slides-sample/synthetic_0.tif --tiles 8
 
-Needs torch, timm, safetensors, h5py, openslide-python (and transformers for phikon-v2), and a
+For conch, --input-size 448 checks its native size. Needs torch, timm, safetensors, h5py,
+openslide-python (transformers for phikon-v2, open_clip_torch for conch), and a
 release build of slidemil (.build/release/slidemil). A ViT-g runs a few seconds per tile on CPU.
 """
 import argparse
@@ -31,7 +32,8 @@ fixtures = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fixtures)  # the preset table and helpers of the CI fixtures
 
 TRIDENT_NAMES = {"uni": "uni_v1", "uni2-h": "uni_v2", "virchow2": "virchow2", "h-optimus-0": "hoptimus0",
-                 "h-optimus-1": "hoptimus1", "gigapath": "gigapath", "phikon-v2": "phikon_v2"}
+                 "h-optimus-1": "hoptimus1", "gigapath": "gigapath", "phikon-v2": "phikon_v2",
+                 "conch": "conch_v1"}
 
 
 def reference_model(preset, weights):
@@ -48,6 +50,13 @@ def reference_model(preset, weights):
             renamed[name] = tensor
         model.load_state_dict(renamed, strict=False)
         return lambda x: model(pixel_values=x).last_hidden_state[:, 0], fixtures.IMAGENET
+    if preset == "conch":
+        model = fixtures.Conch(reduced=False).eval()
+        result = model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+        missing = [k for k in result.missing_keys if k.startswith("visual.")]
+        if missing:  # the text towers are not built here; the image tower must be complete
+            sys.exit(f"{weights}: image-tower tensors missing: {', '.join(missing[:5])}")
+        return model.visual, fixtures.OPENAI
     name = "h-optimus-0" if preset == "h-optimus-1" else preset
     kwargs, norm, pooling, _, _ = fixtures.PRESETS[name]
     model = fixtures.timm_model(kwargs, reduced=False)

@@ -28,9 +28,13 @@ public struct EncoderPreset: Equatable, Sendable {
     public static let imageNetMean: [Float] = [0.485, 0.456, 0.406]
     /// ImageNet's channel standard deviations.
     public static let imageNetStd: [Float] = [0.229, 0.224, 0.225]
+    /// OpenAI CLIP's channel means (CONCH's normalisation).
+    public static let openAIMean: [Float] = [0.48145466, 0.4578275, 0.40821073]
+    /// OpenAI CLIP's channel standard deviations.
+    public static let openAIStd: [Float] = [0.26862954, 0.26130258, 0.27577711]
 
     /// Every preset, in the order `slidemil encoders` prints them.
-    public static let all: [EncoderPreset] = [uni, uni2h, virchow2, hOptimus0, hOptimus1, gigapath, phikonV2]
+    public static let all: [EncoderPreset] = [uni, uni2h, virchow2, hOptimus0, hOptimus1, gigapath, phikonV2, conch]
 
     /// The preset called `name`, or nil.
     public static func named(_ name: String) -> EncoderPreset? {
@@ -99,6 +103,19 @@ public struct EncoderPreset: Equatable, Sendable {
         inputSize: 224, mean: imageNetMean, std: imageNetStd,
         source: "owkin/phikon-v2 config.json (Dinov2Model: hidden 1024, 24 layers, 16 heads, patch 16, image 224, layerscale 1e-5, GELU MLP ratio 4, eps 1e-6); class token of last_hidden_state as in TRIDENT; ImageNet mean/std",
         weightsPage: "https://huggingface.co/owkin/phikon-v2", weightNames: .huggingFaceDinov2)
+
+    /// CONCH (v1): the image tower of a CoCa model, timm's ViT-B/16 at 448 px (class token, no
+    /// LayerScale) whose tokens, after the final norm, are pooled by one learned query (8 heads,
+    /// 512 wide) and a LayerNorm → 512: `encode_image(proj_contrast=False, normalize=False)`, the
+    /// features CLAM and TRIDENT extract.
+    public static let conch = EncoderPreset(
+        name: "conch", tridentName: "conch_v1",
+        architecture: VisionTransformerConfiguration(
+            imageSize: 448, patchSize: 16, width: 768, depth: 12, heads: 12, mlpHiddenWidth: 3072,
+            pooling: .attentionalPooler, attentionalPooler: AttentionalPoolerShape(width: 512, heads: 8)),
+        inputSize: 448, mean: openAIMean, std: openAIStd,
+        source: "MahmoodLab/CONCH: model_configs/conch_ViT-B-16.json (embed_dim 512, vision_cfg image_size 448, patch_size 16, attentional_pool_contrast, attn_pooler_heads 8, n_queries_contrast 1; trunk timm VisionTransformer 768 wide, 12 blocks, 12 heads, mlp_ratio 4); OpenAI CLIP mean/std; features of encode_image(proj_contrast=False, normalize=False) as in CLAM and TRIDENT",
+        weightsPage: "https://huggingface.co/MahmoodLab/CONCH", weightNames: .conch)
 
     /// timm's DINOv2 ViT-g (1536 wide, 40 blocks, 24 heads, SwiGLUPacked + SiLU, LayerScale) at 224.
     static func dinov2Giant(registers: Int, patchSize: Int) -> VisionTransformerConfiguration {

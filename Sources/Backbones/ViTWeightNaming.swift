@@ -7,10 +7,28 @@ public enum ViTWeightNaming: String, Sendable, Equatable, CaseIterable {
     /// `encoder.layer.0.layer_scale1.lambda1`, `layernorm.weight`, …): separate query, key and value
     /// projections, concatenated here into timm's fused `qkv`.
     case huggingFaceDinov2
+    /// A CONCH (CoCa) checkpoint: the whole model's `state_dict`, whose image tower is timm's
+    /// `VisionTransformer` under `visual.trunk.` and whose contrastive pooler is
+    /// `visual.attn_pool_contrast.` and `visual.ln_contrast.`; the text towers and the captioning
+    /// pooler are not used.
+    case conch
+
+    /// How `slidemil encoders` names the layout.
+    public var summary: String {
+        switch self {
+        case .timm: return "timm"
+        case .huggingFaceDinov2: return "transformers Dinov2"
+        case .conch: return "CONCH CoCa"
+        }
+    }
 
     /// The stored names whose tensors, concatenated along the first dimension, give the timm
     /// parameter `name`.
     public func sources(of name: String) -> [String] {
+        if self == .conch {
+            let pooler = name.hasPrefix(AttentionalPoolerShape.prefix) || name.hasPrefix(AttentionalPoolerShape.normName + ".")
+            return [(pooler ? "visual." : "visual.trunk.") + name]
+        }
         guard self == .huggingFaceDinov2 else { return [name] }
         switch name {
         case "cls_token": return ["embeddings.cls_token"]
@@ -36,11 +54,16 @@ public enum ViTWeightNaming: String, Sendable, Equatable, CaseIterable {
     }
 
     /// Stored tensors that inference does not use (skipped, not reported as unexpected): timm's
-    /// classifier `head`, DINOv2's `mask_token`.
+    /// classifier `head`, DINOv2's `mask_token`, everything of a CONCH checkpoint but its image
+    /// tower and contrastive pooler (text towers, captioning pooler, `proj_contrast`, which maps
+    /// to the joint image-text space and is not part of the image features CLAM and TRIDENT use).
     public func isIgnored(_ stored: String) -> Bool {
         switch self {
         case .timm: return stored.hasPrefix("head.")
         case .huggingFaceDinov2: return stored == "embeddings.mask_token" || stored.hasPrefix("pooler.")
+        case .conch:
+            return !["visual.trunk.", "visual." + AttentionalPoolerShape.prefix, "visual." + AttentionalPoolerShape.normName + "."]
+                .contains { stored.hasPrefix($0) } || stored.hasPrefix("visual.trunk.head.")
         }
     }
 

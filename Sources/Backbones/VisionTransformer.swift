@@ -2,24 +2,24 @@ import NN
 import Tensor
 import Transformer
 
-/// One pre-norm transformer block: `x += ls1 · attn(norm1(x))`, `x += ls2 · mlp(norm2(x))`.
+/// One pre-norm transformer block: `x += ls1 · attn(norm1(x))`, `x += ls2 · mlp(norm2(x))` (the
+/// layer scales and residual additions are fused into `proj` and `fc2`).
 struct TransformerBlock: Sendable {
     let norm1: LayerNorm
     let attention: MultiHeadSelfAttention
-    let layerScale1: [Float]?
     let norm2: LayerNorm
     let mlp: TransformerMLP
-    let layerScale2: [Float]?
 }
 
 /// A timm-compatible Vision Transformer for inference: patch embedding (a strided convolution),
 /// class and register tokens, absolute position embeddings (resampled for other input sizes as
 /// timm's `dynamic_img_size`), pre-norm blocks with fused-qkv attention and a GELU MLP or packed
-/// SwiGLU, LayerScale, a final norm, and class-token / mean-patch / concatenated pooling.
+/// SwiGLU, LayerScale, a final norm, and class-token / mean-patch / concatenated pooling or a
+/// CoCa attentional pooler (CONCH).
 ///
-/// Every matrix product is one OpenBLAS gemm over all tokens of the batch (the per-head attention
-/// products excepted). Memory beyond the weights: about
-/// `batch · tokens · (5 · width + mlpHiddenWidth)` floats plus one `tokens²` score matrix per
+/// Every projection is one oneDNN matmul over all tokens of the batch with its weight packed once
+/// (the per-head attention products are small OpenBLAS gemms). Memory beyond the weights: about
+/// `batch · tokens · (6 · width + mlpHiddenWidth)` floats plus one `tokens²` score matrix per
 /// thread, reused between calls. Not thread-safe: one instance per thread.
 public final class VisionTransformer {
     /// The architecture.
@@ -34,6 +34,8 @@ public final class VisionTransformer {
     let positionEmbedding: [Float]
     let blocks: [TransformerBlock]
     let finalNorm: LayerNorm
+    let attentionalPooler: AttentionalPooler?
+    let poolerNorm: LayerNorm?
     private var resampledPositions: (height: Int, width: Int, grid: [Float])?
     private var workspace: [Float] = []
 
@@ -51,9 +53,10 @@ public final class VisionTransformer {
         self.workers = max(1, workers)
         let c = configuration
         func values(_ name: String) -> [Float] { parameters[name]!.storage }
-        func linear(_ name: String, bias: Bool = true) -> TokenLinear {
-            TokenLinear(weight: parameters[name + ".weight"]!, bias: bias ? parameters[name + ".bias"]! : nil)
+        func linear(_ name: String, bias: Bool = true, epilogue: PackedMatmul.Epilogue = .none) -> TokenLinear {
+            TokenLinear(weight: parameters[name + ".weight"]!, bias: bias ? parameters[name + ".bias"]! : nil, epilogue: epilogue)
         }
+        let fc1Epilogue: PackedMatmul.Epilogue = c.mlpKind == .plain && c.activation == .gelu ? .gelu : .none
         func norm(_ name: String) -> LayerNorm {
             LayerNorm(weight: values(name + ".weight"), bias: values(name + ".bias"), epsilon: c.normEpsilon)
         }
@@ -66,15 +69,29 @@ public final class VisionTransformer {
             let prefix = "blocks.\(index)."
             return TransformerBlock(
                 norm1: norm(prefix + "norm1"),
-                attention: MultiHeadSelfAttention(heads: c.heads, qkv: linear(prefix + "attn.qkv", bias: c.qkvBias),
-                                                  projection: linear(prefix + "attn.proj")),
-                layerScale1: c.layerScale ? values(prefix + "ls1.gamma") : nil,
+                attention: MultiHeadSelfAttention(
+                    heads: c.heads, qkv: linear(prefix + "attn.qkv", bias: c.qkvBias),
+                    projection: linear(prefix + "attn.proj", epilogue: .scaledResidual(c.layerScale ? values(prefix + "ls1.gamma") : nil))),
                 norm2: norm(prefix + "norm2"),
-                mlp: TransformerMLP(kind: c.mlpKind, activation: c.activation, fc1: linear(prefix + "mlp.fc1"),
-                                    fc2: linear(prefix + "mlp.fc2")),
-                layerScale2: c.layerScale ? values(prefix + "ls2.gamma") : nil)
+                mlp: TransformerMLP(kind: c.mlpKind, activation: c.activation, fc1: linear(prefix + "mlp.fc1", epilogue: fc1Epilogue),
+                                    fc2: linear(prefix + "mlp.fc2", epilogue: .scaledResidual(c.layerScale ? values(prefix + "ls2.gamma") : nil))))
         }
         finalNorm = norm(c.normAfterPooling ? "fc_norm" : "norm")
+        if let shape = c.attentionalPooler {
+            let prefix = AttentionalPoolerShape.prefix
+            func poolerNorm(_ name: String) -> LayerNorm {
+                LayerNorm(weight: values(name + ".weight"), bias: values(name + ".bias"), epsilon: shape.normEpsilon)
+            }
+            attentionalPooler = AttentionalPooler(
+                heads: shape.heads, query: values(prefix + "query"), queryNorm: poolerNorm(prefix + "ln_q"),
+                keyNorm: poolerNorm(prefix + "ln_k"), queryWeight: parameters[prefix + "attn.q_proj_weight"]!,
+                keyWeight: parameters[prefix + "attn.k_proj_weight"]!, valueWeight: parameters[prefix + "attn.v_proj_weight"]!,
+                inputBias: values(prefix + "attn.in_proj_bias"), output: linear(prefix + "attn.out_proj"))
+            self.poolerNorm = poolerNorm(AttentionalPoolerShape.normName)
+        } else {
+            attentionalPooler = nil
+            poolerNorm = nil
+        }
     }
 
     /// [N, channels, H, W] normalised images → [N, configuration.outputWidth] features.
@@ -95,9 +112,11 @@ public final class VisionTransformer {
         let width = c.width, hidden = c.mlpHiddenWidth
         let positions = positionGrid(height: gridHeight, width: gridWidth)
         let scoreThreads = max(1, min(workers, batch * c.heads))
-        // tokens, normalised tokens, qkv, context, block output, hidden, scores, patch columns.
+        // tokens, normalised tokens, qkv (also the pooler's keys and values and the gated half of
+        // a packed SwiGLU), context, hidden (also the pooler's output), scores, patch columns.
         let patchColumns = patches * c.inputChannels * c.patchSize * c.patchSize
-        let sizes = [rows * width, rows * width, rows * 3 * width, rows * width, rows * width, rows * hidden,
+        let qkvWidth = max(3 * width, 2 * (c.attentionalPooler?.width ?? 0), c.mlpKind == .packedGLU ? c.mlpInnerWidth : 0)
+        let sizes = [rows * width, rows * width, rows * qkvWidth, rows * width, rows * hidden,
                      scoreThreads * tokens * tokens, patchColumns]
         let needed = sizes.reduce(0, +)
         if workspace.count < needed { workspace = [Float](repeating: 0, count: needed) }
@@ -113,20 +132,19 @@ public final class VisionTransformer {
                     cursor += size
                 }
                 let x = buffers[0], normed = buffers[1], qkv = buffers[2], context = buffers[3]
-                let product = buffers[4], hiddenBuffer = buffers[5], scores = buffers[6], columns = buffers[7]
+                let hiddenBuffer = buffers[4], scores = buffers[5], columns = buffers[6]
                 embed(image.baseAddress!, batch: batch, height: input.shape[2], width: input.shape[3],
                       gridHeight: gridHeight, gridWidth: gridWidth, positions: positions, columns: columns, into: x)
                 for block in blocks {
                     block.norm1.apply(x, into: normed, rows: rows, workers: workers)
                     block.attention.apply(normed, batch: batch, tokens: tokens, qkvBuffer: qkv, context: context,
-                                          scores: scores, into: product, workers: workers)
-                    block.attention.projection.addScaledResidual(product, scale: block.layerScale1, rows: rows, into: x, workers: workers)
+                                          scores: scores, into: x, workers: workers)
                     block.norm2.apply(x, into: normed, rows: rows, workers: workers)
-                    block.mlp.apply(normed, rows: rows, hidden: hiddenBuffer, into: product, workers: workers)
-                    block.mlp.fc2.addScaledResidual(product, scale: block.layerScale2, rows: rows, into: x, workers: workers)
+                    block.mlp.apply(normed, rows: rows, hidden: hiddenBuffer, gated: qkv, into: x, workers: workers)
                 }
                 output.withUnsafeMutableBufferPointer { features in
-                    pool(x, batch: batch, tokens: tokens, scratch: normed, into: features.baseAddress!)
+                    pool(x, batch: batch, tokens: tokens, scratch: normed, poolerScratch: (qkv, context, hiddenBuffer),
+                         into: features.baseAddress!)
                 }
             }
         }
@@ -205,7 +223,10 @@ public final class VisionTransformer {
     }
 
     /// Final norm and pooling of each image's tokens into `features`.
+    /// `poolerScratch` is used by the attentional pooler only: keys and values (batch · tokens ·
+    /// 2 · pooler width), its context and its output (batch · pooler width each).
     private func pool(_ x: UnsafeMutablePointer<Float>, batch: Int, tokens: Int, scratch: UnsafeMutablePointer<Float>,
+                      poolerScratch: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
                       into features: UnsafeMutablePointer<Float>) {
         let c = configuration, width = c.width, outputWidth = c.outputWidth
         if c.normAfterPooling {
@@ -214,6 +235,13 @@ public final class VisionTransformer {
             return
         }
         switch c.pooling {
+        case .attentionalPooler:
+            guard let pooler = attentionalPooler, let poolerNorm else { preconditionFailure("attn-pool without a pooler") }
+            finalNorm.apply(x, into: x, rows: batch * tokens, workers: workers)
+            let (keysAndValues, context, pooled) = poolerScratch
+            pooler.apply(x, batch: batch, tokens: tokens, normalised: scratch, keysAndValues: keysAndValues,
+                         context: context, into: pooled, workers: workers)
+            poolerNorm.apply(pooled, into: features, rows: batch, workers: workers)
         case .classToken:
             for n in 0..<batch {
                 finalNorm.apply(x + n * tokens * width, into: features + n * outputWidth, rows: 1, workers: 1)

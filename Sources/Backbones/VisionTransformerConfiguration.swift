@@ -11,6 +11,34 @@ public enum TokenPooling: String, Sendable, Equatable, CaseIterable {
     /// The class token concatenated with the mean of the patch tokens (Virchow's embedding):
     /// 2 · width features.
     case classTokenAndMeanPatchTokens = "cls+mean"
+    /// One learned query attending to every token after the final norm, then a LayerNorm (the
+    /// contrastive pooler of a CoCa image tower, CONCH's image embedding):
+    /// `attentionalPooler.width` features.
+    case attentionalPooler = "attn-pool"
+}
+
+/// The attentional pooler of a CoCa image tower (CONCH's `attn_pool_contrast` and `ln_contrast`):
+/// one query of `width`, `heads` heads over keys and values projected from the tokens.
+public struct AttentionalPoolerShape: Equatable, Sendable {
+    /// Output width (`d_model`, the contrastive embedding width).
+    public var width: Int
+    /// Attention heads (`attn_pooler_heads`).
+    public var heads: Int
+    /// Epsilon of `ln_q`, `ln_k` and `ln_contrast` (PyTorch's default 1e-5).
+    public var normEpsilon: Float
+
+    /// Prefix of the pooler's tensors, named as in a CoCa `visual` module (`attn_pool_contrast.query`,
+    /// `attn_pool_contrast.attn.k_proj_weight`, …).
+    public static let prefix = "attn_pool_contrast."
+    /// Name of the norm after the pooler (`ln_contrast.weight`, `ln_contrast.bias`).
+    public static let normName = "ln_contrast"
+
+    /// A pooler of `width` with `heads` heads.
+    public init(width: Int, heads: Int, normEpsilon: Float = 1e-5) {
+        self.width = width
+        self.heads = heads
+        self.normEpsilon = normEpsilon
+    }
 }
 
 /// The shape of a timm `VisionTransformer` (pre-norm blocks, absolute position embeddings), with
@@ -49,6 +77,8 @@ public struct VisionTransformerConfiguration: Equatable, Sendable {
     /// Whether the final norm is applied after pooling (timm's `fc_norm`, its default with
     /// `global_pool='avg'`) instead of to every token (`norm`).
     public var normAfterPooling: Bool
+    /// The attentional pooler, present exactly when `pooling` is `.attentionalPooler`.
+    public var attentionalPooler: AttentionalPoolerShape?
     /// LayerNorm epsilon (1e-6 in timm's ViTs).
     public var normEpsilon: Float
     /// Image channels.
@@ -59,7 +89,8 @@ public struct VisionTransformerConfiguration: Equatable, Sendable {
                 mlpKind: TransformerMLP.Kind = .plain, activation: TokenActivation = .gelu, qkvBias: Bool = true,
                 layerScale: Bool = false, classToken: Bool = true, registerTokens: Int = 0,
                 positionEmbeddingIncludesPrefix: Bool = true, pooling: TokenPooling = .classToken,
-                normAfterPooling: Bool = false, normEpsilon: Float = 1e-6, inputChannels: Int = 3) {
+                normAfterPooling: Bool = false, attentionalPooler: AttentionalPoolerShape? = nil,
+                normEpsilon: Float = 1e-6, inputChannels: Int = 3) {
         self.imageSize = imageSize
         self.patchSize = patchSize
         self.width = width
@@ -75,6 +106,7 @@ public struct VisionTransformerConfiguration: Equatable, Sendable {
         self.positionEmbeddingIncludesPrefix = positionEmbeddingIncludesPrefix
         self.pooling = pooling
         self.normAfterPooling = normAfterPooling
+        self.attentionalPooler = attentionalPooler
         self.normEpsilon = normEpsilon
         self.inputChannels = inputChannels
     }
@@ -100,7 +132,13 @@ public struct VisionTransformerConfiguration: Equatable, Sendable {
     public var mlpInnerWidth: Int { mlpKind == .plain ? mlpHiddenWidth : mlpHiddenWidth / 2 }
 
     /// Features per image.
-    public var outputWidth: Int { pooling == .classTokenAndMeanPatchTokens ? 2 * width : width }
+    public var outputWidth: Int {
+        switch pooling {
+        case .classToken, .meanPatchTokens: return width
+        case .classTokenAndMeanPatchTokens: return 2 * width
+        case .attentionalPooler: return attentionalPooler?.width ?? width
+        }
+    }
 
     /// Why the configuration cannot be built, or nil when it can.
     public var problem: String? {
@@ -113,6 +151,13 @@ public struct VisionTransformerConfiguration: Equatable, Sendable {
         if registerTokens < 0 { return "register tokens must not be negative" }
         if !classToken && pooling != .meanPatchTokens { return "pooling \(pooling.rawValue) needs a class token" }
         if normAfterPooling && pooling != .meanPatchTokens { return "a norm after pooling (fc_norm) needs mean pooling" }
+        if (pooling == .attentionalPooler) != (attentionalPooler != nil) {
+            return "an attentional pooler needs attn-pool pooling, and attn-pool pooling a pooler"
+        }
+        if let pooler = attentionalPooler {
+            if pooler.width < 1 || pooler.heads < 1 { return "the attentional pooler's sizes must be positive" }
+            if pooler.width % pooler.heads != 0 { return "\(pooler.heads) pooler heads do not divide its width \(pooler.width)" }
+        }
         return nil
     }
 
@@ -147,6 +192,22 @@ public struct VisionTransformerConfiguration: Equatable, Sendable {
         let norm = normAfterPooling ? "fc_norm" : "norm"
         shapes[norm + ".weight"] = [width]
         shapes[norm + ".bias"] = [width]
+        if let pooler = attentionalPooler {
+            let d = pooler.width, prefix = AttentionalPoolerShape.prefix
+            shapes[prefix + "query"] = [1, d]
+            shapes[prefix + "ln_q.weight"] = [d]
+            shapes[prefix + "ln_q.bias"] = [d]
+            shapes[prefix + "ln_k.weight"] = [width]
+            shapes[prefix + "ln_k.bias"] = [width]
+            shapes[prefix + "attn.q_proj_weight"] = [d, d]
+            shapes[prefix + "attn.k_proj_weight"] = [d, width]
+            shapes[prefix + "attn.v_proj_weight"] = [d, width]
+            shapes[prefix + "attn.in_proj_bias"] = [3 * d]
+            shapes[prefix + "attn.out_proj.weight"] = [d, d]
+            shapes[prefix + "attn.out_proj.bias"] = [d]
+            shapes[AttentionalPoolerShape.normName + ".weight"] = [d]
+            shapes[AttentionalPoolerShape.normName + ".bias"] = [d]
+        }
         return shapes
     }
 
@@ -156,6 +217,7 @@ public struct VisionTransformerConfiguration: Equatable, Sendable {
         let patches = (side / patchSize) * (side / patchSize)
         let tokens = patches + prefixTokens
         let perBlock = tokens * width * (3 * width + width + mlpHiddenWidth + mlpInnerWidth) + 2 * tokens * tokens * width
-        return depth * perBlock + patches * width * inputChannels * patchSize * patchSize
+        let pooler = attentionalPooler.map { tokens * (width * 2 * $0.width + 2 * $0.width) + $0.width * $0.width } ?? 0
+        return depth * perBlock + patches * width * inputChannels * patchSize * patchSize + pooler
     }
 }

@@ -28,7 +28,7 @@ public enum EncoderTable {
             lines.append("\(preset.name):")
             lines.append("  normalisation  mean \(triple(preset.mean)), std \(triple(preset.std))")
             lines.append("  output folder  features_\(preset.tridentName)/ (TRIDENT's name)")
-            lines.append("  weights        \(preset.weightsPage) (\(preset.weightNames == .timm ? "timm" : "transformers Dinov2") names)")
+            lines.append("  weights        \(preset.weightsPage) (\(preset.weightNames.summary) names)")
             lines.append("  configuration  \(preset.source)")
         }
         return lines.joined(separator: "\n")
@@ -53,6 +53,9 @@ public enum EncoderTable {
         case .classToken: parts.append("class token")
         case .meanPatchTokens: parts.append("mean of patch tokens")
         case .classTokenAndMeanPatchTokens: parts.append("class token + mean of patch tokens")
+        case .attentionalPooler:
+            let pooler = c.attentionalPooler.map { "attentional pooler (\($0.heads) heads, \($0.width))" }
+            parts.append(pooler ?? "attentional pooler")
         }
         return parts.joined(separator: ", ")
     }

@@ -14,7 +14,7 @@ public enum ExtractBackbone: String, CaseIterable, Sendable {
     /// ResNet-50 cut after `layer3` and pooled (CLAM's default): 1024 features. The default.
     case resnet50Truncated = "resnet50-trunc"
     /// The Vision Transformer presets (see `EncoderPreset`).
-    case uni, uni2h = "uni2-h", virchow2, hOptimus0 = "h-optimus-0", hOptimus1 = "h-optimus-1", gigapath, phikonV2 = "phikon-v2"
+    case uni, uni2h = "uni2-h", virchow2, hOptimus0 = "h-optimus-0", hOptimus1 = "h-optimus-1", gigapath, phikonV2 = "phikon-v2", conch
     /// A timm ViT described by `config.json` next to the weights.
     case vit
 
@@ -26,7 +26,7 @@ public enum ExtractBackbone: String, CaseIterable, Sendable {
         case .resnet34: return ResNetConfiguration(depth: .resnet34, baseWidth: baseWidth, head: .featuresBeforeClassifier)
         case .resnet50: return ResNetConfiguration(depth: .resnet50, baseWidth: baseWidth, head: .featuresBeforeClassifier)
         case .resnet50Truncated: return ResNetConfiguration(depth: .resnet50, baseWidth: baseWidth, head: .featuresAfterLayer3)
-        case .uni, .uni2h, .virchow2, .hOptimus0, .hOptimus1, .gigapath, .phikonV2, .vit: return nil
+        case .uni, .uni2h, .virchow2, .hOptimus0, .hOptimus1, .gigapath, .phikonV2, .conch, .vit: return nil
         }
     }
 }

@@ -6,7 +6,7 @@ import Tensor
 /// `Attention` (`qkv` Linear to 3·width laid out [3, heads, headWidth], scaled dot products
 /// `softmax(q·kᵀ / √headWidth) · v` per head, heads concatenated, then `proj`).
 ///
-/// The two projections run as one gemm over every token of the batch; the per-head products run
+/// The two projections run as one matmul over every token of the batch; the per-head products run
 /// as small gemms, one (image, head) pair per thread with single-threaded OpenBLAS.
 public struct MultiHeadSelfAttention: Sendable {
     /// Token width.
@@ -15,27 +15,28 @@ public struct MultiHeadSelfAttention: Sendable {
     public let heads: Int
     /// The fused projection, [3·width, width] (`qkv.weight`, `qkv.bias`).
     public let qkv: TokenLinear
-    /// The output projection, [width, width] (`proj.weight`, `proj.bias`).
+    /// The output projection, [width, width] (`proj.weight`, `proj.bias`), adding its product
+    /// (times the block's LayerScale) to the residual stream.
     public let projection: TokenLinear
 
     /// Width of one head.
     public var headWidth: Int { width / heads }
 
     /// An attention layer from its projections.
-    /// - Precondition: `qkv` maps width → 3·width, `projection` width → width, heads divide width.
+    /// - Precondition: `qkv` maps width → 3·width, `projection` width → width with a residual
+    ///   epilogue; heads divide width.
     public init(heads: Int, qkv: TokenLinear, projection: TokenLinear) {
         width = projection.outputWidth
         precondition(heads > 0 && width % heads == 0, "\(heads) heads do not divide width \(width)")
         precondition(qkv.inputWidth == width && qkv.outputWidth == 3 * width, "qkv must map \(width) to \(3 * width)")
-        precondition(projection.inputWidth == width, "proj must map \(width) to \(width)")
+        precondition(projection.inputWidth == width && projection.addsToResidual, "proj must map \(width) to \(width) onto the residual")
         self.heads = heads
         self.qkv = qkv
         self.projection = projection
     }
 
     /// Attends within each of `batch` sequences of `tokens` rows of `input` ([batch·tokens, width],
-    /// already normalised) and writes `proj(attention)` without its bias into `output`
-    /// ([batch·tokens, width]); add it with `projection.addScaledResidual`.
+    /// already normalised) and adds `gamma ⊙ proj(attention)` to `residual` ([batch·tokens, width]).
     /// - Parameters:
     ///   - qkvBuffer: scratch of batch·tokens·3·width.
     ///   - context: scratch of batch·tokens·width (the concatenated heads).
@@ -43,12 +44,11 @@ public struct MultiHeadSelfAttention: Sendable {
     ///   - workers: threads; OpenBLAS is left at `workers` threads on return.
     public func apply(_ input: UnsafePointer<Float>, batch: Int, tokens: Int,
                       qkvBuffer: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>,
-                      scores: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>, workers: Int) {
+                      scores: UnsafeMutablePointer<Float>, into residual: UnsafeMutablePointer<Float>, workers: Int) {
         let rows = batch * tokens
         guard rows > 0 else { return }
         let width = width, headWidth = headWidth, heads = heads
-        BLAS.threadCount = workers
-        qkv.apply(input, inputStride: width, rows: rows, into: qkvBuffer, outputStride: 3 * width)
+        qkv.apply(input, inputStride: width, rows: rows, into: qkvBuffer, outputStride: 3 * width, workers: workers)
         let pairs = batch * heads
         let threads = max(1, min(workers, pairs))
         let scale = 1 / Float(headWidth).squareRoot()
@@ -68,6 +68,6 @@ public struct MultiHeadSelfAttention: Sendable {
             }
         }
         BLAS.threadCount = workers
-        projection.apply(context, inputStride: width, rows: rows, into: output, outputStride: width, addBias: false)
+        projection.apply(context, inputStride: width, rows: rows, into: residual, outputStride: width, workers: workers)
     }
 }

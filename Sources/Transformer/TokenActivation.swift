@@ -14,7 +14,7 @@ public enum TokenActivation: String, Sendable, CaseIterable {
     @inlinable
     public func callAsFunction(_ x: Float) -> Float {
         switch self {
-        case .gelu: return 0.5 * x * (1 + erf(x * 0.70710678118654752))
+        case .gelu: return 0.5 * x * (1 + VectorMath.erf(VectorMath.Vector(repeating: x * 0.70710678118654752))[0])
         case .silu: return x / (1 + VectorMath.exp(-x))
         }
     }
@@ -24,9 +24,7 @@ public enum TokenActivation: String, Sendable, CaseIterable {
     func vector(_ x: VectorMath.Vector) -> VectorMath.Vector {
         switch self {
         case .gelu:
-            var result = x
-            for lane in result.indices { result[lane] = self(x[lane]) }
-            return result
+            return 0.5 * x * (1 + VectorMath.erf(x * 0.70710678118654752))
         case .silu:
             return x / (1 + VectorMath.exp(-x))
         }
@@ -42,22 +40,24 @@ public enum TokenActivation: String, Sendable, CaseIterable {
     }
 
     /// The gated half of a packed SwiGLU (timm's `SwiGLUPacked`, `GluMlp` with the gate first):
-    /// each row of `2·half` values `[a | b]` becomes `f(a) · b` in its first `half` columns (the
-    /// second half is left as is). Rows are `stride` apart.
+    /// each row of `2·half` values `[a | b]` (rows `stride` apart) gives `f(a) · b`, written as a
+    /// row of `half` values to `output` (rows `outputStride` apart). `output` may be `data` with
+    /// `outputStride == stride` (the first half of each row is overwritten).
     public func applyGated(_ data: UnsafeMutablePointer<Float>, rows: Int, half: Int, stride: Int,
+                           into output: UnsafeMutablePointer<Float>, outputStride: Int,
                            workers: Int = ParallelFor.workerCount) {
         let activation = self
         let lanes = VectorMath.Vector.scalarCount
         ParallelFor.run(rows, workers: workers, minimumPerChunk: 4) { range in
             for row in range {
-                let gate = data + row * stride, value = gate + half
+                let gate = data + row * stride, value = gate + half, target = output + row * outputStride
                 var index = 0
                 while index + lanes <= half {
-                    VectorMath.store(activation.vector(VectorMath.load(gate + index)) * VectorMath.load(value + index), gate + index)
+                    VectorMath.store(activation.vector(VectorMath.load(gate + index)) * VectorMath.load(value + index), target + index)
                     index += lanes
                 }
                 while index < half {
-                    gate[index] = activation(gate[index]) * value[index]
+                    target[index] = activation(gate[index]) * value[index]
                     index += 1
                 }
             }

@@ -18,7 +18,7 @@ public struct TransformerMLP: Sendable {
     public let activation: TokenActivation
     /// `fc1`: width → fc1 output.
     public let fc1: TokenLinear
-    /// `fc2`: hidden → width.
+    /// `fc2`: hidden → width, adding its product (times the block's LayerScale) to the residual.
     public let fc2: TokenLinear
 
     /// An MLP from its layers.
@@ -26,6 +26,8 @@ public struct TransformerMLP: Sendable {
     public init(kind: Kind, activation: TokenActivation, fc1: TokenLinear, fc2: TokenLinear) {
         let hidden = kind == .plain ? fc1.outputWidth : fc1.outputWidth / 2
         precondition(kind == .plain || fc1.outputWidth % 2 == 0, "packed GLU needs an even fc1 width")
+        precondition(!fc1.fusesGELU || (kind == .plain && activation == .gelu), "fc1 may fuse GELU only in a plain GELU MLP")
+        precondition(fc2.addsToResidual, "fc2 must add to the residual stream")
         precondition(fc2.inputWidth == hidden && fc2.outputWidth == fc1.inputWidth,
                      "fc2 [\(fc2.outputWidth), \(fc2.inputWidth)] does not follow fc1 [\(fc1.outputWidth), \(fc1.inputWidth)]")
         self.kind = kind
@@ -34,20 +36,26 @@ public struct TransformerMLP: Sendable {
         self.fc2 = fc2
     }
 
-    /// `fc2(hidden)` without fc2's bias, for `rows` rows of `input`, into `output`; add it with
-    /// `fc2.addScaledResidual`. `hidden` is scratch of rows · fc1.outputWidth.
+    /// Adds `gamma ⊙ fc2(hidden)` for `rows` rows of `input` to `residual`. `hidden` is scratch of
+    /// rows · fc1.outputWidth; `gated` (packed GLU only) of rows · fc2.inputWidth, where the gated
+    /// half is gathered densely, since oneDNN's fast matmul kernels need dense rows (with strided
+    /// rows and the residual post-ops it falls back to its reference kernel).
     public func apply(_ input: UnsafePointer<Float>, rows: Int, hidden: UnsafeMutablePointer<Float>,
-                      into output: UnsafeMutablePointer<Float>, workers: Int) {
+                      gated: UnsafeMutablePointer<Float>, into residual: UnsafeMutablePointer<Float>, workers: Int) {
         guard rows > 0 else { return }
         let stride = fc1.outputWidth
-        BLAS.threadCount = workers
-        fc1.apply(input, inputStride: fc1.inputWidth, rows: rows, into: hidden, outputStride: stride)
+        fc1.apply(input, inputStride: fc1.inputWidth, rows: rows, into: hidden, outputStride: stride, workers: workers)
         switch kind {
+        case .plain where fc1.fusesGELU:
+            break
         case .plain:
             activation.apply(hidden, count: rows * stride, workers: workers)
         case .packedGLU:
-            activation.applyGated(hidden, rows: rows, half: stride / 2, stride: stride, workers: workers)
+            activation.applyGated(hidden, rows: rows, half: stride / 2, stride: stride, into: gated, outputStride: stride / 2,
+                                  workers: workers)
+            fc2.apply(gated, inputStride: stride / 2, rows: rows, into: residual, outputStride: fc2.outputWidth, workers: workers)
+            return
         }
-        fc2.apply(hidden, inputStride: stride, rows: rows, into: output, outputStride: fc2.outputWidth, addBias: false)
+        fc2.apply(hidden, inputStride: stride, rows: rows, into: residual, outputStride: fc2.outputWidth, workers: workers)
     }
 }

@@ -23,9 +23,9 @@ struct ExtractCommand: ParsableCommand {
         layer1.0.bn1.running_mean, ...); a full ImageNet ResNet-50 file also serves resnet50-trunc \
         (layer4 and fc are skipped). docs/getting-started.md shows how to convert torchvision's.
 
-        Foundation models (uni, uni2-h, virchow2, h-optimus-0/1, gigapath, phikon-v2, or vit with \
+        Foundation models (uni, uni2-h, virchow2, h-optimus-0/1, gigapath, phikon-v2, conch, or vit with \
         timm's config.json beside the weights) take the safetensors file from the model's page with \
-        timm's names (phikon-v2: transformers'); input size and normalisation default to the \
+        timm's names (phikon-v2: transformers', conch: CONCH's); input size and normalisation default to the \
         model's, and features go to OUTPUT/features_<encoder>/ as TRIDENT names them. \
         'slidemil encoders' lists them; docs/encoders.md shows the way from a download to a model.
 

@@ -4,7 +4,8 @@ import NN
 import Tensor
 import XCTest
 
-/// Every encoder preset against timm (transformers for Phikon-v2), on the fixtures made by
+/// Every encoder preset against timm (transformers for Phikon-v2, timm with open_clip's pooler for
+/// CONCH), on the fixtures made by
 /// `Tests/Fixtures/make_vit_fixtures.py`: reduced-depth, reduced-width variants of each preset's
 /// architecture with random weights, run on two tiles read from a sample slide.
 ///
@@ -58,6 +59,10 @@ final class VisionTransformerReferenceTests: XCTestCase {
         c.depth = 2
         c.heads = 3
         c.mlpHiddenWidth = try weights.entry(named: fc1).shape[0]
+        if c.attentionalPooler != nil {
+            let norm = preset.weightNames.sources(of: AttentionalPoolerShape.normName + ".weight")[0]
+            c.attentionalPooler?.width = try weights.entry(named: norm).shape[0]
+        }
         return c
     }
 
@@ -102,6 +107,13 @@ final class VisionTransformerReferenceTests: XCTestCase {
         try check("phikon-v2", sizes: [224])
     }
 
+    /// CONCH's image tower: a ViT-B/16 trunk with a 448 px position grid (resampled for the 224
+    /// and 256 px inputs) pooled by open_clip's `AttentionalPooler` (8 heads) and `ln_contrast`,
+    /// from a checkpoint holding the text tower's and captioning pooler's tensors too.
+    func testCONCHMatchesTimmWithOpenCLIPsAttentionalPooler() throws {
+        try check("conch", sizes: [224, 256])
+    }
+
     /// The full-size presets have exactly the parameter names and shapes of the published models
     /// (timm/transformers models built on PyTorch's meta device by the fixture script).
     func testFullSizePresetsHaveThePublishedParameterShapes() throws {
@@ -118,7 +130,7 @@ final class VisionTransformerReferenceTests: XCTestCase {
     func testOutputWidthsOfThePresets() {
         let widths = Dictionary(uniqueKeysWithValues: EncoderPreset.all.map { ($0.name, $0.outputWidth) })
         XCTAssertEqual(widths, ["uni": 1024, "uni2-h": 1536, "virchow2": 2560, "h-optimus-0": 1536, "h-optimus-1": 1536,
-                                "gigapath": 1536, "phikon-v2": 1024])
+                                "gigapath": 1536, "phikon-v2": 1024, "conch": 512])
     }
 
     /// A checkpoint of another shape is refused with every problem named at once.

@@ -1,5 +1,5 @@
 """Reference fixtures for SlideMIL's Vision Transformer, made with timm (and Hugging Face
-transformers for Phikon-v2's Dinov2 layout) on the CPU.
+transformers for Phikon-v2's Dinov2 layout, open_clip's AttentionalPooler for CONCH's pooler) on the CPU.
 
 For every encoder preset, a reduced variant of the same architecture (2 blocks, width 36,
 3 heads; every other choice -- patch size, registers, position-embedding layout, MLP kind and
@@ -151,6 +151,65 @@ def phikon_v2(tiles, generator, tensors, meta):
         tensors["phikon-v2.features_224"] = model(pixel_values=normalised(tiles, 224, IMAGENET)).last_hidden_state[:, 0].contiguous()
 
 
+OPENAI = ((0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711))
+
+
+class ConchVisual(torch.nn.Module):
+    """CONCH's image tower as its model config builds it (MahmoodLab/CONCH, conch_ViT-B-16.json):
+    timm's VisionTransformer as `trunk`, open_clip's AttentionalPooler for the contrastive
+    (1 query) and captioning poolers with their LayerNorms, and `proj_contrast`. The features are
+    those of `encode_image(proj_contrast=False, normalize=False)`: ln_contrast(attn_pool_contrast(
+    trunk.forward_features(x))[:, 0])."""
+
+    def __init__(self, width, depth, heads, pooled, caption, caption_queries):
+        super().__init__()
+        from open_clip.transformer import AttentionalPooler
+        from timm.models.vision_transformer import VisionTransformer
+
+        self.trunk = VisionTransformer(embed_dim=width, depth=depth, num_heads=heads, mlp_ratio=4, img_size=448,
+                                       patch_size=16, num_classes=0, dynamic_img_size=True)
+        self.attn_pool_contrast = AttentionalPooler(d_model=pooled, context_dim=width, n_head=8, n_queries=1)
+        self.ln_contrast = torch.nn.LayerNorm(pooled)
+        self.proj_contrast = torch.nn.Parameter(torch.zeros(pooled, pooled))
+        self.attn_pool_caption = AttentionalPooler(d_model=caption, context_dim=width, n_head=8, n_queries=caption_queries)
+        self.ln_caption = torch.nn.LayerNorm(caption)
+
+    def forward(self, x):
+        return self.ln_contrast(self.attn_pool_contrast(self.trunk.forward_features(x))[:, 0])
+
+
+class Conch(torch.nn.Module):
+    """The names of a CONCH checkpoint: the image tower under `visual.`, and (standing in for the
+    text towers, which the features never use) a token embedding and the logit scale."""
+
+    def __init__(self, reduced):
+        super().__init__()
+        if reduced:
+            self.visual = ConchVisual(REDUCED["embed_dim"], REDUCED["depth"], REDUCED["num_heads"], 40, 24, 4)
+        else:
+            self.visual = ConchVisual(768, 12, 12, 512, 768, 256)
+        self.text = torch.nn.Module()
+        self.text.token_embedding = torch.nn.Embedding(32007 if not reduced else 10, 768 if not reduced else 8)
+        self.logit_scale = torch.nn.Parameter(torch.ones([]))
+
+
+def conch(tiles, generator, tensors, meta):
+    """CONCH: the published shapes, and a reduced tower (reduced trunk, 40-wide 8-head pooler,
+    448 px position grid) run at 224 and 256 px."""
+    with torch.device("meta"):
+        full = Conch(reduced=False)
+    meta["conch.full_shapes"] = json.dumps({k: list(v.shape) for k, v in full.state_dict().items()})
+    model = Conch(reduced=True).eval()
+    randomise(model, generator)
+    with torch.no_grad():  # the pooler's query is a token-like parameter; give it weight-like scale
+        model.visual.attn_pool_contrast.query.copy_(torch.randn(1, 40, generator=generator))
+    state = round_weights(model, torch.float16)
+    save_file(state, OUT / "conch_reduced.safetensors", metadata={"format": "pt", "architecture": "CONCH CoCa visual"})
+    with torch.no_grad():
+        for size in [224, 256]:
+            tensors[f"conch.features_{size}"] = model.visual(normalised(tiles, size, OPENAI)).contiguous()
+
+
 def main():
     torch.manual_seed(0)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -170,6 +229,7 @@ def main():
                 tokens = model(normalised(tiles, size, norm))
                 tensors[f"{name}.features_{size}"] = pooled(tokens, model, pooling).contiguous()
     phikon_v2(tiles, generator, tensors, meta)
+    conch(tiles, generator, tensors, meta)
     save_file(tensors, OUT / "reference.safetensors", metadata=meta)
     for path in sorted(OUT.glob("*.safetensors")):
         print(f"{path.name}: {path.stat().st_size} bytes")
