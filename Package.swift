@@ -124,7 +124,7 @@ let package = Package(
         ),
         // Runs the built `slidemil` as a user would (e.g. that docs/cli.md equals
         // `slidemil help-markdown`); the settings types say what its options must stand for.
-        .testTarget(name: "SlideMILCLITests", dependencies: ["RunSupport", "TileStage", "ExtractStage", "HeatmapStage", "Pipeline"]),
+        .testTarget(name: "SlideMILCLITests", dependencies: ["RunSupport", "TileStage", "ExtractStage", "HeatmapStage", "Pipeline", "TrainStage"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Raster
 import SlideIO
 
 /// One of several tumour kinds told apart by colour, for multi-class synthetic slides.

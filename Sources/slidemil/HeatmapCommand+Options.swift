@@ -55,7 +55,7 @@ extension HeatmapCommand {
         @Option(help: .setting(HeatmapSettings.self, "classPercentile"))
         var classPercentile = defaults.highAttentionPercentile
 
-        @Option(name: .customLong("class"), help: .setting(HeatmapSettings.self, "attentionClass"))
-        var attentionClass: String?
+        @Option(help: .setting(HeatmapSettings.self, "attentionClass"))
+        var `class`: String?
     }
 }

@@ -53,7 +53,7 @@ final class SyntheticMulticlassMILTests: XCTestCase {
         var config = try PipelineConfig.load(file: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("configs/synthetic-multiclass.yaml"))
         config.heatmap.slides = 1
-        config.heatmap.maxSide = 256
+        config.heatmap.canvas = .maximumSide(256)
         let report = try PipelineRun(config: config, slides: slides.path, labels: slides.appendingPathComponent("labels.csv").path,
                                      output: folder.appendingPathComponent("run").path, showProgress: false).run()
         XCTAssertEqual(report.heldOutSlides.count, 9)
