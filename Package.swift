@@ -127,7 +127,7 @@ let package = Package(
         ),
         // Runs the built `slidemil` as a user would (e.g. that docs/cli.md equals
         // `slidemil help-markdown`); the settings types say what its options must stand for.
-        .testTarget(name: "SlideMILCLITests", dependencies: ["RunSupport", "TileStage", "ExtractStage", "HeatmapStage", "Pipeline", "Heatmap", "Store", "Tensor"]),
+        .testTarget(name: "SlideMILCLITests", dependencies: ["RunSupport", "TileStage", "ExtractStage", "HeatmapStage", "Pipeline", "TrainStage", "Heatmap", "Store", "Tensor"]),
         // `slidemil cluster` against a single-node Slurm the tests start (needs root).
         .testTarget(name: "ClusterTests", dependencies: ["Store"]),
     ],

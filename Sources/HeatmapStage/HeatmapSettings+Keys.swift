@@ -37,8 +37,8 @@ extension HeatmapSettings {
                        get: { $0.highAttentionClass ?? "" }, set: { $0.highAttentionClass = $1.isEmpty ? nil : $1 }),
             SettingKey("classPercentile", \.highAttentionPercentile, "Attention percentile 0...100 from which tiles get --class-name.",
                        range: SettingRange(0, 100)),
-            SettingKey("class", "Multi-class predictions: draw this class's attention and probability (empty = the predicted class).",
-                       get: { $0.attentionClass ?? "" }, set: { $0.attentionClass = $1.isEmpty ? nil : $1 }),
+            SettingKey("attentionClass", "Multi-class predictions: draw this class's attention and probability (empty = the predicted class).",
+                       option: "class", get: { $0.attentionClass ?? "" }, set: { $0.attentionClass = $1.isEmpty ? nil : $1 }),
             SettingKey("slides", \.slides, "Draw heatmaps for at most this many predicted slides, in slide order (0 = all).",
                        range: SettingRange(0, Double(Int32.max)), place: .configOnly),
         ]

@@ -195,8 +195,8 @@ public struct PipelineRun {
     }
 
     private var trainCommand: PipelineCommandLine {
-        PipelineCommandLine(["train", "--labels", layout.trainingLabels, "--features", layout.features,
-                             "--config", layout.trainConfig, "--output", layout.model])
+        PipelineCommandLine(["train", "--labels", layout.trainingLabels, "--features", layout.features, "--output", layout.model]
+            + config.train.commandArguments())
     }
 
     private var predictCommand: PipelineCommandLine {

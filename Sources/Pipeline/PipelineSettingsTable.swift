@@ -3,17 +3,17 @@ import HeatmapStage
 import PredictStage
 import RunSupport
 import TileStage
+import TrainStage
 
 /// The pipeline config's keys as the Markdown table in docs/configuration.md, made from the
 /// settings types' key tables so the docs cannot drift from the code.
 public enum PipelineSettingsTable {
-    /// One row per key of the `tile`, `extract`, `predict` and `heatmap` sections (and one for
-    /// `train.*`): key, default, range, meaning.
+    /// One row per key of the `tile`, `extract`, `train`, `predict` and `heatmap` sections: key,
+    /// default, range, meaning.
     public static func markdown() -> String {
         var lines = ["| key | default | range | meaning |", "|---|---|---|---|"]
         lines += rows(TileSettings.self) + rows(ExtractSettings.self)
-        lines.append("| `train.*` | | | the `slidemil train` keys above, same defaults and ranges |")
-        lines += rows(PredictSettings.self) + rows(HeatmapSettings.self)
+        lines += rows(SlideTrainSettings.self) + rows(PredictSettings.self) + rows(HeatmapSettings.self)
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -11,9 +11,10 @@ public enum ClassBalance: String, Codable, CaseIterable, Sendable {
     case none
 }
 
-/// Settings of `slidemil train`; defaults equal `configs/slide-mil.yaml` and can be overridden by
-/// a YAML file and `--set key=value` (see `ConfigLoader`).
-public struct SlideTrainSettings: Codable, Equatable, Sendable {
+/// Settings of `slidemil train` and the pipeline's `train` section; defaults equal
+/// `configs/slide-mil.yaml` and can be overridden by a YAML file, the command's options and
+/// `--set key=value`. Every key is declared once in `keys` (SlideTrainSettings+Keys.swift).
+public struct SlideTrainSettings: StageSettings, Sendable {
     /// Architecture: standardisation, optional instance embedding, pooling head (attention by
     /// default), classifier and widths.
     public var model: MILModelConfiguration
@@ -37,6 +38,11 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
     public var head: TaskHeadKind
     /// Loss and time bins of survival runs.
     public var survival: SurvivalSettings
+
+    /// The defaults (see `init(model:training:...)`).
+    public init() {
+        self.init(folds: 5)
+    }
 
     /// Defaults after CLAM's slide-level recipe: features standardised on the training slides,
     /// attention pooling (H = 128) into an MLP with 256 hidden units and dropout 0.25; Adam,
@@ -68,36 +74,12 @@ public struct SlideTrainSettings: Codable, Equatable, Sendable {
         return architecture
     }
 
-    /// The documented range of every numeric setting, by key (see docs/configuration.md).
-    public static let ranges: [(key: String, range: SettingRange)] = [
-        ("folds", SettingRange(1, 100)), ("minimumEpochs", SettingRange(0, 100_000)),
-        ("instanceLoss.weight", .fraction), ("instanceLoss.topK", SettingRange(1, 100_000)),
-        ("model.attentionHidden", SettingRange(1, 65_536)), ("model.classifierHidden", SettingRange(1, 65_536)),
-        ("model.dropout", .fraction), ("model.noisyAndChannels", SettingRange(1, 4096)),
-        ("model.noisyAndSlope", .positive(upTo: 1000)), ("model.embeddingWidth", SettingRange(0, 65_536)),
-        ("training.learningRate", .positive(upTo: 10)), ("training.momentum", .fraction),
-        ("training.weightDecay", .unitInterval), ("training.epochs", SettingRange(1, 100_000)),
-        ("training.batchSize", SettingRange(1, 100_000)), ("training.validationFraction", .fraction),
-        ("training.patience", SettingRange(0, 100_000)), ("training.elasticNet.strength", SettingRange(0, 1000)),
-        ("training.elasticNet.l2Fraction", .unitInterval), ("survival.bins", SettingRange(1, 100)), ("survival.alpha", .unitInterval),
-    ]
-
-    /// The numeric settings by key, in `ranges` order.
-    private var numbers: [Double] {
-        [Double(folds), Double(minimumEpochs), Double(instanceLoss.weight), Double(instanceLoss.topK),
-         Double(model.attentionHidden), Double(model.classifierHidden), Double(model.dropout), Double(model.noisyAndChannels),
-         Double(model.noisyAndSlope), Double(model.embeddingWidth), Double(training.learningRate), Double(training.momentum),
-         Double(training.weightDecay), Double(training.epochs), Double(training.batchSize), training.validationFraction,
-         Double(training.patience), Double(training.elasticNet.strength), Double(training.elasticNet.l2Fraction),
-         Double(survival.bins), Double(survival.alpha)]
-    }
-
     /// Checks every numeric setting against its range (non-finite values never pass), then the
     /// architecture; run before anything is written.
     /// - Throws: `SettingRangeError` naming the key, value and range, or
     ///   `SlideTrainError.invalidSettings` naming the first contradiction.
     public func validate() throws {
-        for ((key, range), value) in zip(Self.ranges, numbers) { try range.check(key, value) }
+        try checkRanges()
         if let problem = architecture.problem {
             throw SlideTrainError.invalidSettings(problem: instanceLoss.weight > 0 ? "instanceLoss.weight > 0: " + problem : problem)
         }

@@ -55,7 +55,7 @@ extension HeatmapCommand {
         @Option(help: .setting(HeatmapSettings.self, "classPercentile"))
         var classPercentile = defaults.highAttentionPercentile
 
-        @Option(help: .setting(HeatmapSettings.self, "class"))
+        @Option(help: .setting(HeatmapSettings.self, "attentionClass"))
         var `class`: String?
     }
 }

@@ -16,9 +16,11 @@ extension Flag: ParsedOptionValue {
 
 extension ArgumentHelp {
     /// The help of `settings`' key `key`: the one text `--help`, docs/cli.md and
-    /// docs/configuration.md show for it.
-    static func setting<Settings: StageSettings>(_ settings: Settings.Type, _ key: String, valueName: String? = nil) -> ArgumentHelp {
-        ArgumentHelp(Settings.help(key), valueName: valueName)
+    /// docs/configuration.md show for it; `showingDefault` appends the default, for an optional
+    /// option (one that leaves a config file's value alone when not given).
+    static func setting<Settings: StageSettings>(_ settings: Settings.Type, _ key: String, valueName: String? = nil,
+                                                 showingDefault: Bool = false) -> ArgumentHelp {
+        ArgumentHelp(Settings.help(key, showingDefault: showingDefault), valueName: valueName)
     }
 }
 
@@ -46,14 +48,15 @@ struct SettingOverrideOptions: ParsableArguments {
     @Flag(name: .customLong("print-settings"), help: "Print the settings as the pipeline config's section (YAML) and exit without running.")
     var printSettings = false
 
-    /// A stage command's settings: `Settings`' defaults with every option of `groups` set (names
-    /// in `except` are the command's own), then `--set`, then `finish` for what the command adds
-    /// itself; checked.
+    /// A stage command's settings: `base` (`Settings`' defaults unless given, e.g. read from a
+    /// config file) with every option of `groups` set (names in `except` are the command's own),
+    /// then `--set`, then `finish` for what the command adds itself; checked.
     /// - Throws: `ValidationError` naming the first bad value.
     func settings<Settings: StageSettings>(from groups: [any ParsableArguments], except: Set<String> = [],
+                                           base: Settings = Settings(),
                                            finish: (inout Settings) throws -> Void = { _ in }) throws -> Settings {
         do {
-            var settings = Settings()
+            var settings = base
             for group in groups { try settings.assign(options: group, except: except) }
             settings = try settings.applying(overrides: overrides)
             try finish(&settings)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TrainStage
 
 extension TrainCommand {
     /// What is trained on: labelled slides with feature files, or an instances CSV.
@@ -29,14 +30,16 @@ extension TrainCommand {
     }
 
     /// Multi-class, case-bag and survival runs (see docs/configuration.md: task, head, survival).
+    /// Each setting option is named as its `SlideTrainSettings` key's option, which gives its
+    /// help and default; options left out keep the value of `--config` (or the default).
     struct TaskOptions: ParsableArguments {
-        @Option(name: .long, help: "classification (binary or multi-class by the number of classes) or survival.")
+        @Option(help: .setting(SlideTrainSettings.self, "task", showingDefault: true))
         var task: String?
 
-        @Option(name: .long, help: "Head of multi-class, case-bag and survival runs: pooled, clam_mb, dsmil or transmil.")
+        @Option(help: .setting(SlideTrainSettings.self, "head", showingDefault: true))
         var head: String?
 
-        @Option(name: .customLong("survival-loss"), help: "Survival loss: nll (discrete time over quantile bins) or cox.")
+        @Option(help: .setting(SlideTrainSettings.self, "survival.loss", showingDefault: true))
         var survivalLoss: String?
 
         @Option(name: .customLong("time-column"), help: "Follow-up time column for survival (default: time, else survival_months).")
@@ -48,31 +51,31 @@ extension TrainCommand {
 
     /// How the slides are split into folds.
     struct FoldOptions: ParsableArguments {
-        @Option(name: .long, help: "Cross-validation folds (1 = split column or one stratified hold-out split).")
+        @Option(help: .setting(SlideTrainSettings.self, "folds", showingDefault: true))
         var folds: Int?
 
         @Option(name: .long, help: "CLAM split file splits_<k>.csv (train,val,test columns of slide ids); one fold per file (repeatable).")
         var splits: [String] = []
     }
 
-    /// The training settings: a config file, overrides and the most used shortcuts.
+    /// The training settings: a config file and the most used settings as options.
     struct SettingsOptions: ParsableArguments {
         @Option(name: .long, help: "YAML config file (default: the built-in settings of configs/slide-mil.yaml).")
         var config: String?
 
-        @Option(name: .customLong("set"), help: "Override one setting, e.g. --set training.learningRate=0.001 (repeatable).")
-        var overrides: [String] = []
-
-        @Option(name: .long, help: "Pooling head: attention, gated_attention, mean, max, softmax_mean, noisy_and.")
+        @Option(help: .setting(SlideTrainSettings.self, "model.pooling", showingDefault: true))
         var pooling: String?
 
-        @Option(name: .customLong("class-balance"), help: "Unbalanced labels: loss_weights, sampling (CLAM's weighted sampler) or none.")
+        @Option(help: .setting(SlideTrainSettings.self, "classBalance", showingDefault: true))
         var classBalance: String?
 
-        @Option(name: .long, help: "Maximum epochs.")
+        @Option(help: .setting(SlideTrainSettings.self, "training.epochs", showingDefault: true))
         var epochs: Int?
 
-        @Option(name: .long, help: "Random seed for splits, initialisation, shuffling and dropout.")
+        @Option(help: .setting(SlideTrainSettings.self, "training.seed", showingDefault: true))
         var seed: UInt64?
     }
+
+    /// The options of the groups above that are no setting: the command reads them itself.
+    static let commandOwnOptions: Set<String> = ["timeColumn", "eventColumn", "splits", "config"]
 }

@@ -45,6 +45,9 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Model and training")
     var settings: SettingsOptions
 
+    @OptionGroup(title: "Settings")
+    var overrides: SettingOverrideOptions
+
     @Option(name: .long, help: "Run folder.")
     var output: String = "runs/slide-mil"
 
@@ -80,19 +83,28 @@ struct TrainCommand: ParsableCommand {
         print("run folder: \(output)")
     }
 
-    func run() throws {
+    /// `--config` (or the defaults), then the setting options, then `--set`; checked.
+    /// - Throws: `ValidationError` naming the first bad value.
+    func trainSettings() throws -> SlideTrainSettings {
+        let file: SlideTrainSettings
         do {
-            var shortcuts = settings.overrides
-            if let folds = folding.folds { shortcuts.append("folds=\(folds)") }
-            if let pooling = settings.pooling { shortcuts.append("model.pooling=\(pooling)") }
-            if let classBalance = settings.classBalance { shortcuts.append("classBalance=\(classBalance)") }
-            if let epochs = settings.epochs { shortcuts.append("training.epochs=\(epochs)") }
-            if let seed = settings.seed { shortcuts.append("training.seed=\(seed)") }
-            if let task = taskOptions.task { shortcuts.append("task=\(task)") }
-            if let head = taskOptions.head { shortcuts.append("head=\(head)") }
-            if let loss = taskOptions.survivalLoss { shortcuts.append("survival.loss=\(loss)") }
-            let trainSettings = try ConfigLoader.load(defaults: SlideTrainSettings(), file: settings.config.map { URL(fileURLWithPath: $0) },
-                                                 overrides: shortcuts)
+            file = try ConfigLoader.load(defaults: SlideTrainSettings(), file: settings.config.map { URL(fileURLWithPath: $0) })
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        return try overrides.settings(from: [taskOptions, folding, settings], except: Self.commandOwnOptions, base: file)
+    }
+
+    func run() throws {
+        let trainSettings: SlideTrainSettings
+        do {
+            trainSettings = try self.trainSettings()
+        } catch let error as ValidationError {
+            FileHandle.standardError.write(Data("slidemil train: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        if try overrides.printed(trainSettings) { return }
+        do {
             if let taskData = try taskData(trainSettings) {
                 try trainTask(taskData, settings: trainSettings)
                 return

@@ -24,14 +24,15 @@ final class SettingRangeTests: XCTestCase {
 
     func testTrainingSettingsOutsideTheirRangesAreRefusedNamingKeyValueAndRange() throws {
         let cases: [(String, (inout SlideTrainSettings) -> Void, String)] = [
-            ("model.dropout", { $0.model.dropout = 1.5 }, "1.5"), ("model.dropout", { $0.model.dropout = -0.5 }, "-0.5"),
-            ("model.dropout", { $0.model.dropout = 1 }, "1"), ("model.attentionHidden", { $0.model.attentionHidden = -4 }, "-4"),
-            ("training.epochs", { $0.training.epochs = -5 }, "-5"), ("training.epochs", { $0.training.epochs = 0 }, "0"),
-            ("training.batchSize", { $0.training.batchSize = -1 }, "-1"), ("training.patience", { $0.training.patience = -1 }, "-1"),
-            ("training.validationFraction", { $0.training.validationFraction = 1.5 }, "1.5"),
-            ("training.learningRate", { $0.training.learningRate = .nan }, "nan"),
-            ("training.learningRate", { $0.training.learningRate = .infinity }, "inf"),
-            ("folds", { $0.folds = 0 }, "0"),
+            ("train.model.dropout", { $0.model.dropout = 1.5 }, "1.5"), ("train.model.dropout", { $0.model.dropout = -0.5 }, "-0.5"),
+            ("train.model.dropout", { $0.model.dropout = 1 }, "1"), ("train.model.attentionHidden", { $0.model.attentionHidden = -4 }, "-4"),
+            ("train.training.epochs (--epochs)", { $0.training.epochs = -5 }, "-5"),
+            ("train.training.epochs (--epochs)", { $0.training.epochs = 0 }, "0"),
+            ("train.training.batchSize", { $0.training.batchSize = -1 }, "-1"), ("train.training.patience", { $0.training.patience = -1 }, "-1"),
+            ("train.training.validationFraction", { $0.training.validationFraction = 1.5 }, "1.5"),
+            ("train.training.learningRate", { $0.training.learningRate = .nan }, "nan"),
+            ("train.training.learningRate", { $0.training.learningRate = .infinity }, "inf"),
+            ("train.folds (--folds)", { $0.folds = 0 }, "0"),
         ]
         for (key, change, value) in cases {
             var settings = SlideTrainSettings()
@@ -53,7 +54,7 @@ final class SettingRangeTests: XCTestCase {
         let data = try SlideBagSet.load(labels: slides.table, featuresFolder: slides.folder, positiveClass: nil)
         let run = folder.appendingPathComponent("run")
         XCTAssertThrowsError(try SlideTrainPipeline(settings: settings, data: data, outputDirectory: run).run()) { error in
-            XCTAssertEqual((error as? SettingRangeError)?.key, "model.dropout")
+            XCTAssertEqual((error as? SettingRangeError)?.key, "train.model.dropout")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: run.path), "nothing is written before the settings are valid")
     }

@@ -70,7 +70,9 @@ final class StageSettingsTests: XCTestCase {
             "tile.tileCacheMb=-1": "tile.tileCacheMb (--tile-cache-mb)", "tile.readers=0": "tile.readers (--readers)",
             "extract.batchSize=0": "extract.batchSize (--batch-size)", "extract.threads=-2": "extract.threads (--threads)",
             "extract.std=[0.2, 0, 0.2]": "extract.std (--std)",
-            "train.training.learningRate=0": "training.learningRate", "predict.heldOutFraction=1": "predict.heldOutFraction",
+            "train.training.learningRate=0": "train.training.learningRate", "train.folds=0": "train.folds (--folds)",
+            "train.survival.alpha=2": "train.survival.alpha", "train.training.elasticNet.l2Fraction=-1": "train.training.elasticNet.l2Fraction",
+            "predict.heldOutFraction=1": "predict.heldOutFraction",
             "heatmap.alpha=2": "heatmap.alpha (--alpha)", "heatmap.sigma=-1": "heatmap.sigma (--sigma)",
             "heatmap.topK=-1": "heatmap.topK (--top-k)", "heatmap.slides=-1": "heatmap.slides", "heatmap.level=-2": "heatmap.level (--level)",
         ]
@@ -93,5 +95,37 @@ final class StageSettingsTests: XCTestCase {
         heatmap.legend = false
         heatmap.alpha = 0.5
         XCTAssertEqual(heatmap.commandArguments(), ["--alpha", "0.5", "--no-legend"])
+        XCTAssertEqual(SlideTrainSettings().commandArguments(), [])
+        var train = SlideTrainSettings()
+        train.training.epochs = 40
+        train.survival.loss = .cox
+        train.training.batchSize = 16
+        train.model.pooling = .gatedAttention
+        XCTAssertEqual(train.commandArguments(), ["--survival-loss", "cox", "--pooling", "gated_attention", "--epochs", "40",
+                                                  "--set", "training.batchSize=16"], "train's keys without an option go as --set")
+    }
+
+    /// Train's keys keep the nesting of configs/slide-mil.yaml: written nested, read nested, and a
+    /// nested key given flat in YAML is unknown.
+    func testTrainKeysAreNestedInTheYAML() throws {
+        var train = SlideTrainSettings()
+        train.training.elasticNet.l2Fraction = 0.25
+        train.survival.bins = 7
+        train.instanceLoss.topK = 3
+        let yaml = try ConfigLoader.yaml(train)
+        XCTAssertTrue(yaml.contains("training:\n"), yaml)
+        XCTAssertTrue(yaml.contains("  elasticNet:\n    strength: "), yaml)
+        XCTAssertTrue(yaml.contains("\n    l2Fraction: "), yaml)
+        XCTAssertTrue(yaml.contains("survival:\n  loss: nll\n  bins: 7\n"), yaml)
+        XCTAssertFalse(yaml.contains("training.epochs"), yaml)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("train-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(yaml.utf8).write(to: file)
+        XCTAssertEqual(try ConfigLoader.load(defaults: SlideTrainSettings(), file: file), train)
+        try Data("training.epochs: 3\n".utf8).write(to: file)
+        XCTAssertThrowsError(try ConfigLoader.load(defaults: SlideTrainSettings(), file: file))
+        XCTAssertEqual(try train.applying(overrides: ["train.training.epochs=3", "survival.loss=cox"]).training.epochs, 3)
+        XCTAssertEqual(try train.applying(overrides: ["survival.loss=cox"]).survival.loss, .cox)
+        XCTAssertThrowsError(try train.applying(overrides: ["training.epoch=3"]))
     }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// One setting of a stage's settings type, declared once in its `keys` table: the key in the
 /// pipeline config's section, which is also the command-line option's name (in kebab case:
 /// `tileSize` is `--tile-size`) and the `--set` key; the help text both show; the documented
-/// range; and the field of the settings type it reads and writes.
+/// range; and the field of the settings type it reads and writes. A key with dots
+/// (`training.epochs`) is nested in the YAML section (`training:` then `epochs:`); its option
+/// is named by `optionName` (`epochs` is `--epochs`).
 public struct SettingKey<Settings: StageSettings> {
     /// Where a setting can be given.
     public enum Place: Sendable {
@@ -13,10 +15,17 @@ public struct SettingKey<Settings: StageSettings> {
         case configOnly
         /// Only as a command-line option (e.g. `extract --max-tiles`).
         case commandLineOnly
+        /// In the config section and `--set`, which the stage command also takes: `commands.sh`
+        /// gives it as `--set key=value` (train's settings without an option of their own).
+        case configAndSet
     }
 
-    /// The key in the config section (camel case), e.g. `tileSize`.
+    /// The key in the config section (camel case), e.g. `tileSize`, or its path in nested
+    /// sections, e.g. `training.epochs`.
     public let name: String
+    /// The name of the command-line option's property (camel case), e.g. `epochs` for
+    /// `training.epochs`; the key itself unless given.
+    public let optionName: String
     /// One sentence for `--help` and docs/configuration.md, with the unit.
     public let help: String
     /// The documented range of every number the value holds, checked by `checkRanges()`.
@@ -40,17 +49,24 @@ public struct SettingKey<Settings: StageSettings> {
     /// the library's (an enum case, an optional written as `unset`). `unset` is a value meaning
     /// "not given" (e.g. 0 for "from the slide"), never range-checked.
     public init<Value: SettingValue>(_ name: String, _ help: String, range: SettingRange? = nil, place: Place = .everywhere,
-                                     alwaysPrinted: Bool = false, unset: Value? = nil,
+                                     option: String? = nil, alwaysPrinted: Bool = false, unset: Value? = nil,
                                      get: @escaping (Settings) -> Value, set: @escaping (inout Settings, Value) -> Void) {
         self.name = name
+        self.optionName = option ?? name
         self.help = help
         self.range = range
         self.place = place
         self.alwaysPrinted = alwaysPrinted
         self.isFlag = Value.self == Bool.self
-        let codingKey = SettingCodingKey(name)
+        let path = name.split(separator: ".").map(String.init)
+        let codingKey = SettingCodingKey(path.last ?? name)
         decode = { container, settings in
-            if let value = try container.decodeIfPresent(Value.self, forKey: codingKey) { set(&settings, value) }
+            var level = container
+            for part in path.dropLast() {
+                guard level.contains(SettingCodingKey(part)) else { return }
+                level = try level.nestedContainer(keyedBy: SettingCodingKey.self, forKey: SettingCodingKey(part))
+            }
+            if let value = try level.decodeIfPresent(Value.self, forKey: codingKey) { set(&settings, value) }
         }
         encode = { settings, container in try container.encode(get(settings), forKey: codingKey) }
         text = { get($0).commandLineText }
@@ -66,36 +82,41 @@ public struct SettingKey<Settings: StageSettings> {
             } else if let value = Value(commandLineText: "\(given)") {
                 set(&settings, value)
             } else {
-                throw ConfigError.invalidValue(source: "command line", reason: "--\(SettingCodingKey.optionName(name)) must be \(Value.expected), not '\(given)'")
+                throw ConfigError.invalidValue(source: "command line", reason: "--\(SettingCodingKey.optionName(option ?? name)) must be \(Value.expected), not '\(given)'")
             }
         }
     }
 
     /// A setting stored as it is written, at `path`.
     public init<Value: SettingValue>(_ name: String, _ path: WritableKeyPath<Settings, Value>, _ help: String, range: SettingRange? = nil,
-                                     place: Place = .everywhere) {
-        self.init(name, help, range: range, place: place, get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 })
+                                     place: Place = .everywhere, option: String? = nil) {
+        self.init(name, help, range: range, place: place, option: option, get: { $0[keyPath: path] }, set: { $0[keyPath: path] = $1 })
     }
+
+    /// The key's path in the nested YAML section: `["training", "epochs"]` for `training.epochs`.
+    var path: [String] { name.split(separator: ".").map(String.init) }
 
     /// The value `settings` hold for this key, as the command line and docs spell it.
     public func valueText(of settings: Settings) -> String { text(settings) }
 
     /// The command-line option, e.g. `--tile-size`.
-    public var option: String { "--" + SettingCodingKey.optionName(name) }
+    public var option: String { "--" + SettingCodingKey.optionName(optionName) }
 
     /// How errors name it: `tile.tileSize (--tile-size)`, `heatmap.slides`, or `--max-tiles`.
     public var label: String {
         switch place {
         case .everywhere: return "\(Settings.section).\(name) (\(option))"
-        case .configOnly: return "\(Settings.section).\(name)"
+        case .configOnly, .configAndSet: return "\(Settings.section).\(name)"
         case .commandLineOnly: return option
         }
     }
 
     /// The words `commands.sh` needs to give `settings`' value: none at the default (unless
-    /// `alwaysPrinted`), the bare flag for a flag that is on, else the option and the value.
+    /// `alwaysPrinted`), the bare flag for a flag that is on, `--set key=value` for a key without
+    /// an option, else the option and the value.
     func commandArguments(_ settings: Settings, defaults: Settings) -> [String] {
         guard place != .configOnly, alwaysPrinted || differs(settings, defaults) else { return [] }
+        if place == .configAndSet { return ["--set", "\(name)=\(text(settings))"] }
         if isFlag { return text(settings) == "true" ? [option] : [] }
         return [option, text(settings)]
     }

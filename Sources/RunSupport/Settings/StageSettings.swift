@@ -27,19 +27,37 @@ extension StageSettings {
         for key in Self.keys where key.place != .commandLineOnly { try key.decode(container, &self) }
     }
 
-    /// Writes every key of the section (so the printed config lists them all).
+    /// Writes every key of the section (so the printed config lists them all); keys with dots
+    /// go into nested sections, in `keys` order.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: SettingCodingKey.self)
-        for key in Self.keys where key.place != .commandLineOnly { try key.encode(self, &container) }
+        try encode(Self.keys.filter { $0.place != .commandLineOnly }.map { ($0.path[...], $0) }, into: &container)
+    }
+
+    /// Writes `keys` (each with its path below `container`'s level): leaves at this level, the
+    /// rest into one nested section per first path component.
+    private func encode(_ keys: [(path: ArraySlice<String>, key: SettingKey<Self>)],
+                        into container: inout KeyedEncodingContainer<SettingCodingKey>) throws {
+        var written: Set<String> = []
+        for (path, key) in keys {
+            guard let head = path.first else { continue }
+            if path.count == 1 {
+                try key.encode(self, &container)
+            } else if written.insert(head).inserted {
+                var nested = container.nestedContainer(keyedBy: SettingCodingKey.self, forKey: SettingCodingKey(head))
+                try encode(keys.filter { $0.path.first == head && $0.path.count > 1 }.map { ($0.path.dropFirst(), $0.key) }, into: &nested)
+            }
+        }
     }
 
     /// The key called `name`.
     public static func key(_ name: String) -> SettingKey<Self>? { keys.first { $0.name == name } }
 
-    /// The help of the key called `name`, for a command's `@Option`.
-    public static func help(_ name: String) -> String {
+    /// The help of the key called `name`, for a command's `@Option`; with the default appended
+    /// when `showingDefault` (for an optional option, whose default the parser cannot show).
+    public static func help(_ name: String, showingDefault: Bool = false) -> String {
         guard let key = key(name) else { preconditionFailure("\(section) has no setting '\(name)'") }
-        return key.help
+        return showingDefault ? "\(key.help) (default: \(key.valueText(of: Self())))" : key.help
     }
 
     /// Checks every number against its key's documented range (non-finite values never pass).
@@ -58,12 +76,14 @@ extension StageSettings {
         return Self.keys.flatMap { $0.commandArguments(self, defaults: defaults) }
     }
 
-    /// Sets the key called `name` from a parsed command-line option's value (`nil` leaves it).
-    /// - Throws: `ConfigError.unknownKey` for a name that is no key, `ConfigError.invalidValue`
+    /// Sets the key whose option property is called `name` from a parsed command-line option's
+    /// value (`nil` leaves it).
+    /// - Throws: `ConfigError.unknownKey` for a name that is no option's, `ConfigError.invalidValue`
     ///   for a value the key cannot read.
     public mutating func assign(_ name: String, commandLineValue value: Any) throws {
-        guard let key = Self.key(name), key.place != .configOnly else {
-            throw ConfigError.unknownKey(key: name, source: "\(Self.section) options", known: Self.keys.map(\.name))
+        let options = Self.keys.filter { $0.place == .everywhere || $0.place == .commandLineOnly }
+        guard let key = options.first(where: { $0.optionName == name }) else {
+            throw ConfigError.unknownKey(key: name, source: "\(Self.section) options", known: options.map(\.optionName))
         }
         let mirror = Mirror(reflecting: value)
         if mirror.displayStyle == .optional {
