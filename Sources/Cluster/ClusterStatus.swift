@@ -46,10 +46,16 @@ public struct ClusterStatus: Sendable {
             try counts("tiling", slides: slides, folder: layout.rootURL, list: RunLayout.tileProcessList),
             try counts("extraction", slides: slides, folder: layout.rootURL, list: RunLayout.extractProcessList),
         ]
-        let heldOut = FileManager.default.fileExists(atPath: layout.heldOutLabels)
-            ? try SlideLabelTable.read(from: URL(fileURLWithPath: layout.heldOutLabels)).entries.map(\.slideID) : []
-        var heatmapSlides = heldOut
-        if config.heatmap.slides > 0 { heatmapSlides = Array(heatmapSlides.prefix(config.heatmap.slides)) }
+        let predicted = FileManager.default.fileExists(atPath: layout.predictionsRun.predictionsCSV.path)
+        // Before prediction, the held-out slides; after it, those the heatmaps job draws.
+        var heatmapSlides: [String]
+        if predicted {
+            heatmapSlides = try pipeline.predictedHeatmapSlides().map(\.slideID)
+        } else {
+            heatmapSlides = FileManager.default.fileExists(atPath: layout.heldOutLabels)
+                ? try SlideLabelTable.read(from: URL(fileURLWithPath: layout.heldOutLabels)).entries.map(\.slideID) : []
+            if config.heatmap.slides > 0 { heatmapSlides = Array(heatmapSlides.prefix(config.heatmap.slides)) }
+        }
         stages.append(try counts("heatmaps", slides: heatmapSlides, folder: URL(fileURLWithPath: layout.heatmaps), list: RunLayout.heatmapProcessList))
 
         var queue: [(id: String, script: String, state: String, reason: String)] = []
@@ -63,7 +69,7 @@ public struct ClusterStatus: Sendable {
         }
         return ClusterStatus(stages: stages,
                              trained: FileManager.default.fileExists(atPath: (layout.model as NSString).appendingPathComponent("summary.csv")),
-                             predicted: FileManager.default.fileExists(atPath: layout.predictionsRun.predictionsCSV.path), queue: queue)
+                             predicted: predicted, queue: queue)
     }
 
     /// Whether every stage has finished every slide.

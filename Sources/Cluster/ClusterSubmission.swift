@@ -5,7 +5,8 @@ import Store
 
 /// Prepares and submits a cluster run: `RUN/slurm/` with the request, the effective pipeline
 /// config and the scripts (`SbatchScript`), then the jobs, each after the ones it needs:
-/// features (array) → train (`afterok`: only when every shard succeeded) → summary (`afterany`).
+/// features (array) → train (`afterok`: only when every shard succeeded) → heatmaps (array,
+/// `afterok`) → summary (`afterany`).
 public enum ClusterSubmission {
     /// Writes `request.json`, `config.yaml` and the scripts for `request` with `config`.
     /// - Throws: `ClusterError.badRequest`, config errors, or a write error.
@@ -35,15 +36,22 @@ public enum ClusterSubmission {
         return request
     }
 
-    /// Submits the run's jobs: the features array for `shards` (0-based task ids; nil = all,
-    /// empty = no features job), then train and summary. Returns the jobs submitted, in order.
+    /// Submits the run's jobs: the features array for `features` (0-based task ids; nil = all,
+    /// empty = no features job), training when `train`, the heatmaps array for `heatmaps` (as
+    /// `features`), then the summary, each after the one before. Returns the jobs submitted, in
+    /// order.
     /// - Throws: `ClusterError.slurm` when sbatch refuses; jobs submitted before stay recorded.
-    public static func submit(_ layout: ClusterLayout, slurm: Slurm, shards: [Int]? = nil) throws -> [ClusterJobs.Job] {
+    public static func submit(_ layout: ClusterLayout, slurm: Slurm, features: [Int]? = nil, train: Bool = true,
+                              heatmaps: [Int]? = nil) throws -> [ClusterJobs.Job] {
         let request = try loadRequest(layout)
         var record = try ClusterJobs.load(from: layout.jobs)
         var submitted: [ClusterJobs.Job] = []
-        func submit(_ script: SbatchScript, array: String, after dependency: String?) throws -> String {
-            var arguments = dependency.map { ["--dependency=\($0)"] } ?? []
+        func submit(_ script: SbatchScript, tasks: [Int]?, after previous: String?, when condition: String) throws -> String {
+            var arguments = previous.map { ["--dependency=\(condition):\($0)"] } ?? []
+            // A heatmaps job whose training failed is ended by Slurm rather than left pending
+            // forever, so the summary after it (afterany) still runs and reports the failure.
+            if script == .heatmaps && previous != nil { arguments.append("--kill-on-invalid-dep=yes") }
+            let array = tasks?.map(String.init).joined(separator: ",") ?? ""
             if !array.isEmpty { arguments.append("--array=\(array)") }
             let id = try slurm.submit(script: layout.script(script), arguments: arguments)
             let job = ClusterJobs.Job(script: script, id: id, array: array, submitted: ISO8601DateFormatter().string(from: Date()))
@@ -51,25 +59,30 @@ public enum ClusterSubmission {
             submitted.append(job)
             return id
         }
-        let tasks = shards ?? Array(0..<request.arraySize)
-        let features = tasks.isEmpty ? nil : try submit(.features, array: tasks.map(String.init).joined(separator: ","), after: nil)
-        let train = try submit(.train, array: "", after: features.map { "afterok:\($0)" })
-        _ = try submit(.summary, array: "", after: "afterany:\(train)")
+        let all = Array(0..<request.arraySize)
+        let featureTasks = features ?? all, heatmapTasks = heatmaps ?? all
+        var last: String?
+        if !featureTasks.isEmpty { last = try submit(.features, tasks: featureTasks, after: last, when: "afterok") }
+        if train { last = try submit(.train, tasks: nil, after: last, when: "afterok") }
+        if !heatmapTasks.isEmpty { last = try submit(.heatmaps, tasks: heatmapTasks, after: last, when: "afterok") }
+        _ = try submit(.summary, tasks: nil, after: last, when: "afterany")
         return submitted
     }
 
     /// Submits what is unfinished: the features tasks whose shard still has a slide without
-    /// features, then training (which also predicts and draws heatmaps) and the summary; nothing
-    /// when the run is complete. Jobs of the run that can no longer start usefully are cancelled
-    /// first: with slides unfinished and no features task left queued or running, a pending
-    /// training job waits on a task that failed or was cancelled, and the summary on it.
+    /// features, then training (with prediction) and every heatmaps task; after training and
+    /// prediction, only the heatmaps tasks whose shard has a slide without its heatmap; then the
+    /// summary. Nothing when the run is complete. Jobs of the run that can no longer start
+    /// usefully are cancelled first: with slides unfinished and no features task left queued or
+    /// running, a pending training job waits on a task that failed or was cancelled, and the
+    /// heatmaps and summary on it.
     /// - Throws: `ClusterError.stillActive` when another job of the run is queued or running.
     public static func resubmit(_ layout: ClusterLayout, slurm: Slurm) throws -> [ClusterJobs.Job] {
         let request = try loadRequest(layout)
         let config = try PipelineConfig.load(file: URL(fileURLWithPath: layout.config))
         let pipeline = PipelineRun(config: config, slides: request.slides, labels: request.labels, output: layout.run, showProgress: false)
         let slides = try pipeline.labelledSlides()
-        let unfinished = Set(slides.map(\.slideID)).subtracting(try finishedSlides(pipeline.layout))
+        let unfinished = Set(slides.map(\.slideID)).subtracting(try finishedSlides(pipeline.layout.rootURL.appendingPathComponent(RunLayout.extractProcessList)))
 
         let jobs = try ClusterJobs.load(from: layout.jobs).jobs
         let featureJobs = Set(jobs.filter { $0.script == .features }.map(\.id))
@@ -85,20 +98,26 @@ public enum ClusterSubmission {
         let active = queued.filter { entry in !stale.contains { $0.id == entry.id } }
         guard active.isEmpty else { throw ClusterError.stillActive(jobs: active.map(\.id)) }
 
-        guard !(try ClusterStatus.read(run: layout.run, slurm: nil)).isComplete else { return [] }
-        var shards: [Int] = []
+        let status = try ClusterStatus.read(run: layout.run, slurm: nil)
+        guard !status.isComplete else { return [] }
         if !unfinished.isEmpty {
-            for task in 0..<request.arraySize {
-                let share = try SlideShard(index: task + 1, count: request.arraySize).select(slides)
-                if share.contains(where: { unfinished.contains($0.slideID) }) { shards.append(task) }
-            }
+            return try submit(layout, slurm: slurm, features: try tasks(request, slides) { unfinished.contains($0.slideID) })
         }
-        return try submit(layout, slurm: slurm, shards: shards)
+        guard status.trained && status.predicted else { return try submit(layout, slurm: slurm, features: []) }
+        let drawn = try finishedSlides(URL(fileURLWithPath: pipeline.layout.heatmaps).appendingPathComponent(RunLayout.heatmapProcessList))
+        let heatmaps = try tasks(request, try pipeline.predictedHeatmapSlides()) { !drawn.contains($0.slideID) }
+        return try submit(layout, slurm: slurm, features: [], train: false, heatmaps: heatmaps)
     }
 
-    /// Slides whose extraction row says processed.
-    private static func finishedSlides(_ layout: RunLayout) throws -> Set<String> {
-        let url = layout.rootURL.appendingPathComponent(RunLayout.extractProcessList)
+    /// The 0-based array tasks whose shard of `slides` has a slide `unfinished` picks.
+    private static func tasks(_ request: ClusterRequest, _ slides: [SlideEntry], unfinished: (SlideEntry) -> Bool) throws -> [Int] {
+        try (0..<request.arraySize).filter { task in
+            try SlideShard(index: task + 1, count: request.arraySize).select(slides).contains(where: unfinished)
+        }
+    }
+
+    /// Slides whose row in the process list at `url` says processed.
+    private static func finishedSlides(_ url: URL) throws -> Set<String> {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         return Set(try ProcessList.load(from: url).records.filter { $0.status == .processed }.map(\.slideID))
     }

@@ -4,8 +4,9 @@ import Store
 
 /// `slidemil heatmap` as a `SlideStage` run by `SlideBatchRunner`, for one slide (the command)
 /// or a batch (the pipeline's held-out slides, whose attention files come from a predict folder
-/// and patch files from a tile folder, both named by `RunLayout`). Heatmaps are always drawn
-/// afresh; a slide that fails gets a failed row in `process_list_heatmap.csv` and the others go on.
+/// and patch files from a tile folder, both named by `RunLayout`). Heatmaps are drawn afresh
+/// unless `resumesFinished`; a slide that fails gets a failed row in `process_list_heatmap.csv`
+/// and the others go on.
 public struct HeatmapBatch: SlideStage {
     /// How the heatmaps are drawn.
     public let settings: HeatmapSettings
@@ -15,6 +16,10 @@ public struct HeatmapBatch: SlideStage {
     public let patches: (SlideEntry) -> URL?
     /// Where the heatmaps go.
     public let output: URL
+    /// Keep a slide's heatmap when its row says processed and its picture is no older than its
+    /// attention file (workers of one cluster run, whose settings are fixed by the run's config):
+    /// a resubmitted task does not redraw what an earlier task drew. Off, every slide is drawn.
+    public var resumesFinished = false
 
     public var progressLabel: String { "heatmaps" }
     public var processListName: String { RunLayout.heatmapProcessList }
@@ -32,7 +37,17 @@ public struct HeatmapBatch: SlideStage {
         self.init(settings: settings, scores: { predictions.attentionFile($0.slideID) }, patches: { tiles.patchFile($0.slideID) }, output: output)
     }
 
-    public func completedTiles(of slide: SlideEntry) -> Int? { nil }
+    public func completedTiles(of slide: SlideEntry) -> Int? {
+        guard resumesFinished else { return nil }
+        let manager = FileManager.default
+        let picture = RunLayout(root: output.path).heatmapPicture(slide.slideID).path
+        guard let drawn = (try? manager.attributesOfItem(atPath: picture))?[.modificationDate] as? Date,
+              let scored = (try? manager.attributesOfItem(atPath: scores(slide).path))?[.modificationDate] as? Date,
+              drawn >= scored,
+              let list = try? ProcessList.load(from: output.appendingPathComponent(processListName)),
+              let record = list.record(for: slide.slideID), record.status == .processed else { return nil }
+        return record.tiles ?? 0
+    }
 
     public func plannedTiles(of slide: SlideEntry) -> Int? { nil }
 

@@ -8,6 +8,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case tooFewSlides(labels: String, problem: String)
     /// A stage failed for some slides; later stages would miss them, so the run stops.
     case stageFailed(stage: String, failures: [String: String], processList: String)
+    /// A stage after prediction was asked for before the run predicted its held-out slides.
+    case notPredicted(output: String, missing: String)
 
     /// One line naming the setting, file or slide and the problem.
     public var description: String {
@@ -21,6 +23,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .stageFailed(stage, failures, processList):
             let first = failures.keys.sorted().first.map { "\($0): \(failures[$0]!)" } ?? ""
             return "\(stage) failed for \(failures.count) slide(s), first \(first); see \(processList)"
+        case let .notPredicted(output, missing):
+            return "\(output): no held-out predictions yet (\(missing) is missing); run training and prediction first"
         }
     }
 }

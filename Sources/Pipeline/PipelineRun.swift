@@ -31,6 +31,9 @@ public struct PipelineRun {
     public var showProgress: Bool
     /// Receives one line per stage (and the cross-validation table).
     public var log: (String) -> Void
+    /// Draw the held-out slides' heatmaps after predicting; false leaves them to
+    /// `runHeatmaps(shard:)` (a cluster run's heatmaps array job).
+    public var drawsHeatmaps = true
 
     /// A run writing under `output` (created if missing).
     public init(config: PipelineConfig, slides: String, labels: String, output: String,
@@ -108,22 +111,16 @@ public struct PipelineRun {
                 try predict(split.heldOut, models: models, into: &report)
             }
 
-            let drawn = config.heatmap.slides > 0 ? Array(split.heldOut.prefix(config.heatmap.slides)) : split.heldOut
-            log("heatmap: \(drawn.count) slides into \(layout.heatmaps)")
-            let byID = Dictionary(inputs.map { ($0.slideID, $0) }, uniquingKeysWith: { first, _ in first })
-            let slides = drawn.map { byID[$0.slideID]! }
-            let heatmaps = RunLayout(root: layout.heatmaps)
-            let outcomes = try SlideBatchRunner(slides: slides, output: heatmaps.rootURL, showProgress: showProgress)
-                .run(HeatmapBatch(settings: config.heatmap, predictions: layout.predictionsRun, tiles: layout, output: heatmaps.rootURL))
-            for (slide, outcome) in zip(slides, outcomes) {
-                if let reason = outcome.failure {
-                    failures.append(SlideFailure(slideID: slide.slideID, stage: "heatmap", reason: reason,
-                                                 processList: heatmaps.path(RunLayout.heatmapProcessList)))
-                } else {
-                    report.heatmaps.append(heatmaps.heatmapPicture(slide.slideID))
-                }
-                commands.append(heatmapCommand(slideID: slide.slideID, slidePath: slide.path))
+            let drawn = heatmapSlides(split.heldOut, inputs: inputs)
+            if drawsHeatmaps {
+                log("heatmap: \(drawn.count) slides into \(layout.heatmaps)")
+                let heatmaps = try drawHeatmaps(drawn, shard: nil)
+                report.heatmaps = heatmaps.pictures
+                failures += heatmaps.failures
+            } else {
+                log("heatmap: \(drawn.count) slides left to 'slidemil cluster heatmaps'")
             }
+            commands += drawn.map { heatmapCommand(slideID: $0.slideID, slidePath: $0.path) }
         }
         report.failures = failures
         report.commands = commands

@@ -5,7 +5,7 @@ import Foundation
 struct ClusterResubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resubmit",
-        abstract: "Submit what a cluster run has not finished: the features tasks with unfinished slides, then training and the summary.",
+        abstract: "Submit what a cluster run has not finished: the features tasks with unfinished slides, training, the heatmaps tasks with undrawn slides, the summary.",
         discussion: """
         Slides finished by earlier jobs are not redone. Jobs of the run left waiting on a dependency \
         that can no longer be met (after a cancelled task) are cancelled first; while any other job \

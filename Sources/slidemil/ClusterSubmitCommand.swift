@@ -10,9 +10,11 @@ struct ClusterSubmitCommand: ParsableCommand {
         discussion: """
         Jobs: features.sbatch, an array of --array-size tasks, each tiling and extracting its share \
         of the labelled slides (balanced by file size); train.sbatch after every task succeeded \
-        (--dependency=afterok): 'slidemil pipeline' on the same folder, which finds the features \
-        done, trains, predicts the held-out slides and draws their heatmaps; summary.sbatch after \
-        it ends however it ends: 'slidemil cluster status' into slurm/summary.txt. Prints the job \
+        (--dependency=afterok): 'slidemil pipeline --no-heatmaps' on the same folder, which finds \
+        the features done, trains and predicts the held-out slides; heatmaps.sbatch after it, an \
+        array of --array-size tasks each drawing its share of the held-out slides' heatmaps \
+        ('slidemil cluster heatmaps'); summary.sbatch after them however they end: 'slidemil \
+        cluster status' into slurm/summary.txt. Prints the job \
         ids. Every path must be on a filesystem the compute nodes share, and so must this \
         slidemil executable (see 'make dist').
 
@@ -33,7 +35,7 @@ struct ClusterSubmitCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Run folder, on a filesystem every node shares.")
     var output: String
 
-    @Option(name: .customLong("array-size"), help: "Array tasks for tiling and extraction (shards of the slides).")
+    @Option(name: .customLong("array-size"), help: "Array tasks for tiling and extraction, and for heatmaps (shards of the slides).")
     var arraySize = 4
 
     @Option(help: "Slurm partition (default: the cluster's).")

@@ -36,13 +36,18 @@ struct PipelineCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder.")
     var output: String = "runs/pipeline"
 
+    @Flag(name: .customLong("no-heatmaps"), help: "Stop after the held-out predictions; draw the heatmaps later with 'slidemil cluster heatmaps' (a cluster run's array job).")
+    var noHeatmaps = false
+
     func run() throws {
         let report: PipelineReport
         do {
             let settings = try PipelineConfig.load(file: config.map { URL(fileURLWithPath: $0) }, overrides: overrides)
-            report = try PipelineRun(config: settings, slides: slides, labels: labels, output: output) { line in
+            var run = PipelineRun(config: settings, slides: slides, labels: labels, output: output) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
-            }.run()
+            }
+            run.drawsHeatmaps = !noHeatmaps
+            report = try run.run()
         } catch {
             FileHandle.standardError.write(Data("slidemil pipeline: \(ErrorLine.describe(error))\n".utf8))
             throw ExitCode.failure

@@ -4,8 +4,9 @@ import XCTest
 
 /// `slidemil cluster` against a real single-node Slurm (`LocalSlurm`): a submitted run gives the
 /// same feature files, bit for bit, and the same held-out predictions as `slidemil pipeline` on
-/// one machine; a cancelled array task's slides are picked up by `cluster resubmit`, and no slide
-/// finished before is done again. Skipped when not root.
+/// one machine, and the same heatmaps, drawn by the heatmaps array job; a cancelled array task's
+/// slides are picked up by `cluster resubmit`, and no slide finished before is done again.
+/// Skipped when not root.
 final class ClusterRunTests: XCTestCase {
     private var folder: URL!
     private var slurm: LocalSlurm!
@@ -20,7 +21,7 @@ final class ClusterRunTests: XCTestCase {
         // Eight small synthetic slides and the demo's smallest settings: seconds per slide.
         try run(["synth", slides.path, "--batch", "8", "--width", "2000", "--height", "1500", "--seed", "7"])
         try Data("""
-        tile: {targetMpp: 0.5, tileSize: 128, tissueThreshold: 1.0}
+        tile: {targetMpp: 0.5, tileSize: 128, tissueThreshold: 0.5}
         extract: {backbone: resnet18, weights: none, baseWidth: 4, inputSize: 32}
         train: {folds: 2, minimumEpochs: 1, training: {epochs: 8, validationFraction: 0}}
         predict: {heldOutFraction: 0.25}
@@ -48,16 +49,18 @@ final class ClusterRunTests: XCTestCase {
         // --dry-run writes the scripts and submits nothing.
         let dry = try run(submitArguments(cluster) + ["--dry-run"])
         XCTAssertTrue(dry.contains("scripts written"), dry)
-        for script in ["features", "train", "summary"] {
+        for script in ["features", "train", "heatmaps", "summary"] {
             let text = try String(contentsOf: cluster.appendingPathComponent("slurm/\(script).sbatch"), encoding: .utf8)
             XCTAssertTrue(text.contains("#SBATCH --cpus-per-task="), text)
+            XCTAssertEqual(text.contains("#SBATCH --array=0-3"), script == "features" || script == "heatmaps", text)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: cluster.appendingPathComponent("slurm/jobs.csv").path))
 
         started = Date()
         let submitted = try run(submitArguments(cluster))
         let ids = jobIDs(submitted)
-        XCTAssertEqual(ids.keys.sorted(), ["features", "summary", "train"], submitted)
+        XCTAssertEqual(ids.keys.sorted(), ["features", "heatmaps", "summary", "train"], submitted)
+        XCTAssertTrue(submitted.contains("heatmaps\t\(ids["heatmaps"]!)\tarray 0,1,2,3"), submitted)
         try waitUntilGone(ids["summary"]!, timeout: 600, run: cluster)
         let clusterSeconds = Date().timeIntervalSince(started)
         print("cluster run wall time \(String(format: "%.1f", clusterSeconds)) s against pipeline \(String(format: "%.1f", pipelineSeconds)) s (8 slides, array of 4, 1 core per task, \(slurm.cores)-core node)")
@@ -68,8 +71,21 @@ final class ClusterRunTests: XCTestCase {
         let summary = try String(contentsOf: cluster.appendingPathComponent("slurm/summary.txt"), encoding: .utf8)
         let extraction = summary.split(separator: "\n").first { $0.hasPrefix("extraction") }?.split(separator: " ").map(String.init)
         XCTAssertEqual(extraction, ["extraction", "8", "0", "0", "0"], summary)
+        // 8 slides, a quarter held out: 2 heatmaps, drawn by the array's tasks, none by training.
+        let heatmaps = summary.split(separator: "\n").first { $0.hasPrefix("heatmaps") }?.split(separator: " ").map(String.init)
+        XCTAssertEqual(heatmaps, ["heatmaps", "2", "0", "0", "0"], summary)
+        let trainLog = try logs(cluster, prefix: "train-")
+        XCTAssertFalse(trainLog.contains("heatmap: 2 slides into"), trainLog)
+        XCTAssertTrue(try logs(cluster, prefix: "heatmaps-").contains("_heatmap.png"))
 
         try assertSameResults(single, cluster)
+
+        // A heatmaps task run again (a resubmitted one) keeps the pictures drawn from the current attention files.
+        let pictures = try fileIdentities(cluster.appendingPathComponent("heatmaps"), suffix: "_heatmap.png")
+        XCTAssertEqual(pictures.count, 2)
+        try run(["cluster", "heatmaps", "--config", cluster.appendingPathComponent("slurm/config.yaml").path, "--slides", slides.path,
+                 "--labels", labels.path, "--output", cluster.path, "--shard", "1/1"])
+        XCTAssertEqual(try fileIdentities(cluster.appendingPathComponent("heatmaps"), suffix: "_heatmap.png"), pictures)
     }
 
     func testACancelledTaskIsResubmittedAndNoSlideIsDoneTwice() throws {
@@ -94,7 +110,7 @@ final class ClusterRunTests: XCTestCase {
         XCTAssertLessThan(before.count, 8, "the cancelled task's slides have no features yet")
 
         // The scripts are the user's to edit: without the hold, resubmitted jobs run at once.
-        for script in ["features", "train", "summary"] {
+        for script in ["features", "train", "heatmaps", "summary"] {
             let url = cluster.appendingPathComponent("slurm/\(script).sbatch")
             let text = try String(contentsOf: url, encoding: .utf8)
             try Data(text.replacingOccurrences(of: "#SBATCH --hold\n", with: "").utf8).write(to: url)
@@ -103,6 +119,9 @@ final class ClusterRunTests: XCTestCase {
         let again = jobIDs(resubmitted)
         XCTAssertTrue(resubmitted.contains("array 2"), "only the cancelled task: \(resubmitted)")
         try waitUntilGone(again["summary"]!, timeout: 600, run: cluster)
+        // The resubmitted task keeps its shard of the run's four, though its array has one task.
+        let resubmittedLog = try logs(cluster, prefix: "features-\(again["features"]!)_")
+        XCTAssertTrue(resubmittedLog.contains("shard 3/4:"), resubmittedLog)
 
         let after = try fileIdentities(featureFolder)
         XCTAssertEqual(after.count, 8)
@@ -136,12 +155,26 @@ final class ClusterRunTests: XCTestCase {
         let predictions = "predictions/predictions.csv"
         XCTAssertEqual(try String(contentsOf: single.appendingPathComponent(predictions), encoding: .utf8),
                        try String(contentsOf: cluster.appendingPathComponent(predictions), encoding: .utf8))
+        let pictures = try FileManager.default.contentsOfDirectory(atPath: single.appendingPathComponent("heatmaps").path)
+            .filter { $0.hasSuffix("_heatmap.png") }.sorted()
+        XCTAssertEqual(pictures.count, 2)
+        for name in pictures {
+            XCTAssertEqual(FileManager.default.contents(atPath: single.appendingPathComponent("heatmaps/\(name)").path),
+                           FileManager.default.contents(atPath: cluster.appendingPathComponent("heatmaps/\(name)").path), "\(name) differs")
+        }
+    }
+
+    /// The text of the run's job logs whose names start with `prefix`.
+    private func logs(_ cluster: URL, prefix: String) throws -> String {
+        let folder = cluster.appendingPathComponent("slurm/logs")
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(prefix) }.sorted()
+            .map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }.joined(separator: "\n")
     }
 
     /// File name → (inode, modification time): a file written again (atomically renamed) changes both.
-    private func fileIdentities(_ folder: URL) throws -> [String: String] {
+    private func fileIdentities(_ folder: URL, suffix: String = ".h5") throws -> [String: String] {
         var identities: [String: String] = [:]
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".h5") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(suffix) {
             let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
             identities[name] = "\(attributes[.systemFileNumber] ?? "") \(attributes[.modificationDate] ?? "")"
         }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+struct ClusterHeatmapsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heatmaps",
+        abstract: "Draw one shard of a pipeline run's heatmaps (what each heatmaps.sbatch task runs).",
+        discussion: """
+        After training and prediction ('slidemil pipeline --no-heatmaps', the train job): the \
+        heatmaps 'slidemil pipeline' would draw, of the held-out slides with an attention file, \
+        with the config's heatmap settings, for the shard of --shard or of the Slurm array task \
+        (balanced by slide file size). Workers share OUTPUT/heatmaps and claim each slide; a slide \
+        whose picture is already drawn from its current attention file is not redrawn. 'slidemil \
+        heatmap' draws a single slide from any attention file. Exit status 1 when a slide failed.
+
+        Example: slidemil cluster heatmaps --config run.yaml --slides slides/ --labels labels.csv --output runs/c16 --shard 2/8
+        """
+    )
+
+    @Option(name: .long, help: "Pipeline config of the run (default: built-in settings).")
+    var config: String?
+
+    @Option(name: .long, help: "A folder of slides, or a CSV with a 'path' column.")
+    var slides: String
+
+    @Option(name: .long, help: "Labels CSV: slide_id,label[,split], as the run was given.")
+    var labels: String
+
+    @Option(name: .shortAndLong, help: "Run folder.")
+    var output: String
+
+    @OptionGroup(title: "Cluster workers")
+    var sharding: ShardOptions
+
+    func run() throws {
+        do {
+            let settings = try PipelineConfig.load(file: config.map { URL(fileURLWithPath: $0) })
+            let run = PipelineRun(config: settings, slides: slides, labels: labels, output: output) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+            let shard = try sharding.resolve()
+            let result = try run.runHeatmaps(shard: shard)
+            print("\(shard.map { "shard \($0)" } ?? "all slides"): \(result.pictures.count) heatmaps, \(result.failures.count) slides failed")
+            result.pictures.forEach { print($0.path) }
+            if let first = result.failures.first {
+                throw PipelineError.stageFailed(stage: "heatmap",
+                                                failures: Dictionary(result.failures.map { ($0.slideID, $0.reason) }, uniquingKeysWith: { first, _ in first }),
+                                                processList: first.processList)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("slidemil cluster heatmaps: \(ErrorLine.describe(error))\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
