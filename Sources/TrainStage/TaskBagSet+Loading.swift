@@ -73,33 +73,13 @@ extension TaskBagSet {
         guard let bagIndex = table.column(bagColumn) else {
             throw SlideTrainError.malformedInstances(path: url.path, line: 1, problem: "needs a '\(bagColumn)' column")
         }
-        let skipped = Set(ignoredColumns.compactMap(table.column)).union(columns.columns).union([bagIndex])
-        let featureColumns = table.header.indices.filter { !skipped.contains($0) }
-        guard !featureColumns.isEmpty else { throw SlideTrainError.malformedInstances(path: url.path, line: 1, problem: "has no feature column") }
-        var order: [String] = [], rows: [String: [Float]] = [:], targets: [String: RowTarget] = [:]
-        for (offset, row) in table.rows.enumerated() {
-            let line = offset + 2
-            let bag = row[bagIndex].trimmingCharacters(in: .whitespaces)
-            guard !bag.isEmpty else { throw SlideTrainError.malformedInstances(path: url.path, line: line, problem: "empty bag id") }
-            let target = try columns.target(of: row, line: line)
-            if let known = targets[bag], known != target {
-                throw SlideTrainError.malformedInstances(path: url.path, line: line, problem: "bag '\(bag)' has another target than its earlier rows")
-            }
-            if targets[bag] == nil { order.append(bag); targets[bag] = target }
-            for column in featureColumns {
-                guard let value = Float(row[column].trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                    throw SlideTrainError.malformedInstances(path: url.path, line: line,
-                                                             problem: "column '\(table.header[column])' holds '\(row[column])', not a finite number")
-                }
-                rows[bag, default: []].append(value)
-            }
-        }
-        guard !order.isEmpty else { throw SlideTrainError.malformedInstances(path: url.path, line: 2, problem: "holds no instance") }
-        let width = featureColumns.count
-        let (bagTargets, classes) = try Self.targets(order.map { targets[$0]! }, task: columns.task)
-        return TaskBagSet(ids: order, idColumn: "bag_id", features: order.map { Tensor(shape: [rows[$0]!.count / width, width], storage: rows[$0]!) },
-                          targets: bagTargets, classes: classes, task: columns.task,
-                          members: order.map { [BagMember(slideID: $0, tiles: rows[$0]!.count / width)] },
-                          splits: order.map { _ in nil }, foldNames: order.map { _ in nil }, featureWidth: width)
+        let bags = try InstanceBags(table: table, path: url.path, bagIndex: bagIndex,
+                                    nonFeatureColumns: Set(ignoredColumns.compactMap(table.column)).union(columns.columns),
+                                    target: columns.target(of:line:),
+                                    conflict: { bag, _, _ in "bag '\(bag)' has another target than its earlier rows" })
+        let (bagTargets, classes) = try Self.targets(bags.targets, task: columns.task)
+        return TaskBagSet(ids: bags.ids, idColumn: "bag_id", features: bags.features, targets: bagTargets, classes: classes, task: columns.task,
+                          members: zip(bags.ids, bags.features).map { [BagMember(slideID: $0, tiles: $1.shape[0])] },
+                          splits: bags.ids.map { _ in nil }, foldNames: bags.ids.map { _ in nil }, featureWidth: bags.width)
     }
 }
