@@ -13,28 +13,12 @@ struct ClusterFeaturesCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Pipeline config (default: built-in settings).")
-    var config: String?
-
-    @Option(name: .long, help: "A folder of slides, or a CSV with a 'path' column.")
-    var slides: String
-
-    @Option(name: .long, help: "Labels CSV: slide_id,label[,split]; only these slides are processed.")
-    var labels: String
-
-    @Option(name: .shortAndLong, help: "Run folder.")
-    var output: String
-
-    @OptionGroup(title: "Cluster workers")
-    var sharding: ShardOptions
+    @OptionGroup var worker: ClusterWorkerOptions
 
     func run() throws {
         do {
-            let settings = try PipelineConfig.load(file: config.map { URL(fileURLWithPath: $0) })
-            let run = PipelineRun(config: settings, slides: slides, labels: labels, output: output) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }
-            let shard = try sharding.resolve()
+            let run = try worker.pipelineRun()
+            let shard = try worker.sharding.resolve()
             let result = try run.runFeatures(shard: shard)
             print("\(shard.map { "shard \($0)" } ?? "all slides"): \(result.tiles) tiles, \(result.failures.count) slides failed")
             try result.checked()

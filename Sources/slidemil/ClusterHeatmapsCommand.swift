@@ -18,28 +18,12 @@ struct ClusterHeatmapsCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "Pipeline config of the run (default: built-in settings).")
-    var config: String?
-
-    @Option(name: .long, help: "A folder of slides, or a CSV with a 'path' column.")
-    var slides: String
-
-    @Option(name: .long, help: "Labels CSV: slide_id,label[,split], as the run was given.")
-    var labels: String
-
-    @Option(name: .shortAndLong, help: "Run folder.")
-    var output: String
-
-    @OptionGroup(title: "Cluster workers")
-    var sharding: ShardOptions
+    @OptionGroup var worker: ClusterWorkerOptions
 
     func run() throws {
         do {
-            let settings = try PipelineConfig.load(file: config.map { URL(fileURLWithPath: $0) })
-            let run = PipelineRun(config: settings, slides: slides, labels: labels, output: output) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }
-            let shard = try sharding.resolve()
+            let run = try worker.pipelineRun()
+            let shard = try worker.sharding.resolve()
             let result = try run.runHeatmaps(shard: shard)
             print("\(shard.map { "shard \($0)" } ?? "all slides"): \(result.pictures.count) heatmaps, \(result.failures.count) slides failed")
             result.pictures.forEach { print($0.path) }
