@@ -58,6 +58,9 @@ public enum SynthSlides {
     @discardableResult
     public static func run(_ request: SynthRequest, progress: ProgressReporter? = nil) throws -> [SynthesizedSlide] {
         guard let count = request.batch else {
+            // A single slide's folder is made as a batch's is, so `synth new/x.tif` works.
+            let folder = URL(fileURLWithPath: request.output).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             return [try writeSlide(path: request.output, seed: request.seed, tumorCount: request.tumorCount, request, progress)]
         }
         guard count >= 1 else { throw SlideError.invalidConfiguration(reason: "batch size \(count) (use 1 or more)") }

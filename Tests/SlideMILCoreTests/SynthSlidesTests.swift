@@ -48,6 +48,12 @@ final class SynthSlidesTests: XCTestCase {
         XCTAssertEqual(try SyntheticSlideTruth.load(from: folder.appendingPathComponent("a.json").path).label, "tumor")
     }
 
+    func testASingleSlideGoesIntoAFolderThatDoesNotExistYet() throws {
+        let path = folder.appendingPathComponent("new/deeper/x.tif").path
+        try SynthSlides.run(SynthRequest(output: path, width: 600, height: 400, seed: 3))
+        XCTAssertEqual(try OpenSlideSlide(path: path).levels.first?.width, 600)
+    }
+
     func testBadRequestsAreRejected() {
         XCTAssertThrowsError(try SynthSlides.run(SynthRequest(output: folder.appendingPathComponent("x").path, batch: 0)))
         XCTAssertThrowsError(try SynthSlides.run(SynthRequest(output: folder.appendingPathComponent("x.tif").path, width: 10)))
