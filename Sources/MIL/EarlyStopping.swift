@@ -1,7 +1,7 @@
 import NN
 import Tensor
 
-/// Early stopping on validation loss, shared by the MIL trainers: remembers the weights of the
+/// Early stopping on validation loss, as `MILTrainer` runs it: remembers the weights of the
 /// epoch with the lowest validation loss, counts epochs without improvement, and restores the
 /// best weights at the end.
 public struct EarlyStopping {

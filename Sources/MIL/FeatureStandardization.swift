@@ -29,7 +29,7 @@ public final class FeatureStandardization {
     /// Sets the statistics from every instance of the bags at `indices`, reading one bag at a
     /// time; sums are kept in Double, so millions of instances lose no precision.
     /// - Throws: whatever `bags.bag(_:)` throws.
-    public func fit(on bags: some BagCollection, indices: [Int]) throws {
+    public func fit<Bags: BagCollection>(on bags: Bags, indices: [Int]) throws {
         let d = width
         var sum = [Double](repeating: 0, count: d), sumOfSquares = [Double](repeating: 0, count: d)
         var count = 0

@@ -1,6 +1,6 @@
 import Tensor
 
-/// Labelled bags of instance features: what `BagwiseTrainer` trains and evaluates on.
+/// Bags of instance features with binary labels, held in memory (a `BagCollection` of `Bool` targets).
 public struct LabelledBags: Sendable {
     /// One [n_b, D] feature matrix per bag (n_b ≥ 1).
     public var features: [Tensor]

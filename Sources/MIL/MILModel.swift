@@ -40,9 +40,6 @@ public final class MILModel {
         prefixed("input", standardization?.namedBuffers ?? [])
     }
 
-    /// The parameters in a fixed order (for optimizers).
-    public var parameters: [Parameter] { namedParameters.map(\.parameter) }
-
     /// Parameter and buffer values by name.
     public func stateDictionary() -> [String: Tensor] {
         var state = Dictionary(uniqueKeysWithValues: namedParameters.map { ($0.name, $0.parameter.value) })

@@ -1,4 +1,4 @@
-/// Training settings for a MIL model: loss BCE on the bag logits; seeded and reproducible.
+/// Training settings of `MILTrainer`, whatever its objective; seeded and reproducible.
 public struct MILTrainingOptions: Codable, Equatable, Sendable {
     /// The optimiser.
     public enum OptimizerKind: String, Codable, Sendable {
@@ -12,8 +12,8 @@ public struct MILTrainingOptions: Codable, Equatable, Sendable {
     /// L2 weight decay as the optimiser applies it.
     public var weightDecay: Float
     public var epochs: Int
-    /// Bags per optimiser step (`BagwiseTrainer` accumulates their gradients one bag at a time;
-    /// `TaskTrainer` pads them into one masked batch).
+    /// Bags per optimiser step (`MILTrainer` accumulates their gradients one bag at a time, or
+    /// pads them into one batch for a loss over the step's bags).
     public var batchSize: Int
     /// Fraction of the training bags the caller holds out for validation and early stopping
     /// (0 = none); the trainers take the held-out bags explicitly.

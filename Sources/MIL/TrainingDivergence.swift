@@ -24,7 +24,7 @@ public struct TrainingDivergedError: Error, CustomStringConvertible, Equatable, 
     }
 }
 
-/// The checks trainers run after each optimiser step: the loss, every gradient and every weight
+/// The checks `MILTrainer` runs after each optimiser step: the loss, every gradient and every weight
 /// must be finite. O(parameter count) per step, small next to a forward pass over a bag.
 enum FiniteTrainingCheck {
     /// Throws when `loss` is not finite.
@@ -32,18 +32,18 @@ enum FiniteTrainingCheck {
         guard loss.isFinite else { throw TrainingDivergedError(epoch: epoch, quantity: what, value: loss) }
     }
 
-    /// Throws when any gradient of `model` holds a non-finite value.
-    static func requireFiniteGradients(_ model: MILModel, epoch: Int) throws {
-        for (name, parameter) in model.namedParameters {
+    /// Throws when any gradient of `parameters` holds a non-finite value.
+    static func requireFiniteGradients(_ parameters: [(name: String, parameter: Parameter)], epoch: Int) throws {
+        for (name, parameter) in parameters {
             if let bad = parameter.gradient.storage.first(where: { !$0.isFinite }) {
                 throw TrainingDivergedError(epoch: epoch, quantity: "the gradient of '\(name)'", value: bad)
             }
         }
     }
 
-    /// Throws when any weight of `model` holds a non-finite value (after an optimiser step).
-    static func requireFiniteWeights(_ model: MILModel, epoch: Int) throws {
-        for (name, parameter) in model.namedParameters {
+    /// Throws when any weight of `parameters` holds a non-finite value (after an optimiser step).
+    static func requireFiniteWeights(_ parameters: [(name: String, parameter: Parameter)], epoch: Int) throws {
+        for (name, parameter) in parameters {
             if let bad = parameter.value.storage.first(where: { !$0.isFinite }) {
                 throw TrainingDivergedError(epoch: epoch, quantity: "the weight '\(name)'", value: bad)
             }

@@ -21,14 +21,13 @@ public struct BagHeadOutput {
 /// Same contract as `Layer`: `.training` forward caches what `backward` needs; `backward` adds
 /// parameter gradients and returns dLoss/dFeatures [B, Nmax, D], zero at padded rows. Gradients do
 /// not flow through `instanceWeights`. Parameter names follow the reference implementation's
-/// `state_dict`, so its checkpoints load by name (see each head).
-public protocol BagHead: AnyObject {
+/// `state_dict`, so its checkpoints load by name (see each head). `MILTrainer` trains any head on
+/// its task loss (`trainingPass`); heads that train on more than that loss replace it.
+public protocol BagHead: MILNetwork {
     /// Instance feature width D.
     var inputWidth: Int { get }
     /// Number of logits per bag C.
     var classCount: Int { get }
-    /// Trainable tensors with `state_dict` names.
-    var namedParameters: [(name: String, parameter: Parameter)] { get }
     /// Logits and instance weights of every bag, each computed over its real instances only.
     func forward(_ batch: BagBatch, mode: Mode) -> BagHeadOutput
     /// Given dLoss/dLogits [B, C] of the last training-mode forward, returns dLoss/dFeatures.
@@ -36,8 +35,20 @@ public protocol BagHead: AnyObject {
 }
 
 extension BagHead {
-    /// All trainable parameters, in registration order (what optimizers take).
-    public var parameters: [Parameter] { namedParameters.map(\.parameter) }
+    /// Forward, the task loss of the logits, backward of its gradient scaled by `share`.
+    /// - Precondition: no instance term (only `CLAMMultiBranch` has instance classifiers).
+    public func trainingPass(_ batch: BagBatch, loss: (Tensor) -> LossValue, instanceTerm: InstanceTerm?, share: GradientShare) -> Float {
+        precondition(instanceTerm == nil, "the instance loss needs a CLAMMultiBranch head")
+        let taskLoss = loss(forward(batch, mode: .training).logits)
+        _ = backward(share.scale(taskLoss.gradient, by: 1))
+        return taskLoss.value
+    }
+
+    /// `forward` in inference mode.
+    public func inferenceOutputs(_ batch: BagBatch) -> (logits: Tensor, instanceWeights: Tensor) {
+        let output = forward(batch, mode: .inference)
+        return (output.logits, output.instanceWeights)
+    }
 
     /// Parameter values by name, ready to save as safetensors.
     public func stateDictionary() -> [String: Tensor] {

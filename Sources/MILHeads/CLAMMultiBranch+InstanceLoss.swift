@@ -1,3 +1,4 @@
+import MIL
 import NN
 import Tensor
 
@@ -52,5 +53,22 @@ extension CLAMMultiBranch {
             }
         }
         return (total / Float(bags), gradient)
+    }
+}
+
+extension CLAMMultiBranch {
+    /// CLAM-MB's training loss: (1 − w)·task loss + w·`instanceLoss` with subtyping (CLAM's
+    /// setting for mutually exclusive classes) when `MILTrainer` asks for the instance term of
+    /// weight w; the task loss alone otherwise.
+    public func trainingPass(_ batch: BagBatch, loss: (Tensor) -> LossValue, instanceTerm: InstanceTerm?, share: GradientShare) -> Float {
+        let taskLoss = loss(forward(batch, mode: .training).logits)
+        guard let instanceTerm else {
+            _ = backward(share.scale(taskLoss.gradient, by: 1))
+            return taskLoss.value
+        }
+        let clustering = instanceLoss(labels: instanceTerm.classes, k: instanceTerm.topK, subtyping: true,
+                                      gradientScale: share.scale(instanceTerm.weight))
+        _ = backward(share.scale(taskLoss.gradient, by: instanceTerm.taskShare), embeddingGradient: clustering.embeddingGradient)
+        return instanceTerm.taskShare * taskLoss.value + instanceTerm.weight * clustering.value
     }
 }

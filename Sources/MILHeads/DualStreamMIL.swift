@@ -141,3 +141,17 @@ public final class DualStreamMIL: BagHead {
         return rowGradient.reshaped(cache.shape)
     }
 }
+
+extension DualStreamMIL {
+    /// DSMIL's training loss ℓ(bag stream) + ℓ(max-instance stream), as its paper and torchmil;
+    /// the reported logits ½(bag + max) are what validation and prediction use.
+    /// - Precondition: no instance term.
+    public func trainingPass(_ batch: BagBatch, loss: (Tensor) -> LossValue, instanceTerm: InstanceTerm?, share: GradientShare) -> Float {
+        precondition(instanceTerm == nil, "the instance loss needs a CLAMMultiBranch head")
+        _ = forward(batch, mode: .training)
+        guard let streams = lastStreams else { preconditionFailure("DualStreamMIL's training forward keeps its streams") }
+        let bagLoss = loss(streams.bag), maxLoss = loss(streams.max)
+        _ = backward(bagStream: share.scale(bagLoss.gradient, by: 1), maxStream: share.scale(maxLoss.gradient, by: 1))
+        return bagLoss.value + maxLoss.value
+    }
+}

@@ -7,7 +7,7 @@ import Store
 import Tensor
 
 /// The target-digit task of `slidemil mnist`: a bag is positive iff it holds `bags.targetDigit`.
-/// Trains `config.model` with `BagwiseTrainer` (the trainer `slidemil train` uses) and writes
+/// Trains `config.model` with `MILTrainer` on `BinaryObjective` (as `slidemil train` does) and writes
 /// `mil.safetensors`, `predictions.csv` and `attention.png`.
 enum MNISTBinaryMIL {
     static func run(_ context: MNISTMILContext) throws -> MNISTBagsMetrics {
@@ -30,12 +30,12 @@ enum MNISTBinaryMIL {
                            trainingBags.count, 100 * trainingPositiveRate, testBags.count, 100 * testPositiveRate, Int(config.bags.targetDigit)))
 
         let model = config.model.makeModel(inputWidth: context.features.train.shape[1], seed: config.seed &+ 303)
-        let trainer = BagwiseTrainer(options: config.training)
+        let trainer = MILTrainer(objective: BinaryObjective(), options: config.training)
         let split = context.validationSplit(count: trainingSet.count)
         let history = try trainer.train(model, on: trainingSet, training: split.training, validation: split.validation) { record in
             context.log(String(format: "MIL epoch %d: train loss %.4f", record.epoch, record.trainingLoss)
                 + (record.validationLoss.map { String(format: ", validation loss %.4f", $0) } ?? "")
-                + (record.validationAccuracy.map { String(format: ", accuracy %.4f", $0) } ?? ""))
+                + (record.validation?.accuracy.map { String(format: ", accuracy %.4f", $0) } ?? ""))
         }
         let evaluation = try trainer.evaluate(model, on: testSet)
 
@@ -49,7 +49,7 @@ enum MNISTBinaryMIL {
             task: .targetDigit, featureWidth: context.features.train.shape[1], trainingBags: trainingBags.count, testBags: testBags.count,
             majorityBaselineAccuracy: trainingPositiveRate >= 0.5 ? testPositiveRate : 1 - testPositiveRate,
             milHistory: history.map { MNISTMILEpoch(epoch: $0.epoch, trainingLoss: $0.trainingLoss, validationLoss: $0.validationLoss,
-                                                    validationAccuracy: $0.validationAccuracy, validationAUC: $0.validationAUC) },
+                                                    validationAccuracy: $0.validation?.accuracy, validationAUC: $0.validation?.auc) },
             testLoss: evaluation.loss, testAccuracy: confusion.accuracy ?? 0, testBalancedAccuracy: confusion.balancedAccuracy)
         metrics.trainingPositiveRate = trainingPositiveRate
         metrics.testPositiveRate = testPositiveRate

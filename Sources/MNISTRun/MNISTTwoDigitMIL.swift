@@ -11,8 +11,8 @@ import Tensor
 /// The four-class task of `slidemil mnist` (`bags.task: two_digits`): which of `targetDigit`
 /// and `secondDigit` a bag holds (neither / first / second / both; `TwoDigitBagSampler`, classes
 /// balanced by construction). The head is `model.pooling` followed by a linear four-way classifier
-/// (`PooledBagHead`), trained on softmax cross-entropy by `TaskTrainer`, the multi-class trainer
-/// of `slidemil train`. Writes `mil.safetensors` and `predictions.csv`.
+/// (`PooledBagHead`), trained on softmax cross-entropy (`MulticlassObjective`) by `MILTrainer`, as
+/// `slidemil train` trains multi-class heads. Writes `mil.safetensors` and `predictions.csv`.
 enum MNISTTwoDigitMIL {
     /// Class names in logit order (`TwoDigitClass` order).
     static let classes = TwoDigitClass.allCases.map { "\($0)" }
@@ -34,20 +34,19 @@ enum MNISTTwoDigitMIL {
                     + "of digits \(config.bags.targetDigit) and \(config.bags.secondDigit)")
 
         let split = context.validationSplit(count: trainingBags.count)
-        func subset(_ indices: [Int]) -> TaskBags {
-            TaskBags(features: indices.map { trainingFeatures[$0] }, targets: indices.map { .classIndex(trainingBags[$0].label.rawValue) })
-        }
+        let trainingSet = TaskBags(features: trainingFeatures, targets: trainingBags.map { .classIndex($0.label.rawValue) })
         let width = context.features.train.shape[1]
         var generator = SeededGenerator(seed: config.seed &+ 303)
         let pooling = config.model.makePooling(inputWidth: width, generator: &generator)
         let head = PooledBagHead(pooling: pooling, inputWidth: width, classCount: classes.count, generator: &generator)
-        let trainer = TaskTrainer(options: config.training, task: .multiclass(classCount: classes.count, classWeights: nil))
-        let history = try trainer.train(head, training: subset(split.training), validation: subset(split.validation)) { record in
+        let task = MILTask.multiclass(classCount: classes.count, classWeights: nil)
+        let trainer = MILTrainer(objective: task.objective, options: config.training)
+        let history = try trainer.train(head, on: trainingSet, training: split.training, validation: split.validation) { record in
             context.log(String(format: "MIL epoch %d: train loss %.4f", record.epoch, record.trainingLoss)
                 + (record.validationLoss.map { String(format: ", validation loss %.4f", $0) } ?? "")
-                + (record.validationMeasure.map { String(format: ", macro AUC %.4f", $0) } ?? ""))
+                + (record.validation?.measure.map { String(format: ", macro AUC %.4f", $0) } ?? ""))
         }
-        let evaluation = try trainer.evaluate(head, on: testSet)
+        let evaluation = TaskEvaluation(try trainer.outputs(head, on: testSet, indices: Array(0..<testSet.count)), task: task)
 
         let actual = testBags.map(\.label.rawValue)
         let predicted = MulticlassMetrics.predictedClasses(scores: evaluation.scores)
@@ -58,7 +57,7 @@ enum MNISTTwoDigitMIL {
             task: .twoDigits, featureWidth: width, trainingBags: trainingBags.count, testBags: testBags.count,
             majorityBaselineAccuracy: Double(actual.filter { $0 == majority }.count) / Double(actual.count),
             milHistory: history.map { MNISTMILEpoch(epoch: $0.epoch, trainingLoss: $0.trainingLoss, validationLoss: $0.validationLoss,
-                                                    validationAccuracy: nil, validationAUC: $0.validationMeasure) },
+                                                    validationAccuracy: nil, validationAUC: $0.validation?.measure) },
             testLoss: evaluation.loss, testAccuracy: confusion.accuracy ?? 0, testBalancedAccuracy: confusion.balancedAccuracy)
         metrics.classes = classes
         metrics.testMacroAUC = evaluation.measure

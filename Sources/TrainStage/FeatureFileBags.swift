@@ -7,9 +7,9 @@ import Tensor
 /// slide's features at a time (CLAM's data loader does the same). Every read is checked again
 /// (non-empty, finite, `width` wide) and a failure names the slide.
 public struct FeatureFileBags: BagCollection, Sendable {
-    /// Slide ids, parallel to `labels`.
+    /// Slide ids, parallel to `targets` (the binary labels).
     public let ids: [String]
-    public let labels: [Bool]
+    public let targets: [Bool]
     /// Feature file of each slide.
     public let urls: [URL]
     /// Feature width every file must have.
@@ -19,7 +19,7 @@ public struct FeatureFileBags: BagCollection, Sendable {
     public init(ids: [String], labels: [Bool], urls: [URL], width: Int) {
         precondition(ids.count == labels.count && ids.count == urls.count, "one id, label and file per bag")
         self.ids = ids
-        self.labels = labels
+        self.targets = labels
         self.urls = urls
         self.width = width
     }

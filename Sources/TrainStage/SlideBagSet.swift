@@ -11,7 +11,7 @@ public struct SlideBagSet: Sendable {
     /// Bag (slide) identifiers, parallel to `bags`.
     public var ids: [String]
     /// Features and binary labels.
-    public var bags: any BagCollection
+    public var bags: any BagCollection<Bool>
     /// Split names from a labels `split` column (`train`, `val`, `test`), nil when absent.
     public var splits: [String?]
     /// Predefined fold names from a labels `fold` column, nil when absent (set by the caller).
@@ -23,7 +23,7 @@ public struct SlideBagSet: Sendable {
     public var featureWidth: Int
 
     /// A set of bags; `featureWidth` is their shared width D.
-    public init(ids: [String], bags: any BagCollection, splits: [String?], mapping: SlideLabelMapping, featureWidth: Int) {
+    public init(ids: [String], bags: any BagCollection<Bool>, splits: [String?], mapping: SlideLabelMapping, featureWidth: Int) {
         self.ids = ids
         self.bags = bags
         self.splits = splits
@@ -62,7 +62,7 @@ public struct SlideBagSet: Sendable {
         }
         let ids = labels.entries.map(\.slideID), binary = labels.entries.map { $0.label == mapping.positive }
         let width = reference?.width ?? 0
-        let bags: any BagCollection = bytes <= memoryBudget
+        let bags: any BagCollection<Bool> = bytes <= memoryBudget
             ? LabelledBags(features: features, labels: binary)
             : FeatureFileBags(ids: ids, labels: binary, urls: urls, width: width)
         return SlideBagSet(ids: ids, bags: bags, splits: labels.entries.map(\.split), mapping: mapping, featureWidth: width)

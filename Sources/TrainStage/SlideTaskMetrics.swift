@@ -26,10 +26,10 @@ public struct TaskFoldMetrics: Codable, Equatable, Sendable {
     /// Survival: Harrell's concordance of the risk scores.
     public var cIndex: Double?
     /// Loss and validation measure per epoch.
-    public var epochs: [TaskEpochRecord]
+    public var epochs: [MILEpochRecord<TaskMeasure>]
 
     /// The measures of `evaluation` for a task over `classes` (empty for survival).
-    public init(fold: SlideFold, evaluation: TaskEvaluation, classes: [String], bestEpoch: Int, epochs: [TaskEpochRecord]) {
+    public init(fold: SlideFold, evaluation: TaskEvaluation, classes: [String], bestEpoch: Int, epochs: [MILEpochRecord<TaskMeasure>]) {
         self.fold = fold.number
         trainingBags = fold.training.count
         validationBags = fold.validation.count

@@ -62,7 +62,7 @@ public struct SlideTaskModelCard: Codable, Equatable, Sendable {
 }
 
 /// A bag head behind optional per-dimension feature standardisation (fitted on the training
-/// tiles). The head itself is trained by `TaskTrainer` on standardised bags, so head-specific
+/// tiles). The head itself is trained by `MILTrainer` on standardised bags, so head-specific
 /// training (DSMIL's two streams, CLAM-MB's instance loss) sees the head directly.
 /// Saved tensors: the head's own `state_dict` names, plus `input.mean` and `input.scale`.
 public final class SlideTaskModel {

@@ -8,7 +8,7 @@ import Store
 import Tensor
 
 /// `slidemil train` for multi-class labels, patient (case) bags and survival: trains
-/// `settings.head` with `TaskTrainer` per fold and writes the run folder.
+/// `settings.head` with `MILTrainer` on the task's objective per fold and writes the run folder.
 ///
 /// Run folder: `settings.yaml`, `folds.json`, per fold `fold-<n>/model.safetensors` +
 /// `model.json` (`SlideTaskModelCard`), `metrics.json` (`TaskFoldMetrics`) and `predictions.csv`
@@ -83,7 +83,7 @@ public struct SlideTaskTrainPipeline {
         try AtomicFile.write(Data(summary.csv.utf8), to: outputDirectory.appendingPathComponent("summary.csv"))
         let curves = metrics.map { fold in
             SlideTrainCurvePlot.FoldCurves(fold: fold.fold, training: fold.epochs.map(\.trainingLoss), validation: fold.epochs.map(\.validationLoss),
-                                           measure: fold.epochs.map(\.validationMeasure))
+                                           measure: fold.epochs.map { $0.validation?.measure })
         }
         try OutputFiles.writePNG(SlideTrainCurvePlot.render(curves, measureTitle: data.task == .survival ? "VALIDATION C-INDEX" : "VALIDATION MACRO AUC"),
                                  to: outputDirectory.appendingPathComponent("curves.png"))
@@ -116,7 +116,7 @@ public struct SlideTaskTrainPipeline {
         var options = settings.training
         options.seed = settings.training.seed &+ UInt64(fold.number)
         let classWeights = data.task == .classification && settings.classBalance == .lossWeights
-            ? Self.balancedClassWeights(fold.training.map { TaskTrainer.stratum(of: data.targets[$0]) }, classCount: data.classes.count) : nil
+            ? Self.balancedClassWeights(fold.training.map { data.targets[$0].stratum }, classCount: data.classes.count) : nil
         let task = try data.milTask(settings, fittingOn: fold.training, classWeights: classWeights)
         let card = SlideTaskModelCard(inputWidth: data.featureWidth, task: data.task, head: settings.head, model: settings.model,
                                       classes: data.classes, milTask: task, fold: fold.number)
@@ -126,16 +126,17 @@ public struct SlideTaskTrainPipeline {
         let model = SlideTaskModel.make(card, seed: options.seed)
         try model.standardization?.fit(on: LabelledBags(features: data.features, labels: data.features.map { _ in false }), indices: fold.training)
         let prepared = data.features.map(model.prepared)
-        func bags(_ indices: [Int]) -> TaskBags { TaskBags(features: indices.map { prepared[$0] }, targets: indices.map { data.targets[$0] }) }
-        let trainer = TaskTrainer(options: options, task: task, minimumEpochs: settings.minimumEpochs,
-                                  sampling: settings.classBalance == .sampling ? .balanced : .shuffle,
-                                  instanceLoss: settings.head == .clamMB ? settings.instanceLoss : InstanceLossOptions())
-        let history: [TaskEpochRecord]
+        let bags = TaskBags(features: prepared, targets: data.targets)
+        let trainer = MILTrainer(objective: task.objective, options: options, minimumEpochs: settings.minimumEpochs,
+                                 sampling: settings.classBalance == .sampling ? .balanced : .shuffle,
+                                 instanceLoss: settings.head == .clamMB ? settings.instanceLoss : InstanceLossOptions())
+        func evaluate(_ indices: [Int]) throws -> TaskEvaluation { TaskEvaluation(try trainer.outputs(model.head, on: bags, indices: indices), task: task) }
+        let history: [MILEpochRecord<TaskMeasure>]
         do {
-            history = try trainer.train(model.head, training: bags(fold.training), validation: bags(fold.validation)) { record in
+            history = try trainer.train(model.head, on: bags, training: fold.training, validation: fold.validation) { record in
                 var line = String(format: "fold %d epoch %d: training loss %.4f", fold.number, record.epoch, record.trainingLoss)
                 if let loss = record.validationLoss { line += String(format: ", validation loss %.4f", loss) }
-                if let measure = record.validationMeasure {
+                if let measure = record.validation?.measure {
                     line += String(format: data.task == .survival ? ", validation c-index %.4f" : ", validation macro AUC %.4f", measure)
                 }
                 log(line)
@@ -147,7 +148,7 @@ public struct SlideTaskTrainPipeline {
             throw SlideTrainError.invalidSettings(problem: "fold \(fold.number): the training loss became NaN or infinite; lower training.learningRate")
         }
         let evaluated = fold.test.isEmpty ? fold.validation : fold.test
-        let evaluation = try trainer.evaluate(model.head, on: bags(evaluated))
+        let evaluation = try evaluate(evaluated)
         let bestEpoch = fold.validation.isEmpty
             ? history.count : history.min { ($0.validationLoss ?? .infinity) < ($1.validationLoss ?? .infinity) }!.epoch
         let metrics = TaskFoldMetrics(fold: fold, evaluation: evaluation, classes: data.classes, bestEpoch: bestEpoch, epochs: history)
@@ -156,7 +157,7 @@ public struct SlideTaskTrainPipeline {
         try OutputFiles.writeJSON(metrics, to: folder.appendingPathComponent("metrics.json"))
         var rows = [predictionHeader]
         for (set, indices) in [("validation", fold.validation), ("test", fold.test)] where !indices.isEmpty {
-            let result = indices == evaluated ? evaluation : try trainer.evaluate(model.head, on: bags(indices))
+            let result = indices == evaluated ? evaluation : try evaluate(indices)
             rows += zip(indices, result.scores).map { predictionRow(index: $0, scores: $1, set: set) }
         }
         try OutputFiles.writeLines(rows, to: folder.appendingPathComponent("predictions.csv"))
@@ -178,8 +179,6 @@ public struct SlideTaskTrainPipeline {
             let predicted = MulticlassMetrics.predictedClasses(scores: [scores])[0]
             return ([id, OutputFiles.csvField(data.classes[c])] + scores.map { String(format: "%.6f", $0) }
                 + [OutputFiles.csvField(data.classes[predicted]), set]).joined(separator: ",")
-        case .binary:
-            preconditionFailure("task bags hold class indices or outcomes")
         }
     }
 }

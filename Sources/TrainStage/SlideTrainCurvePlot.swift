@@ -24,7 +24,7 @@ enum SlideTrainCurvePlot {
     static func render(_ folds: [SlideFoldMetrics]) -> RGBImage {
         render(folds.map { fold in
             FoldCurves(fold: fold.fold, training: fold.epochs.map(\.trainingLoss), validation: fold.epochs.map(\.validationLoss),
-                       measure: fold.epochs.map(\.validationAUC))
+                       measure: fold.epochs.map { $0.validation?.auc })
         }, measureTitle: "VALIDATION AUC")
     }
 

@@ -20,7 +20,7 @@ public struct SlideFoldMetrics: Codable, Equatable, Sendable {
     /// Epoch whose weights were kept (lowest validation loss, or the last one).
     public var bestEpoch: Int
     /// Loss and validation curves, one record per epoch.
-    public var epochs: [BagwiseEpochRecord]
+    public var epochs: [MILEpochRecord<BinaryMeasures>]
 }
 
 /// Mean and sample standard deviation of one measure across folds (std 0 for one fold).

@@ -13,7 +13,7 @@ import Store
 /// validation and test bags); then `summary.json`, `summary.csv` (mean ± std across folds) and
 /// `curves.png`. Every file is written atomically.
 ///
-/// Memory: training and evaluation run one bag at a time (`BagwiseTrainer`), so no padded
+/// Memory: training and evaluation run one bag at a time (`MILTrainer` on `BinaryObjective`), so no padded
 /// [B, Nmax, D] tensor is built whatever the bag sizes; features of all bags are held once, or,
 /// past `SlideBagSet.load`'s memory budget, re-read from disk one slide at a time.
 public struct SlideTrainPipeline {
@@ -80,20 +80,19 @@ public struct SlideTrainPipeline {
     }
 
     private func train(_ fold: SlideFold) throws -> SlideFoldMetrics {
-        let weights = settings.classBalance == .lossWeights
-            ? BagwiseTrainer.balancedWeights(labels: fold.training.map { data.bags.labels[$0] }) : (negative: 1, positive: 1)
+        let objective = settings.classBalance == .lossWeights
+            ? BinaryObjective.balanced(labels: fold.training.map { data.bags.labels[$0] }) : BinaryObjective()
         var options = settings.training
         options.seed = settings.training.seed &+ UInt64(fold.number)
-        let trainer = BagwiseTrainer(options: options, negativeWeight: weights.negative, positiveWeight: weights.positive,
-                                     minimumEpochs: settings.minimumEpochs, sampling: settings.classBalance == .sampling ? .balanced : .shuffle,
-                                     instanceLoss: settings.instanceLoss)
+        let trainer = MILTrainer(objective: objective, options: options, minimumEpochs: settings.minimumEpochs,
+                                 sampling: settings.classBalance == .sampling ? .balanced : .shuffle, instanceLoss: settings.instanceLoss)
         let model = settings.architecture.makeModel(inputWidth: data.featureWidth, seed: options.seed)
-        let history: [BagwiseEpochRecord]
+        let history: [MILEpochRecord<BinaryMeasures>]
         do {
             history = try trainer.train(model, on: data.bags, training: fold.training, validation: fold.validation) { record in
                 var line = String(format: "fold %d epoch %d: training loss %.4f", fold.number, record.epoch, record.trainingLoss)
                 if let loss = record.validationLoss { line += String(format: ", validation loss %.4f", loss) }
-                if let auc = record.validationAUC { line += String(format: ", validation AUC %.4f", auc) }
+                if let auc = record.validation?.auc { line += String(format: ", validation AUC %.4f", auc) }
                 log(line)
             }
         } catch let error as TrainingDivergedError {
@@ -117,7 +116,7 @@ public struct SlideTrainPipeline {
         return metrics
     }
 
-    private func predictionsCSV(_ model: MILModel, trainer: BagwiseTrainer, fold: SlideFold) throws -> String {
+    private func predictionsCSV(_ model: MILModel, trainer: MILTrainer<Bool, BinaryMeasures>, fold: SlideFold) throws -> String {
         var lines = ["slide_id,label,probability,predicted_label,set"]
         for (set, indices) in [("validation", fold.validation), ("test", fold.test)] where !indices.isEmpty {
             let evaluation = try trainer.evaluate(model, on: data.bags, indices: indices)

@@ -42,7 +42,7 @@ public struct TaskBagSet: Sendable {
     public var featureWidth: Int
 
     /// The stratum of each bag for folds and balanced sampling: the class, or the event flag.
-    public var strata: [Int] { targets.map(TaskTrainer.stratum(of:)) }
+    public var strata: [Int] { targets.map(\.stratum) }
 
     /// The training task: C-way classification (C = class count, also for two classes), or
     /// survival with `settings.survival`'s loss; NLL bins are fitted on `fittingOn`'s outcomes.

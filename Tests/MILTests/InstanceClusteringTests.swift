@@ -111,15 +111,15 @@ final class InstanceClusteringTests: XCTestCase {
         var generator = SeededGenerator(seed: 1)
         var positives = 0, draws = 0
         for _ in 0..<400 {
-            let epoch = BagSampling.balanced.epoch(Array(0..<10), labels: labels, using: &generator)
+            let epoch = BagSampling.balanced.epoch(Array(0..<10), strata: labels.map { $0 ? 1 : 0 }, using: &generator)
             XCTAssertEqual(epoch.count, 10)
             positives += epoch.filter { labels[$0] }.count
             draws += epoch.count
         }
         XCTAssertEqual(Double(positives) / Double(draws), 0.5, accuracy: 0.03, "1 positive in 10 bags is drawn half the time")
-        let shuffled = BagSampling.shuffle.epoch(Array(0..<10), labels: labels, using: &generator)
+        let shuffled = BagSampling.shuffle.epoch(Array(0..<10), strata: labels.map { $0 ? 1 : 0 }, using: &generator)
         XCTAssertEqual(shuffled.sorted(), Array(0..<10), "shuffle is a permutation")
-        XCTAssertEqual(BagSampling.balanced.epoch([1, 2, 3], labels: labels, using: &generator).sorted(), [1, 2, 3],
+        XCTAssertEqual(BagSampling.balanced.epoch([1, 2, 3], strata: labels.map { $0 ? 1 : 0 }, using: &generator).sorted(), [1, 2, 3],
                        "one class only: a permutation")
     }
 
@@ -140,8 +140,9 @@ final class InstanceClusteringTests: XCTestCase {
         let configuration = MILModelConfiguration(pooling: .attention, classifier: .mlp, attentionHidden: 8, classifierHidden: 8,
                                                   dropout: 0, standardizeFeatures: true, embeddingWidth: 8, instanceClassifiers: true)
         let model = configuration.makeModel(inputWidth: 6, seed: 3)
-        let trainer = BagwiseTrainer(options: MILTrainingOptions(optimizer: .adam, learningRate: 5e-3, epochs: 25, batchSize: 4, patience: 0, seed: 1),
-                                     sampling: .balanced, instanceLoss: InstanceLossOptions(weight: 0.5, topK: 2))
+        let trainer = MILTrainer(objective: BinaryObjective(),
+                                 options: MILTrainingOptions(optimizer: .adam, learningRate: 5e-3, epochs: 25, batchSize: 4, patience: 0, seed: 1),
+                                 sampling: .balanced, instanceLoss: InstanceLossOptions(weight: 0.5, topK: 2))
         _ = try trainer.train(model, on: bags, training: Array(0..<40), validation: [])
         var scores: [Float] = [], truth: [Bool] = []
         for (bag, rows) in zip(features, shiftedRows) where !rows.isEmpty {

@@ -20,9 +20,13 @@ final class TrainingDivergenceTests: XCTestCase {
         PoolingFixtures.configuration(.attention, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4)
     }
 
-    func testBagwiseTrainerStopsOnANaNLearningRate() throws {
-        XCTAssertThrowsError(try BagwiseTrainer(options: options(learningRate: .nan))
-            .train(model(), training: data, validation: LabelledBags(features: [], labels: []))) { error in
+    private func train(_ bags: LabelledBags, learningRate: Float) throws -> [MILEpochRecord<BinaryMeasures>] {
+        try MILTrainer(objective: BinaryObjective(), options: options(learningRate: learningRate))
+            .train(model(), on: bags, training: Array(0..<bags.count), validation: [])
+    }
+
+    func testTrainerStopsOnANaNLearningRate() throws {
+        XCTAssertThrowsError(try train(data, learningRate: .nan)) { error in
             guard let diverged = error as? TrainingDivergedError else { return XCTFail("\(error)") }
             XCTAssertEqual(diverged.epoch, 1)
             XCTAssertTrue("\(diverged)".hasPrefix("training diverged in epoch 1: the weight '"), "\(diverged)")
@@ -30,9 +34,8 @@ final class TrainingDivergenceTests: XCTestCase {
         }
     }
 
-    func testBagwiseTrainerStopsOnAnInfiniteLearningRate() throws {
-        XCTAssertThrowsError(try BagwiseTrainer(options: options(learningRate: .infinity))
-            .train(model(), training: data, validation: LabelledBags(features: [], labels: []))) { error in
+    func testTrainerStopsOnAnInfiniteLearningRate() throws {
+        XCTAssertThrowsError(try train(data, learningRate: .infinity)) { error in
             XCTAssertEqual((error as? TrainingDivergedError)?.epoch, 1, "\(error)")
         }
     }
@@ -41,15 +44,13 @@ final class TrainingDivergenceTests: XCTestCase {
         var features = data.features
         features[0].storage[0] = .infinity
         let poisoned = LabelledBags(features: features, labels: data.labels)
-        XCTAssertThrowsError(try BagwiseTrainer(options: options(learningRate: 0.01))
-            .train(model(), training: poisoned, validation: LabelledBags(features: [], labels: []))) { error in
+        XCTAssertThrowsError(try train(poisoned, learningRate: 0.01)) { error in
             XCTAssertTrue(error is TrainingDivergedError, "\(error)")
         }
     }
 
     func testFiniteTrainingIsUnaffected() throws {
-        let history = try BagwiseTrainer(options: options(learningRate: 0.01))
-            .train(model(), training: data, validation: LabelledBags(features: [], labels: []))
+        let history = try train(data, learningRate: 0.01)
         XCTAssertEqual(history.count, 3)
         XCTAssertTrue(history.allSatisfy { $0.trainingLoss.isFinite })
     }

@@ -4,7 +4,7 @@ import NN
 import Tensor
 import XCTest
 
-final class BagwiseTrainerTests: XCTestCase {
+final class MILTrainerTests: XCTestCase {
     private func bags(_ sizes: [Int], labels: [Bool], seed: UInt64) -> LabelledBags {
         LabelledBags(features: sizes.enumerated().map { PoolingFixtures.randomMatrix(rows: $1, columns: PoolingFixtures.width, seed: seed + UInt64($0)) },
                      labels: labels)
@@ -14,8 +14,8 @@ final class BagwiseTrainerTests: XCTestCase {
         let model = PoolingFixtures.configuration(kind, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4)
         let options = MILTrainingOptions(optimizer: .sgd, learningRate: 0.1, momentum: 0, weightDecay: 0, epochs: 1,
                                          batchSize: data.count, validationFraction: 0, patience: 0)
-        _ = try BagwiseTrainer(options: options, negativeWeight: negative, positiveWeight: positive)
-            .train(model, training: data, validation: LabelledBags(features: [], labels: []))
+        _ = try MILTrainer(objective: BinaryObjective(negativeWeight: negative, positiveWeight: positive), options: options)
+            .train(model, on: data, training: Array(0..<data.count), validation: [])
         return model.parameters.map(\.value)
     }
 
@@ -52,18 +52,19 @@ final class BagwiseTrainerTests: XCTestCase {
     }
 
     func testBalancedWeights() {
-        let weights = BagwiseTrainer.balancedWeights(labels: [true, false, false, false])
-        XCTAssertEqual(weights.positive, 2)
-        XCTAssertEqual(weights.negative, 4.0 / 6.0, accuracy: 1e-6)
-        XCTAssertEqual(BagwiseTrainer.balancedWeights(labels: [true, true]).positive, 1)
+        let weights = BinaryObjective.balanced(labels: [true, false, false, false])
+        XCTAssertEqual(weights.positiveWeight, 2)
+        XCTAssertEqual(weights.negativeWeight, 4.0 / 6.0, accuracy: 1e-6)
+        XCTAssertEqual(BinaryObjective.balanced(labels: [true, true]).positiveWeight, 1)
     }
 
     func testEarlyStoppingRestoresTheBestEpoch() throws {
         let training = bags([5, 5, 5, 5], labels: [true, false, true, false], seed: 50)
         let validation = bags([5, 5], labels: [false, true], seed: 70)
         let model = PoolingFixtures.configuration(.attention, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4)
-        let trainer = BagwiseTrainer(options: MILTrainingOptions(learningRate: 0.05, epochs: 30, batchSize: 2, patience: 3))
-        let history = try trainer.train(model, training: training, validation: validation)
+        let trainer = MILTrainer(objective: BinaryObjective(), options: MILTrainingOptions(learningRate: 0.05, epochs: 30, batchSize: 2, patience: 3))
+        let (all, split) = Self.joined(training, validation)
+        let history = try trainer.train(model, on: all, training: split.training, validation: split.validation)
         let best = history.compactMap(\.validationLoss).min()!
         XCTAssertEqual(try trainer.evaluate(model, on: validation).loss, best, accuracy: 1e-5)
         if history.count < 30 {
@@ -76,11 +77,20 @@ final class BagwiseTrainerTests: XCTestCase {
         let validation = bags([5, 5], labels: [false, true], seed: 70)
         let options = MILTrainingOptions(learningRate: 0.05, epochs: 12, batchSize: 2, patience: 1)
         let model = { PoolingFixtures.configuration(.attention, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4) }
-        let eager = try BagwiseTrainer(options: options).train(model(), training: training, validation: validation)
-        let held = try BagwiseTrainer(options: options, minimumEpochs: 10).train(model(), training: training, validation: validation)
+        let (all, split) = Self.joined(training, validation)
+        let eager = try MILTrainer(objective: BinaryObjective(), options: options)
+            .train(model(), on: all, training: split.training, validation: split.validation)
+        let held = try MILTrainer(objective: BinaryObjective(), options: options, minimumEpochs: 10)
+            .train(model(), on: all, training: split.training, validation: split.validation)
         XCTAssertLessThan(eager.count, 10, "patience 1 stops this run early")
         XCTAssertGreaterThanOrEqual(held.count, 10)
         XCTAssertEqual(Array(held.prefix(eager.count)), eager, "same seed, same epochs until the eager run stopped")
+    }
+
+    /// One collection of the training bags then the validation bags, and their indices.
+    static func joined(_ training: LabelledBags, _ validation: LabelledBags) -> (LabelledBags, (training: [Int], validation: [Int])) {
+        (LabelledBags(features: training.features + validation.features, labels: training.labels + validation.labels),
+         (Array(0..<training.count), Array(training.count..<(training.count + validation.count))))
     }
 
     func testLoadStateRoundTripAndMismatch() throws {

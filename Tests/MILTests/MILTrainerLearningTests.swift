@@ -2,9 +2,9 @@ import MIL
 import Tensor
 import XCTest
 
-/// `BagwiseTrainer` on MNIST-shaped bags: 3-7 instances drawn from ten noisy prototypes ("digits"),
+/// `MILTrainer` on `BinaryObjective` and MNIST-shaped bags: 3-7 instances drawn from ten noisy prototypes ("digits"),
 /// a bag positive iff it holds prototype 1, as `slidemil mnist` builds them from CNN features.
-final class BagwiseTrainerLearningTests: XCTestCase {
+final class MILTrainerLearningTests: XCTestCase {
     private static let width = 16
 
     /// Bags of `count` (positive rate about 1 − 0.9^5 ≈ 0.41), each instance its digit's prototype plus noise.
@@ -29,11 +29,13 @@ final class BagwiseTrainerLearningTests: XCTestCase {
     /// A broken trainer (no step, wrong sign, gradients of padding or of the wrong bag) stays
     /// near AUC 0.5 and a top instance at chance (about 1/5 of the bag).
     func testAttentionModelLearnsDigitBagsAndFindsTheTargetDigit() throws {
-        let trainer = BagwiseTrainer(options: MILTrainingOptions(learningRate: 5e-4, weightDecay: 1e-4, epochs: 10, batchSize: 16, patience: 5, seed: 1))
+        let trainer = MILTrainer(objective: BinaryObjective(),
+                                 options: MILTrainingOptions(learningRate: 5e-4, weightDecay: 1e-4, epochs: 10, batchSize: 16, patience: 5, seed: 1))
         let model = MILModelConfiguration(pooling: .attention, classifier: .mlp, attentionHidden: 32, classifierHidden: 64, dropout: 0.25)
             .makeModel(inputWidth: Self.width, seed: 1)
         let training = digitBags(count: 400, seed: 2), validation = digitBags(count: 40, seed: 3)
-        let history = try trainer.train(model, training: training.bags, validation: validation.bags)
+        let (all, split) = MILTrainerTests.joined(training.bags, validation.bags)
+        let history = try trainer.train(model, on: all, training: split.training, validation: split.validation)
         XCTAssertNotNil(history[0].validationLoss)
         let test = digitBags(count: 300, seed: 4)
         let evaluation = try trainer.evaluate(model, on: test.bags)
@@ -52,7 +54,7 @@ final class BagwiseTrainerLearningTests: XCTestCase {
         let data = digitBags(count: 40, seed: 5)
         func trainedWeights() throws -> [Float] {
             let model = MILModelConfiguration(pooling: .gatedAttention, attentionHidden: 4, classifierHidden: 8).makeModel(inputWidth: Self.width, seed: 4)
-            _ = try BagwiseTrainer(options: options).train(model, on: data.bags, training: Array(0..<32), validation: Array(32..<40))
+            _ = try MILTrainer(objective: BinaryObjective(), options: options).train(model, on: data.bags, training: Array(0..<32), validation: Array(32..<40))
             return model.parameters.flatMap(\.value.storage)
         }
         XCTAssertEqual(try trainedWeights(), try trainedWeights())
