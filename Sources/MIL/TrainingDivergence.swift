@@ -1,4 +1,5 @@
 import NN
+import Tensor
 
 /// Training produced a NaN or infinite number (a learning rate far too large, features with
 /// extreme values). The model's weights are then meaningless, so trainers stop at once and the
@@ -34,7 +35,7 @@ enum FiniteTrainingCheck {
 
     /// Throws when any gradient of `parameters` holds a non-finite value.
     static func requireFiniteGradients(_ parameters: [(name: String, parameter: Parameter)], epoch: Int) throws {
-        for (name, parameter) in parameters {
+        for (name, parameter) in parameters where !allFinite(parameter.gradient) {
             if let bad = parameter.gradient.storage.first(where: { !$0.isFinite }) {
                 throw TrainingDivergedError(epoch: epoch, quantity: "the gradient of '\(name)'", value: bad)
             }
@@ -43,9 +44,22 @@ enum FiniteTrainingCheck {
 
     /// Throws when any weight of `parameters` holds a non-finite value (after an optimiser step).
     static func requireFiniteWeights(_ parameters: [(name: String, parameter: Parameter)], epoch: Int) throws {
-        for (name, parameter) in parameters {
+        for (name, parameter) in parameters where !allFinite(parameter.value) {
             if let bad = parameter.value.storage.first(where: { !$0.isFinite }) {
                 throw TrainingDivergedError(epoch: epoch, quantity: "the weight '\(name)'", value: bad)
+            }
+        }
+    }
+
+    /// Whether every value is finite: the largest exponent field over the values is below the
+    /// all-ones field of NaN and infinity (an integer max, which the compiler vectorises; this
+    /// runs over every weight and gradient after each step).
+    static func allFinite(_ tensor: Tensor) -> Bool {
+        tensor.withUnsafeBufferPointer { values in
+            values.withMemoryRebound(to: UInt32.self) { bits in
+                var largest: UInt32 = 0
+                for word in bits { largest = max(largest, word & 0x7f80_0000) }
+                return largest != 0x7f80_0000
             }
         }
     }

@@ -34,15 +34,24 @@ public final class Adam: Optimizer {
         let correction1 = 1 - pow(Double(beta1), Double(stepCount))
         let correction2Root = Float((1 - pow(Double(beta2), Double(stepCount))).squareRoot())
         let stepSize = Float(Double(learningRate) / correction1)
+        let beta1 = beta1, beta2 = beta2, epsilon = epsilon, weightDecay = weightDecay
         for (index, parameter) in parameters.enumerated() {
-            let grad = parameter.gradient.storage
-            parameter.value.withUnsafeMutableBufferPointer { p in
-                for i in p.indices {
-                    let g = grad[i] + weightDecay * p[i]
-                    firstMoments[index][i] = beta1 * firstMoments[index][i] + (1 - beta1) * g
-                    secondMoments[index][i] = beta2 * secondMoments[index][i] + (1 - beta2) * g * g
-                    let denominator = secondMoments[index][i].squareRoot() / correction2Root + epsilon
-                    p[i] -= stepSize * firstMoments[index][i] / denominator
+            // Buffer pointers, not `firstMoments[index][i]`: indexing the class's nested arrays
+            // costs an exclusivity check and a uniqueness check per element, which made this
+            // loop the bulk of a small MIL model's training time.
+            parameter.gradient.storage.withUnsafeBufferPointer { grad in
+                firstMoments[index].withUnsafeMutableBufferPointer { m in
+                    secondMoments[index].withUnsafeMutableBufferPointer { v in
+                        parameter.value.withUnsafeMutableBufferPointer { p in
+                            for i in p.indices {
+                                let g = grad[i] + weightDecay * p[i]
+                                m[i] = beta1 * m[i] + (1 - beta1) * g
+                                v[i] = beta2 * v[i] + (1 - beta2) * g * g
+                                let denominator = v[i].squareRoot() / correction2Root + epsilon
+                                p[i] -= stepSize * m[i] / denominator
+                            }
+                        }
+                    }
                 }
             }
         }

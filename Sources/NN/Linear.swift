@@ -36,10 +36,20 @@ public final class Linear: Layer {
         return output
     }
 
-    /// dW += dyᵀ·x, db += Σ_rows dy, dx = dy·W.
+    /// dW += dyᵀ·x (one gemm accumulating into the gradient, so a backward pass over a few rows
+    /// does not allocate and add an [out, in] temporary), db += Σ_rows dy, dx = dy·W.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         guard let input = cachedInput else { preconditionFailure("Linear.backward called without a training-mode forward") }
-        weight.gradient.add(outputGradient.matmul(input, transposeSelf: true))
+        precondition(outputGradient.shape == [input.shape[0], outputFeatures], "Linear.backward expects [\(input.shape[0]), \(outputFeatures)], got \(outputGradient.shape)")
+        outputGradient.withUnsafeBufferPointer { dy in
+            input.withUnsafeBufferPointer { x in
+                weight.gradient.withUnsafeMutableBufferPointer { dw in
+                    BLAS.gemm(transposeA: true, m: outputFeatures, n: inputFeatures, k: input.shape[0],
+                              a: dy.baseAddress!, lda: outputFeatures, b: x.baseAddress!, ldb: inputFeatures,
+                              beta: 1, c: dw.baseAddress!, ldc: inputFeatures)
+                }
+            }
+        }
         if let bias { bias.gradient.add(outputGradient.sum(alongAxis: 0)) }
         return outputGradient.matmul(weight.value)
     }
