@@ -19,11 +19,3 @@ extension BagCollection where Target == Bool {
     /// The binary labels (the targets of binary bags).
     public var labels: [Bool] { targets }
 }
-
-extension LabelledBags: BagCollection {
-    /// The labels.
-    public var targets: [Bool] { labels }
-
-    /// The feature matrix held for bag `index`.
-    public func bag(_ index: Int) throws -> Tensor { features[index] }
-}

@@ -8,7 +8,7 @@ final class MILTrainerLearningTests: XCTestCase {
     private static let width = 16
 
     /// Bags of `count` (positive rate about 1 − 0.9^5 ≈ 0.41), each instance its digit's prototype plus noise.
-    private func digitBags(count: Int, seed: UInt64) -> (bags: LabelledBags, digits: [[Int]]) {
+    private func digitBags(count: Int, seed: UInt64) -> (bags: LabelledBags<Bool>, digits: [[Int]]) {
         var prototypeGenerator = SeededGenerator(seed: 1234)
         let prototypes = Tensor.normal([10, Self.width], generator: &prototypeGenerator)
         var generator = SeededGenerator(seed: seed)

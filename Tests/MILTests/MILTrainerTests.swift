@@ -5,12 +5,12 @@ import Tensor
 import XCTest
 
 final class MILTrainerTests: XCTestCase {
-    private func bags(_ sizes: [Int], labels: [Bool], seed: UInt64) -> LabelledBags {
+    private func bags(_ sizes: [Int], labels: [Bool], seed: UInt64) -> LabelledBags<Bool> {
         LabelledBags(features: sizes.enumerated().map { PoolingFixtures.randomMatrix(rows: $1, columns: PoolingFixtures.width, seed: seed + UInt64($0)) },
                      labels: labels)
     }
 
-    private func oneStep(_ kind: PoolingKind, _ data: LabelledBags, negative: Float = 1, positive: Float = 1) throws -> [Tensor] {
+    private func oneStep(_ kind: PoolingKind, _ data: LabelledBags<Bool>, negative: Float = 1, positive: Float = 1) throws -> [Tensor] {
         let model = PoolingFixtures.configuration(kind, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4)
         let options = MILTrainingOptions(optimizer: .sgd, learningRate: 0.1, momentum: 0, weightDecay: 0, epochs: 1,
                                          batchSize: data.count, validationFraction: 0, patience: 0)
@@ -88,7 +88,7 @@ final class MILTrainerTests: XCTestCase {
     }
 
     /// One collection of the training bags then the validation bags, and their indices.
-    static func joined(_ training: LabelledBags, _ validation: LabelledBags) -> (LabelledBags, (training: [Int], validation: [Int])) {
+    static func joined(_ training: LabelledBags<Bool>, _ validation: LabelledBags<Bool>) -> (LabelledBags<Bool>, (training: [Int], validation: [Int])) {
         (LabelledBags(features: training.features + validation.features, labels: training.labels + validation.labels),
          (Array(0..<training.count), Array(training.count..<(training.count + validation.count))))
     }

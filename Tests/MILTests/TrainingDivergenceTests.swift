@@ -20,7 +20,7 @@ final class TrainingDivergenceTests: XCTestCase {
         PoolingFixtures.configuration(.attention, classifier: .mlp).makeModel(inputWidth: PoolingFixtures.width, seed: 4)
     }
 
-    private func train(_ bags: LabelledBags, learningRate: Float) throws -> [MILEpochRecord<BinaryMeasures>] {
+    private func train(_ bags: LabelledBags<Bool>, learningRate: Float) throws -> [MILEpochRecord<BinaryMeasures>] {
         try MILTrainer(objective: BinaryObjective(), options: options(learningRate: learningRate))
             .train(model(), on: bags, training: Array(0..<bags.count), validation: [])
     }

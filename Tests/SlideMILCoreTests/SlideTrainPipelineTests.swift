@@ -85,7 +85,7 @@ final class SlideTrainPipelineTests: XCTestCase {
         let slides = try SyntheticSlides.make(in: folder, negatives: 6, positives: 6)
         let inMemory = try SlideBagSet.load(labels: slides.table, featuresFolder: slides.folder, positiveClass: nil)
         let streamed = try SlideBagSet.load(labels: slides.table, featuresFolder: slides.folder, positiveClass: nil, memoryBudget: 0)
-        XCTAssertTrue(inMemory.bags is LabelledBags)
+        XCTAssertTrue(inMemory.bags is LabelledBags<Bool>)
         XCTAssertTrue(streamed.bags is FeatureFileBags)
         XCTAssertEqual(streamed.featureWidth, 12)
         var settings = Self.smallSettings(folds: 2)
