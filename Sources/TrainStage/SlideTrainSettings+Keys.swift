@@ -69,7 +69,7 @@ extension SlideTrainSettings {
             SettingKey("training.epochs", \.training.epochs, "Maximum epochs per fold; early stopping usually ends sooner.",
                        range: SettingRange(1, 100_000), option: "epochs"),
             SettingKey("training.batchSize", \.training.batchSize, "Bags per optimiser step; gradients are accumulated one bag at a time, "
-                       + "never padded.", range: SettingRange(1, 100_000), place: .configAndSet),
+                       + "never padded (Cox survival: the step's bags run together, for its risk sets).", range: SettingRange(1, 100_000), place: .configAndSet),
             SettingKey("training.validationFraction", \.training.validationFraction, "Share of each fold's training slides held out "
                        + "(stratified) for early stopping.", range: .fraction, place: .configAndSet),
             SettingKey("training.patience", \.training.patience, "Epochs without a lower validation loss before stopping (0 = never "

@@ -19,7 +19,8 @@ public struct SlideTrainSettings: StageSettings, Sendable {
     /// default), classifier and widths.
     public var model: MILModelConfiguration
     /// Optimiser, epochs, patience and seed. `batchSize` is the number of bags whose gradients are
-    /// accumulated per step (each bag is its own forward pass, never padded);
+    /// accumulated per step (each bag is its own forward pass, never padded; with the Cox loss
+    /// the step's bags run as one padded batch, whose risk sets couple them);
     /// `validationFraction` is the share of each fold's training slides used for early stopping.
     public var training: MILTrainingOptions
     /// Cross-validation folds; 1 = one stratified train/validation split. Not used when the labels
