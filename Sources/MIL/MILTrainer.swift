@@ -73,7 +73,11 @@ public struct MILTrainer<Target, Measures: Codable & Equatable & Sendable> {
                     let groupTargets = group.map { targets[$0] }
                     let groupWeight = groupTargets.reduce(Float(0)) { $0 + objective.weight(of: $1) }
                     let batch = try BagBatch(bags: group.map { try bags.bag($0) })
-                    let loss = network.trainingPass(batch, loss: { objective.loss(logits: $0, targets: groupTargets) },
+                    let loss = network.trainingPass(batch, loss: { logits in
+                        precondition(logits.shape == [group.count, objective.outputCount],
+                                     "the network gives logits \(logits.shape) for \(group.count) bags, the task needs \(objective.outputCount) per bag")
+                        return objective.loss(logits: logits, targets: groupTargets)
+                    },
                                                     instanceTerm: instanceTerm(groupTargets),
                                                     share: GradientShare(groupWeight: groupWeight, stepWeight: stepWeight))
                     try FiniteTrainingCheck.requireFinite(loss: loss, epoch: epoch)

@@ -1,19 +1,6 @@
 import MIL
 import Tensor
 
-/// The validation measure of a multi-class or survival task: the macro one-vs-rest AUC or
-/// Harrell's c-index; nil when undefined (one class, no comparable pair). Encoded as
-/// `validationMeasure` in `MILEpochRecord`.
-public struct TaskMeasure: Codable, Equatable, Sendable {
-    public let measure: Double?
-
-    public init(_ measure: Double?) { self.measure = measure }
-
-    private enum CodingKeys: String, CodingKey {
-        case measure = "validationMeasure"
-    }
-}
-
 /// A head's outputs on task bags, and the task's summary measure.
 public struct TaskEvaluation: Sendable {
     /// The task's validation loss over all the bags at once (for Cox, one risk set over them all).

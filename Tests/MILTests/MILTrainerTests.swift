@@ -112,3 +112,24 @@ final class MILTrainerTests: XCTestCase {
         XCTAssertThrowsError(try PoolingFixtures.configuration(.mean, classifier: .mlp).makeModel(inputWidth: 4, seed: 0).loadState(contentsOf: url))
     }
 }
+
+/// `metrics.json` keeps the per-epoch keys it had before the loops were merged: flat, with the
+/// binary measures as `validationAUC` and `validationAccuracy`, nothing but the losses without
+/// validation bags.
+final class MILEpochRecordCodingTests: XCTestCase {
+    private func keys<M>(_ record: MILEpochRecord<M>) throws -> [String] {
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any]
+        return try XCTUnwrap(object).keys.sorted()
+    }
+
+    func testBinaryRecordsAreFlatWithTheirOldKeys() throws {
+        let record = MILEpochRecord(epoch: 3, trainingLoss: 0.5, validationLoss: 0.25, validation: BinaryMeasures(auc: 0.75, accuracy: 0.5))
+        XCTAssertEqual(try keys(record), ["epoch", "trainingLoss", "validationAUC", "validationAccuracy", "validationLoss"])
+        XCTAssertEqual(try JSONDecoder().decode(MILEpochRecord<BinaryMeasures>.self, from: JSONEncoder().encode(record)), record)
+        let bare = MILEpochRecord<BinaryMeasures>(epoch: 1, trainingLoss: 0.5, validationLoss: nil, validation: nil)
+        XCTAssertEqual(try keys(bare), ["epoch", "trainingLoss"])
+        XCTAssertEqual(try JSONDecoder().decode(MILEpochRecord<BinaryMeasures>.self, from: JSONEncoder().encode(bare)), bare)
+        let oneClass = MILEpochRecord(epoch: 2, trainingLoss: 0.5, validationLoss: 0.25, validation: BinaryMeasures(auc: nil, accuracy: 1))
+        XCTAssertEqual(try JSONDecoder().decode(MILEpochRecord<BinaryMeasures>.self, from: JSONEncoder().encode(oneClass)), oneClass)
+    }
+}

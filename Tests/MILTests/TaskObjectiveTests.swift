@@ -218,5 +218,9 @@ final class TaskObjectiveTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode([MILTask].self, from: JSONEncoder().encode(tasks)), tasks)
         let targets: [BagTarget] = [.classIndex(2), .survival(SurvivalOutcome(time: 12.5, event: false))]
         XCTAssertEqual(try JSONDecoder().decode([BagTarget].self, from: JSONEncoder().encode(targets)), targets)
+        let record = MILEpochRecord(epoch: 1, trainingLoss: 0.5, validationLoss: 0.25, validation: TaskMeasure(0.75))
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any])
+        XCTAssertEqual(object.keys.sorted(), ["epoch", "trainingLoss", "validationLoss", "validationMeasure"], "metrics.json's epoch keys")
+        XCTAssertEqual(try JSONDecoder().decode(MILEpochRecord<TaskMeasure>.self, from: JSONEncoder().encode(record)), record)
     }
 }
