@@ -144,9 +144,6 @@ public struct SlideTaskTrainPipeline {
         } catch let error as TrainingDivergedError {
             throw SlideTrainError.diverged(fold: fold.number, error)
         }
-        guard history.allSatisfy({ $0.trainingLoss.isFinite }) else {
-            throw SlideTrainError.invalidSettings(problem: "fold \(fold.number): the training loss became NaN or infinite; lower training.learningRate")
-        }
         let evaluated = fold.test.isEmpty ? fold.validation : fold.test
         let evaluation = try evaluate(evaluated)
         let bestEpoch = fold.validation.isEmpty

@@ -149,6 +149,20 @@ final class TaskObjectiveTests: XCTestCase {
         }
     }
 
+    /// Task runs get the divergence checks of the one loop: a NaN learning rate stops training in
+    /// epoch 1 (the task trainer used to train on and report a NaN loss).
+    func testTaskTrainingStopsWhenItDiverges() throws {
+        let bags = classBags(count: 12, classes: 3, seed: 15)
+        var broken = options
+        broken.learningRate = .nan
+        var generator = SeededGenerator(seed: 16)
+        let head = PooledBagHead(pooling: AttentionPooling(inputWidth: 4, hiddenWidth: 8, generator: &generator), inputWidth: 4, classCount: 3, generator: &generator)
+        XCTAssertThrowsError(try trainer(.multiclass(classCount: 3, classWeights: nil), options: broken)
+            .train(head, on: bags, training: Array(0..<12), validation: [])) { error in
+            XCTAssertEqual((error as? TrainingDivergedError)?.epoch, 1, "\(error)")
+        }
+    }
+
     func testBinaryObjectiveLossIsTheClassWeightedMeanBCE() {
         let logits = Tensor(shape: [3, 1], storage: [0.5, -1, 2])
         let labels = [true, false, false]
