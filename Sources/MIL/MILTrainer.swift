@@ -64,32 +64,13 @@ public struct MILTrainer<Target, Measures: Codable & Equatable & Sendable> {
         var stopping = EarlyStopping(patience: options.patience, minimumEpochs: minimumEpochs)
         for epoch in 1...max(1, options.epochs) {
             let order = sampling.epoch(training, strata: strata, using: &generator)
-            var weightedLoss = 0.0, totalWeight = 0.0
+            var totals = (weightedLoss: 0.0, weight: 0.0)
             for start in stride(from: 0, to: order.count, by: stepSize) {
-                let step = order[start..<min(start + stepSize, order.count)]
-                let stepWeight = step.reduce(Float(0)) { $0 + objective.weight(of: targets[$1]) }
-                optimizer.zeroGradients()
-                for group in groups(of: step) {
-                    let groupTargets = group.map { targets[$0] }
-                    let groupWeight = groupTargets.reduce(Float(0)) { $0 + objective.weight(of: $1) }
-                    let batch = try BagBatch(bags: group.map { try bags.bag($0) })
-                    let loss = network.trainingPass(batch, loss: { logits in
-                        precondition(logits.shape == [group.count, objective.outputCount],
-                                     "the network gives logits \(logits.shape) for \(group.count) bags, the task needs \(objective.outputCount) per bag")
-                        return objective.loss(logits: logits, targets: groupTargets)
-                    },
-                                                    instanceTerm: instanceTerm(groupTargets),
-                                                    share: GradientShare(groupWeight: groupWeight, stepWeight: stepWeight))
-                    try FiniteTrainingCheck.requireFinite(loss: loss, epoch: epoch)
-                    weightedLoss += Double(loss * groupWeight)
-                    totalWeight += Double(groupWeight)
-                }
-                options.elasticNet.apply(to: parameters)
-                try FiniteTrainingCheck.requireFiniteGradients(network.namedParameters, epoch: epoch)
-                optimizer.step()
-                try FiniteTrainingCheck.requireFiniteWeights(network.namedParameters, epoch: epoch)
+                try trainStep(order[start..<min(start + stepSize, order.count)], of: network, on: bags, targets: targets,
+                              optimizer: optimizer, epoch: epoch, totals: &totals)
             }
-            var record = MILEpochRecord<Measures>(epoch: epoch, trainingLoss: Float(weightedLoss / totalWeight), validationLoss: nil, validation: nil)
+            var record = MILEpochRecord<Measures>(epoch: epoch, trainingLoss: Float(totals.weightedLoss / totals.weight),
+                                                  validationLoss: nil, validation: nil)
             if !validation.isEmpty {
                 let outputs = try self.outputs(network, on: bags, indices: validation)
                 let loss = objective.validationLoss(logits: outputs.logits, targets: outputs.targets)
@@ -104,6 +85,34 @@ public struct MILTrainer<Target, Measures: Codable & Equatable & Sendable> {
         }
         stopping.restoreBest(into: parameters)
         return history
+    }
+
+    /// One optimiser step over the bags at `step`: each loss group's forward and backward pass
+    /// (gradients weighted by the group's share of the step), the elastic net, the divergence
+    /// checks and the update. Adds each group's loss · weight and weight to the epoch's `totals`.
+    private func trainStep(_ step: ArraySlice<Int>, of network: some MILNetwork, on bags: some BagCollection<Target>, targets: [Target],
+                           optimizer: any Optimizer, epoch: Int, totals: inout (weightedLoss: Double, weight: Double)) throws {
+        let stepWeight = step.reduce(Float(0)) { $0 + objective.weight(of: targets[$1]) }
+        optimizer.zeroGradients()
+        for group in groups(of: step) {
+            let groupTargets = group.map { targets[$0] }
+            let groupWeight = groupTargets.reduce(Float(0)) { $0 + objective.weight(of: $1) }
+            let batch = try BagBatch(bags: group.map { try bags.bag($0) })
+            let taskLoss = { (logits: Tensor) -> LossValue in
+                precondition(logits.shape == [group.count, objective.outputCount],
+                             "the network gives logits \(logits.shape) for \(group.count) bags, the task needs \(objective.outputCount) per bag")
+                return objective.loss(logits: logits, targets: groupTargets)
+            }
+            let loss = network.trainingPass(batch, loss: taskLoss, instanceTerm: instanceTerm(groupTargets),
+                                            share: GradientShare(groupWeight: groupWeight, stepWeight: stepWeight))
+            try FiniteTrainingCheck.requireFinite(loss: loss, epoch: epoch)
+            totals.weightedLoss += Double(loss * groupWeight)
+            totals.weight += Double(groupWeight)
+        }
+        options.elasticNet.apply(to: optimizer.parameters)
+        try FiniteTrainingCheck.requireFiniteGradients(network.namedParameters, epoch: epoch)
+        optimizer.step()
+        try FiniteTrainingCheck.requireFiniteWeights(network.namedParameters, epoch: epoch)
     }
 
     /// The network's logits and instance weights on the bags at `indices`, in that order, each
