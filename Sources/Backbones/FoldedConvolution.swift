@@ -4,8 +4,9 @@ import Tensor
 /// A convolution with its batch norm folded in, laid out for channels-last (NHWC) inference.
 ///
 /// Folding: s = γ/√(σ² + ε), W′ = s·W, b′ = β − μ·s (+ s·conv bias). Weights are stored
-/// [k, k, Cin, Cout] and handed to a oneDNN direct convolution, which packs them once per input
-/// geometry and fuses bias, residual and ReLU into its output (no patch matrix).
+/// [k, k, Cin, Cout] and handed to a oneDNN convolution (direct, or Winograd for stride-1 3×3 on
+/// AVX-512; see `DNNLConvolutionAlgorithm`), which packs them once per input geometry and fuses
+/// bias, residual and ReLU into its output (no patch matrix).
 struct FoldedConvolution {
     let inputChannels: Int
     let outputChannels: Int

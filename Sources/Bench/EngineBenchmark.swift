@@ -51,7 +51,8 @@ public struct EngineBenchmark {
         BLAS.threadCount = options.threads
         ParallelFor.workerCount = options.threads
         log("OpenBLAS core \(BLAS.coreName), \(options.threads) threads; oneDNN \(DNNL.version), kernels \(DNNL.effectiveISA)"
-            + (DNNL.requestedISA.map { " (SLIDEMIL_CPU_ISA=\($0))" } ?? ""))
+            + (DNNL.requestedISA.map { " (SLIDEMIL_CPU_ISA=\($0))" } ?? "")
+            + "; convolutions \(DNNL.convolutionAlgorithmDescription)")
         let fma = FMAPeak.measure(threads: options.threads)
         if let avx512 = fma.avx512 { record("fma_peak_avx512_gflops", avx512) }
         if let avx2 = fma.avx2 { record("fma_peak_avx2_gflops", avx2) }

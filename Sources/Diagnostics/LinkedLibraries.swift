@@ -82,7 +82,7 @@ public enum LinkedLibraries {
 
     static func oneDNN() -> LinkedLibrary {
         let cap = DNNL.requestedISA.map { ", capped by SLIDEMIL_CPU_ISA=\($0)" } ?? ""
-        return LinkedLibrary(name: "oneDNN", version: DNNL.version, details: "kernels \(DNNL.effectiveISA)\(cap)")
+        return LinkedLibrary(name: "oneDNN", version: DNNL.version, details: "kernels \(DNNL.effectiveISA)\(cap); convolutions \(DNNL.convolutionAlgorithmDescription)")
     }
 
     static func hdf5() -> LinkedLibrary {

@@ -6,7 +6,8 @@ import Foundation
 /// oneDNN picks its kernels at run time from cpuid (AVX-512, AVX2+FMA, SSE4.1). The environment
 /// variable `SLIDEMIL_CPU_ISA` caps that choice for the whole process so one machine can run every
 /// path its CPU supports: `avx512` (`avx512_core`), `avx2`, `sse41`; unset or `all` leaves oneDNN's
-/// own choice. It is read once, before the first kernel is built.
+/// own choice. It is read once, before the first kernel is built, as is `SLIDEMIL_CONV_ALGORITHM`
+/// (`direct`, `winograd` or `auto`, the default; see `DNNLConvolutionAlgorithm`).
 public enum DNNL {
     /// The CPU engine (created on first use, never released).
     public static var engine: dnnl_engine_t { shared.engine }
@@ -19,6 +20,26 @@ public enum DNNL {
 
     /// The value of `SLIDEMIL_CPU_ISA` that was applied, or nil when oneDNN chose by itself.
     public static var requestedISA: String? { shared.requestedISA }
+
+    /// The convolution algorithm `SLIDEMIL_CONV_ALGORITHM` asks for (`auto` when unset): the
+    /// default of every `DNNLConvolution` built without an explicit one.
+    public static var convolutionAlgorithm: DNNLConvolutionAlgorithm { shared.algorithm }
+
+    /// Whether oneDNN has a Winograd kernel on this process's ISA (AVX-512 only in oneDNN 2.6),
+    /// found by asking for one on a small 3×3 convolution.
+    public static let winogradAvailable: Bool = DNNLConvolution.winogradKernelExists()
+
+    /// How convolutions are computed in this process, in words, e.g. "auto (Winograd on
+    /// stride-1 3×3 where it pays, direct elsewhere)".
+    public static var convolutionAlgorithmDescription: String {
+        let setting = convolutionAlgorithm.rawValue + (shared.algorithmRequested ? " from SLIDEMIL_CONV_ALGORITHM" : "")
+        guard winogradAvailable else { return "\(setting): all direct (no Winograd kernel on \(effectiveISA))" }
+        switch convolutionAlgorithm {
+        case .direct: return "\(setting): all direct"
+        case .winograd: return "\(setting): Winograd for stride-1 3×3, direct elsewhere"
+        case .auto: return "\(setting): Winograd for stride-1 3×3 where it pays, direct elsewhere"
+        }
+    }
 
     /// "major.minor.patch" of the linked oneDNN.
     public static var version: String {
@@ -42,9 +63,16 @@ public enum DNNL {
         if status != dnnl_success { fatalError("oneDNN \(call()) failed with status \(status.rawValue)") }
     }
 
+    /// A dimension list as oneDNN takes it (an int64 array of DNNL_MAX_NDIMS entries).
+    static func dims(_ values: [Int]) -> [Int64] {
+        values.map(Int64.init) + [Int64](repeating: 0, count: Int(DNNL_MAX_NDIMS) - values.count)
+    }
+
     private struct Runtime: @unchecked Sendable {
         let engine: dnnl_engine_t
         let requestedISA: String?
+        let algorithm: DNNLConvolutionAlgorithm
+        let algorithmRequested: Bool
     }
 
     private static let shared: Runtime = {
@@ -60,9 +88,17 @@ public enum DNNL {
             check(dnnl_set_max_cpu_isa(isa), "set_max_cpu_isa(\(value))")
             requested = value
         }
+        var algorithm = DNNLConvolutionAlgorithm.auto, algorithmRequested = false
+        if let value = ProcessInfo.processInfo.environment["SLIDEMIL_CONV_ALGORITHM"], !value.isEmpty {
+            guard let chosen = DNNLConvolutionAlgorithm(rawValue: value) else {
+                let choices = DNNLConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
+                fatalError("SLIDEMIL_CONV_ALGORITHM=\(value) is not one of \(choices)")
+            }
+            (algorithm, algorithmRequested) = (chosen, true)
+        }
         var engine: dnnl_engine_t?
         check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine_create")
-        return Runtime(engine: engine!, requestedISA: requested)
+        return Runtime(engine: engine!, requestedISA: requested, algorithm: algorithm, algorithmRequested: algorithmRequested)
     }()
 
     private static func isaName(_ isa: dnnl_cpu_isa_t) -> String {

@@ -1,20 +1,24 @@
 import CDNNL
 import Foundation
 
-/// A 2-D convolution on channels-last (NHWC) float tensors, run by oneDNN's direct kernels, with
-/// bias, an optional residual addition and an optional ReLU fused into its output:
+/// A 2-D convolution on channels-last (NHWC) float tensors, run by oneDNN, with bias, an optional
+/// residual addition and an optional ReLU fused into its output:
 /// `output = act(conv(input, W) + bias (+ residual))`.
 ///
 /// Weights are given once as [k, k, Cin, Cout] (HWIO); for each input geometry (batch, height,
-/// width, epilogue) the kernel is built and the weights repacked into its blocked layout on first
-/// use, then reused. `run` may be called from several threads at once, each with its own
-/// `DNNLExecutionContext`.
+/// width, epilogue, threads) the kernel is built and the weights repacked into its layout on first
+/// use, then reused. Stride-1 3×3 convolutions may run on oneDNN's Winograd kernels (see
+/// `DNNLConvolutionAlgorithm`), which work on a blocked channel layout: their input (and residual)
+/// is reordered into it and the result back into NHWC. `run` may be called from several threads
+/// at once, each with its own `DNNLExecutionContext`.
 public final class DNNLConvolution: @unchecked Sendable {
     public let inputChannels: Int
     public let outputChannels: Int
     public let kernel: Int
     public let stride: Int
     public let padding: Int
+    /// The algorithm asked for; `algorithm(...)` tells what a geometry really runs.
+    public let algorithm: DNNLConvolutionAlgorithm
     private let weights: [Float]
     private let bias: [Float]
     private var plans: [PlanKey: Plan] = [:]
@@ -23,42 +27,70 @@ public final class DNNLConvolution: @unchecked Sendable {
     private struct PlanKey: Hashable {
         let batch, height, width: Int
         let residual, relu: Bool
+        /// OpenMP threads of the calling thread: oneDNN sizes its work split when the kernel is built.
+        let threads: Int
     }
 
     /// A built kernel for one geometry, with its repacked weights.
     private final class Plan {
         let primitive: dnnl_primitive_t
-        let weights: dnnl_memory_t
-        let bias: dnnl_memory_t
-        var source: dnnl_memory_desc_t
-        var destination: dnnl_memory_desc_t
+        /// The weights packed into the kernel's layout, and the bias.
+        let weights: PackedTensor, bias: PackedTensor
+        /// The layouts the kernel reads and writes (NHWC unless `blocked`).
+        let source, destination: dnnl_memory_desc_t
         let scratchpadBytes: Int
         /// Floats in one output.
         let outputCount: Int
+        /// oneDNN's name of the kernel, e.g. "brgconv:avx512_core" or "jit_wino_4x3:avx512_core".
+        let implementation: String
+        /// For a kernel on a blocked layout: the reorders from NHWC input and residual into it, and
+        /// of its result back to NHWC.
+        let blocked: BlockedLayout?
 
-        init(primitive: dnnl_primitive_t, weights: dnnl_memory_t, bias: dnnl_memory_t, source: dnnl_memory_desc_t,
-             destination: dnnl_memory_desc_t, scratchpadBytes: Int, outputCount: Int) {
-            self.outputCount = outputCount
+        init(primitive: dnnl_primitive_t, weights: PackedTensor, bias: PackedTensor, source: dnnl_memory_desc_t,
+             destination: dnnl_memory_desc_t, scratchpadBytes: Int, outputCount: Int, implementation: String,
+             blocked: BlockedLayout?) {
             self.primitive = primitive
             self.weights = weights
             self.bias = bias
             self.source = source
             self.destination = destination
             self.scratchpadBytes = scratchpadBytes
+            self.outputCount = outputCount
+            self.implementation = implementation
+            self.blocked = blocked
         }
 
-        deinit {
-            dnnl_primitive_destroy(primitive)
-            dnnl_memory_destroy(weights)
-            dnnl_memory_destroy(bias)
+        deinit { dnnl_primitive_destroy(primitive) }
+    }
+
+    /// The reorders around a kernel that reads and writes a blocked layout, and that layout's sizes.
+    private struct BlockedLayout {
+        let source, residual, result: DNNLReorder
+        let sourceBytes, destinationBytes: Int
+    }
+
+    /// A tensor in a layout oneDNN chose, in memory owned here.
+    private final class PackedTensor {
+        let descriptor: dnnl_memory_desc_t
+        let data: UnsafeMutableRawPointer
+
+        init(_ descriptor: dnnl_memory_desc_t) {
+            var descriptor = descriptor
+            self.descriptor = descriptor
+            data = .allocate(byteCount: max(64, dnnl_memory_desc_get_size(&descriptor)), alignment: 64)
         }
+
+        deinit { data.deallocate() }
     }
 
     /// - Parameters:
     ///   - weights: k·k·Cin·Cout floats, [ky, kx, Cin, Cout].
     ///   - bias: Cout floats.
+    ///   - algorithm: direct, Winograd where implemented, or the measured rule (default: the
+    ///     process's `SLIDEMIL_CONV_ALGORITHM`).
     public init(inputChannels: Int, outputChannels: Int, kernel: Int, stride: Int, padding: Int,
-                weights: [Float], bias: [Float]) {
+                weights: [Float], bias: [Float], algorithm: DNNLConvolutionAlgorithm = DNNL.convolutionAlgorithm) {
         precondition(weights.count == kernel * kernel * inputChannels * outputChannels && bias.count == outputChannels,
                      "DNNLConvolution: weights must be [k, k, Cin, Cout] and bias [Cout]")
         self.inputChannels = inputChannels
@@ -68,6 +100,7 @@ public final class DNNLConvolution: @unchecked Sendable {
         self.padding = padding
         self.weights = weights
         self.bias = bias
+        self.algorithm = algorithm
     }
 
     public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
@@ -76,65 +109,70 @@ public final class DNNLConvolution: @unchecked Sendable {
 
     /// output[N, OH, OW, Cout] = act(conv(input[N, H, W, Cin]) + bias (+ residual[N, OH, OW, Cout])).
     /// `output` must not overlap `input`. The residual is added by oneDNN's sum post-op, which
-    /// accumulates onto what `output` holds: pass `residual == output` to add in place (no copy);
-    /// any other residual is first copied into `output`. (The binary-add post-op would avoid that
-    /// copy but gave wrong results in oneDNN 2.6's SSE4.1 1×1 kernels.)
+    /// accumulates onto what the kernel's output holds: pass `residual == output` to add in place
+    /// (no copy on the direct path); any other residual is first copied into `output` (reordered
+    /// into the blocked output on the Winograd path). (The binary-add post-op would avoid that copy
+    /// but gave wrong results in oneDNN 2.6's SSE4.1 1×1 kernels.)
     public func run(_ input: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
                     into output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, relu: Bool,
                     context: DNNLExecutionContext) {
-        let plan = self.plan(PlanKey(batch: batch, height: height, width: width, residual: residual != nil, relu: relu))
-        let engine = DNNL.engine
-        var source: dnnl_memory_t?, destination: dnnl_memory_t?, scratchpad: dnnl_memory_t?
-        DNNL.check(dnnl_memory_create(&source, &plan.source, engine, UnsafeMutableRawPointer(mutating: input)), "memory_create")
-        DNNL.check(dnnl_memory_create(&destination, &plan.destination, engine, output), "memory_create")
-        if let residual, residual != UnsafePointer(output) {
+        let plan = self.plan(batch: batch, height: height, width: width, residual: residual != nil, relu: relu)
+        var source = UnsafeMutableRawPointer(mutating: input), destination = UnsafeMutableRawPointer(output)
+        if let blocked = plan.blocked {
+            source = context.buffer(.blockedSource, bytes: blocked.sourceBytes)
+            destination = context.buffer(.blockedDestination, bytes: blocked.destinationBytes)
+            blocked.source.run(from: input, to: source, context: context)
+            if let residual { blocked.residual.run(from: residual, to: destination, context: context) }
+        } else if let residual, residual != UnsafePointer(output) {
             output.update(from: residual, count: plan.outputCount)
         }
-        var arguments = [
-            dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: source),
-            dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: plan.weights),
-            dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: plan.bias),
-            dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: destination),
+        let arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)] = [
+            (DNNL_ARG_SRC, plan.source, source),
+            (DNNL_ARG_WEIGHTS, plan.weights.descriptor, plan.weights.data),
+            (DNNL_ARG_BIAS, plan.bias.descriptor, plan.bias.data),
+            (DNNL_ARG_DST, plan.destination, destination),
         ]
-        if plan.scratchpadBytes > 0 {
-            let bytes = dims([plan.scratchpadBytes])
-            var descriptor = dnnl_memory_desc_t()
-            DNNL.check(dnnl_memory_desc_init_by_tag(&descriptor, 1, bytes, dnnl_u8, dnnl_a), "memory_desc_init")
-            DNNL.check(dnnl_memory_create(&scratchpad, &descriptor, engine, context.scratchpad(bytes: plan.scratchpadBytes)),
-                       "memory_create")
-            arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad))
-        }
-        DNNL.check(dnnl_primitive_execute(plan.primitive, context.stream, Int32(arguments.count), &arguments), "convolution")
-        DNNL.check(dnnl_stream_wait(context.stream), "stream_wait")
-        for memory in [source, destination, scratchpad] { if let memory { dnnl_memory_destroy(memory) } }
+        context.execute(plan.primitive, arguments, scratchpadBytes: plan.scratchpadBytes, name: "convolution")
+        plan.blocked?.result.run(from: destination, to: output, context: context)
     }
 
-    /// Builds (once per geometry) the kernel for `key`.
-    private func plan(_ key: PlanKey) -> Plan {
+    /// oneDNN's name of the kernel a call of this geometry runs on the calling thread's OpenMP
+    /// thread count (building it if needed), e.g. "jit_fp32_wino_2x3:avx512_core".
+    public func implementation(batch: Int, height: Int, width: Int, residual: Bool, relu: Bool) -> String {
+        plan(batch: batch, height: height, width: width, residual: residual, relu: relu).implementation
+    }
+
+    private func plan(batch: Int, height: Int, width: Int, residual: Bool, relu: Bool) -> Plan {
+        let key = PlanKey(batch: batch, height: height, width: width, residual: residual, relu: relu,
+                          threads: DNNL.threadsForCallingThread)
         lock.lock()
         defer { lock.unlock() }
         if let plan = plans[key] { return plan }
-        let plan = makePlan(key)
+        let (oh, ow) = outputSize(height: height, width: width)
+        let winograd = DNNL.winogradAvailable
+            && algorithm.asksForWinograd(kernel: kernel, stride: stride, batch: batch, outputHeight: oh, outputWidth: ow,
+                                         threads: key.threads)
+        let plan = (winograd ? makePlan(key, winograd: true) : nil) ?? makePlan(key, winograd: false)!
         plans[key] = plan
         return plan
     }
 
-    private func makePlan(_ key: PlanKey) -> Plan {
-        let engine = DNNL.engine
+    /// Builds the kernel for `key`: direct on NHWC, or Winograd on the layout it picks (nil when
+    /// oneDNN has no Winograd kernel for this convolution).
+    private func makePlan(_ key: PlanKey, winograd: Bool) -> Plan? {
         let (oh, ow) = outputSize(height: key.height, width: key.width)
-        let sourceDims = dims([key.batch, inputChannels, key.height, key.width])
-        let weightDims = dims([outputChannels, inputChannels, kernel, kernel])
-        let biasDims = dims([outputChannels])
-        let destinationDims = dims([key.batch, outputChannels, oh, ow])
-        var source = dnnl_memory_desc_t(), weightsAny = dnnl_memory_desc_t(), biasDescriptor = dnnl_memory_desc_t()
-        var destination = dnnl_memory_desc_t()
-        DNNL.check(dnnl_memory_desc_init_by_tag(&source, 4, sourceDims, dnnl_f32, dnnl_nhwc), "memory_desc_init")
-        DNNL.check(dnnl_memory_desc_init_by_tag(&weightsAny, 4, weightDims, dnnl_f32, dnnl_format_tag_any), "memory_desc_init")
-        DNNL.check(dnnl_memory_desc_init_by_tag(&biasDescriptor, 1, biasDims, dnnl_f32, dnnl_a), "memory_desc_init")
-        DNNL.check(dnnl_memory_desc_init_by_tag(&destination, 4, destinationDims, dnnl_f32, dnnl_nhwc), "memory_desc_init")
-        let strides = dims([stride, stride]), paddings = dims([padding, padding])
+        let nhwcSource = DNNLConvolution.descriptor([key.batch, inputChannels, key.height, key.width], dnnl_nhwc)
+        let nhwcDestination = DNNLConvolution.descriptor([key.batch, outputChannels, oh, ow], dnnl_nhwc)
+        var source = winograd ? DNNLConvolution.descriptor([key.batch, inputChannels, key.height, key.width],
+                                                           dnnl_format_tag_any) : nhwcSource
+        var destination = winograd ? DNNLConvolution.descriptor([key.batch, outputChannels, oh, ow], dnnl_format_tag_any)
+                                   : nhwcDestination
+        var weightsAny = DNNLConvolution.descriptor([outputChannels, inputChannels, kernel, kernel], dnnl_format_tag_any)
+        var biasDescriptor = DNNLConvolution.descriptor([outputChannels], dnnl_a)
+        let strides = DNNL.dims([stride, stride]), paddings = DNNL.dims([padding, padding])
         var descriptor = dnnl_convolution_desc_t()
-        DNNL.check(dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_inference, dnnl_convolution_direct,
+        DNNL.check(dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_inference,
+                                                      winograd ? dnnl_convolution_winograd : dnnl_convolution_direct,
                                                       &source, &weightsAny, &biasDescriptor, &destination,
                                                       strides, paddings, paddings), "convolution_desc_init")
         var attributes: dnnl_primitive_attr_t?
@@ -146,87 +184,65 @@ public final class DNNLConvolution: @unchecked Sendable {
         if key.relu { DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0), "append_eltwise") }
         DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "set_post_ops")
         var primitiveDescriptor: dnnl_primitive_desc_t?
-        DNNL.check(dnnl_primitive_desc_create(&primitiveDescriptor, &descriptor, attributes, engine, nil), "convolution primitive_desc_create")
+        let status = dnnl_primitive_desc_create(&primitiveDescriptor, &descriptor, attributes, DNNL.engine, nil)
         dnnl_post_ops_destroy(postOps)
         dnnl_primitive_attr_destroy(attributes)
+        if winograd && status == dnnl_unimplemented { return nil }
+        DNNL.check(status, "convolution primitive_desc_create")
         defer { dnnl_primitive_desc_destroy(primitiveDescriptor) }
         var primitive: dnnl_primitive_t?
         DNNL.check(dnnl_primitive_create(&primitive, primitiveDescriptor), "convolution primitive_create")
-        let packedDescriptor = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_weights_md, 0)!
-        let scratchpadDescriptor = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_scratchpad_md, 0)
-        let scratchpadBytes = scratchpadDescriptor.map { dnnl_memory_desc_get_size($0) } ?? 0
-        return Plan(primitive: primitive!, weights: packWeights(into: packedDescriptor), bias: biasMemory(biasDescriptor),
-                    source: source, destination: destination, scratchpadBytes: scratchpadBytes,
-                    outputCount: key.batch * oh * ow * outputChannels)
-    }
-
-    /// Reorders the HWIO weights into the layout the kernel chose.
-    private func packWeights(into packed: UnsafePointer<dnnl_memory_desc_t>) -> dnnl_memory_t {
-        let engine = DNNL.engine
-        let weightDims = dims([outputChannels, inputChannels, kernel, kernel])
-        var plain = dnnl_memory_desc_t()
-        DNNL.check(dnnl_memory_desc_init_by_tag(&plain, 4, weightDims, dnnl_f32, dnnl_hwio), "memory_desc_init")
-        var packedMemory: dnnl_memory_t?, plainMemory: dnnl_memory_t?
-        DNNL.check(dnnl_memory_create(&packedMemory, packed, engine, slidemil_dnnl_memory_allocate()), "memory_create")
-        weights.withUnsafeBufferPointer { buffer in
-            DNNL.check(dnnl_memory_create(&plainMemory, &plain, engine, UnsafeMutableRawPointer(mutating: buffer.baseAddress!)),
-                       "memory_create")
-            var reorderDescriptor: dnnl_primitive_desc_t?, reorder: dnnl_primitive_t?, stream: dnnl_stream_t?
-            DNNL.check(dnnl_reorder_primitive_desc_create(&reorderDescriptor, &plain, engine, packed, engine, nil), "reorder_desc")
-            DNNL.check(dnnl_primitive_create(&reorder, reorderDescriptor), "reorder primitive_create")
-            DNNL.check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "stream_create")
-            var arguments = [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: plainMemory),
-                             dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: packedMemory)]
-            DNNL.check(dnnl_primitive_execute(reorder, stream, 2, &arguments), "weight reorder")
-            DNNL.check(dnnl_stream_wait(stream), "stream_wait")
-            dnnl_stream_destroy(stream)
-            dnnl_primitive_destroy(reorder)
-            dnnl_primitive_desc_destroy(reorderDescriptor)
-            dnnl_memory_destroy(plainMemory)
+        let query = { (what: dnnl_query_t) in dnnl_primitive_desc_query_md(primitiveDescriptor, what, 0) }
+        let scratchpadBytes = query(dnnl_query_scratchpad_md).map { dnnl_memory_desc_get_size($0) } ?? 0
+        var name: UnsafePointer<CChar>?
+        DNNL.check(dnnl_primitive_desc_query(primitiveDescriptor, dnnl_query_impl_info_str, 0, &name), "query impl_info_str")
+        var blocked: BlockedLayout?
+        if winograd {
+            source = query(dnnl_query_src_md)!.pointee
+            destination = query(dnnl_query_dst_md)!.pointee
+            blocked = BlockedLayout(source: DNNLReorder(from: nhwcSource, to: source),
+                                    residual: DNNLReorder(from: nhwcDestination, to: destination),
+                                    result: DNNLReorder(from: destination, to: nhwcDestination),
+                                    sourceBytes: dnnl_memory_desc_get_size(&source),
+                                    destinationBytes: dnnl_memory_desc_get_size(&destination))
         }
-        return packedMemory!
+        return Plan(primitive: primitive!, weights: packWeights(into: query(dnnl_query_weights_md)!.pointee),
+                    bias: biasMemory(biasDescriptor), source: source, destination: destination,
+                    scratchpadBytes: scratchpadBytes, outputCount: key.batch * oh * ow * outputChannels,
+                    implementation: name.map { String(cString: $0) } ?? "unknown", blocked: blocked)
     }
 
-    private func biasMemory(_ descriptor: dnnl_memory_desc_t) -> dnnl_memory_t {
-        var descriptor = descriptor
-        var memory: dnnl_memory_t?
-        DNNL.check(dnnl_memory_create(&memory, &descriptor, DNNL.engine, slidemil_dnnl_memory_allocate()), "memory_create")
-        var handle: UnsafeMutableRawPointer?
-        DNNL.check(dnnl_memory_get_data_handle(memory, &handle), "get_data_handle")
-        bias.withUnsafeBytes { handle!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        return memory!
-    }
-
-    /// A dimension list as oneDNN takes it (an int64 array; DNNL_MAX_NDIMS entries).
-    private func dims(_ values: [Int]) -> [Int64] {
-        values.map(Int64.init) + [Int64](repeating: 0, count: Int(DNNL_MAX_NDIMS) - values.count)
-    }
-}
-
-/// What one thread needs to run oneDNN kernels: a stream and a scratchpad buffer that grows to
-/// the largest kernel's need. Not thread-safe: one context per thread.
-public final class DNNLExecutionContext {
-    let stream: dnnl_stream_t
-    private var buffer: UnsafeMutableRawPointer?
-    private var capacity = 0
-
-    public init() {
-        var stream: dnnl_stream_t?
-        DNNL.check(dnnl_stream_create(&stream, DNNL.engine, dnnl_stream_default_flags.rawValue), "stream_create")
-        self.stream = stream!
-    }
-
-    func scratchpad(bytes: Int) -> UnsafeMutableRawPointer {
-        if bytes > capacity {
-            buffer?.deallocate()
-            buffer = .allocate(byteCount: bytes, alignment: 64)
-            capacity = bytes
+    /// The HWIO weights reordered into the layout the kernel chose.
+    private func packWeights(into layout: dnnl_memory_desc_t) -> PackedTensor {
+        let plain = DNNLConvolution.descriptor([outputChannels, inputChannels, kernel, kernel], dnnl_hwio)
+        let packed = PackedTensor(layout)
+        weights.withUnsafeBytes { plainWeights in
+            DNNLReorder(from: plain, to: layout).run(from: plainWeights.baseAddress!, to: packed.data,
+                                                     context: DNNLExecutionContext())
         }
-        return buffer!
+        return packed
     }
 
-    deinit {
-        buffer?.deallocate()
-        dnnl_stream_destroy(stream)
+    private func biasMemory(_ descriptor: dnnl_memory_desc_t) -> PackedTensor {
+        let packed = PackedTensor(descriptor)
+        bias.withUnsafeBytes { packed.data.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        return packed
+    }
+
+    /// A float32 memory descriptor of `dimensions` in layout `tag`.
+    private static func descriptor(_ dimensions: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+        var descriptor = dnnl_memory_desc_t()
+        DNNL.check(dnnl_memory_desc_init_by_tag(&descriptor, Int32(dimensions.count), DNNL.dims(dimensions), dnnl_f32, tag),
+                   "memory_desc_init")
+        return descriptor
+    }
+
+    /// Whether oneDNN builds a Winograd kernel for a 16→16-channel 3×3 convolution on this ISA.
+    static func winogradKernelExists() -> Bool {
+        let probe = DNNLConvolution(inputChannels: 16, outputChannels: 16, kernel: 3, stride: 1, padding: 1,
+                                    weights: [Float](repeating: 0, count: 9 * 16 * 16),
+                                    bias: [Float](repeating: 0, count: 16), algorithm: .winograd)
+        let key = PlanKey(batch: 1, height: 8, width: 8, residual: false, relu: false, threads: 1)
+        return probe.makePlan(key, winograd: true) != nil
     }
 }

@@ -11,7 +11,9 @@ struct BenchEngineCommand: ParsableCommand {
         (each as a share of the FMA peak), and the MNIST ResNet-18 training step. Peers (PyTorch, \
         onnxruntime) run through scripts/bench-peers.py when python3 has them. Weights are random \
         and seeded (speed does not depend on them); each figure is the fastest of its repetitions \
-        after one warm-up. SLIDEMIL_CPU_ISA=avx512|avx2|sse41 caps the convolution kernels' ISA.
+        after one warm-up. SLIDEMIL_CPU_ISA=avx512|avx2|sse41 caps the convolution kernels' ISA; \
+        SLIDEMIL_CONV_ALGORITHM=direct|winograd|auto (default auto: Winograd for stride-1 3x3 \
+        convolutions where it pays, on AVX-512) forces their algorithm.
 
         Examples:
           slidemil bench engine

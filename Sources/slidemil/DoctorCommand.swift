@@ -10,7 +10,7 @@ struct DoctorCommand: ParsableCommand {
         discussion: """
         Lists OpenSlide, libtiff, libjpeg-turbo (TurboJPEG), libpng, OpenBLAS (with the CPU kernels in \
         use), oneDNN (with the instruction set its kernels use; SLIDEMIL_CPU_ISA=avx512|avx2|sse41 caps \
-        it), HDF5 and zlib as loaded at run time. Exits with status 1 when a library cannot report a \
+        it, and the convolution algorithm; SLIDEMIL_CONV_ALGORITHM=direct|winograd|auto forces it), HDF5 and zlib as loaded at run time. Exits with status 1 when a library cannot report a \
         well-formed version: \
         run it first when a build works but a command fails to open slides or write files.
 

@@ -4,11 +4,16 @@ import XCTest
 /// Re-runs the kernel, torchvision-fixture and timm-fixture tests in child processes of this test binary, once
 /// per instruction set the CPU supports, with `SLIDEMIL_CPU_ISA` capping oneDNN's choice (the
 /// cap is process-wide and fixed at the first kernel, so it cannot change inside one process).
+/// Where the ISA has Winograd kernels (AVX-512), the whole-network tests also run once with every
+/// convolution forced direct and once with Winograd wherever implemented
+/// (`SLIDEMIL_CONV_ALGORITHM`), so both algorithms meet the torchvision fixtures whatever `auto` picks.
 final class ISAPathTests: XCTestCase {
     /// Tests that must pass on every path.
     private let filters = ["TensorTests.DNNLConvolutionTests", "BackbonesTests.TorchReferenceTests",
                            "BackbonesTests.FoldedResNetTests", "NNTests.TransformerLayerTests",
                            "BackbonesTests.VisionTransformerReferenceTests"]
+    /// Tests of whole convolutional networks, re-run per convolution algorithm.
+    private let networkFilters = ["BackbonesTests.TorchReferenceTests", "BackbonesTests.FoldedResNetTests"]
 
     func testEverySupportedISAPath() throws {
         guard ProcessInfo.processInfo.environment["SLIDEMIL_CPU_ISA"] == nil else { return }
@@ -20,25 +25,34 @@ final class ISAPathTests: XCTestCase {
         XCTAssertFalse(paths.isEmpty, "no supported ISA found in /proc/cpuinfo")
         let binary = URL(fileURLWithPath: CommandLine.arguments[0])
         for isa in paths {
-            for filter in filters {
-                let process = Process()
-                process.executableURL = binary
-                process.arguments = [filter]
-                var environment = ProcessInfo.processInfo.environment
-                environment["SLIDEMIL_CPU_ISA"] = isa
-                environment["OMP_WAIT_POLICY"] = environment["OMP_WAIT_POLICY"] ?? "passive"
-                process.environment = environment
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = output
-                try process.run()
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                let executed = text.contains("Executed") && !text.contains("Executed 0 tests")
-                XCTAssertTrue(process.terminationStatus == 0 && executed,
-                              "\(filter) with SLIDEMIL_CPU_ISA=\(isa) failed:\n\(text.suffix(3000))")
+            for filter in filters { try run(filter, isa: isa, algorithm: nil, binary: binary) }
+            guard isa == "avx512" else { continue }
+            for algorithm in ["direct", "winograd"] {
+                for filter in networkFilters { try run(filter, isa: isa, algorithm: algorithm, binary: binary) }
             }
         }
+    }
+
+    /// Runs the tests matching `filter` in a child process with the ISA cap and, if given, the
+    /// convolution algorithm set.
+    private func run(_ filter: String, isa: String, algorithm: String?, binary: URL) throws {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = [filter]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SLIDEMIL_CPU_ISA"] = isa
+        environment["SLIDEMIL_CONV_ALGORITHM"] = algorithm
+        environment["OMP_WAIT_POLICY"] = environment["OMP_WAIT_POLICY"] ?? "passive"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let executed = text.contains("Executed") && !text.contains("Executed 0 tests")
+        let setting = "SLIDEMIL_CPU_ISA=\(isa)" + (algorithm.map { " SLIDEMIL_CONV_ALGORITHM=\($0)" } ?? "")
+        XCTAssertTrue(process.terminationStatus == 0 && executed, "\(filter) with \(setting) failed:\n\(text.suffix(3000))")
     }
 
     private static func cpuFlags() throws -> Set<String> {
