@@ -88,6 +88,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repetitions", type=int, default=2)
+    parser.add_argument("--training-only", action="store_true", help="only the MNIST training step")
     args = parser.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
@@ -98,7 +99,8 @@ def main():
     except ImportError:
         ort = None
     # Names match `slidemil bench engine`'s figures; resnet50_layer3 is ResNet-50 truncated after layer3.
-    for name, depth, stages in (("resnet18", 18, 4), ("resnet50", 50, 4), ("resnet50_layer3", 50, 3)):
+    networks = () if args.training_only else (("resnet18", 18, 4), ("resnet50", 50, 4), ("resnet50_layer3", 50, 3))
+    for name, depth, stages in networks:
         model = resnet(depth, stages=stages).eval()
         session = None
         if ort is not None:

@@ -20,12 +20,16 @@ public struct EngineBenchmark {
         public var peersScript: String?
         /// Python interpreter used for the peers.
         public var python: String
+        /// Measure only the MNIST training step (and PyTorch's), skipping peak, sgemm and inference.
+        public var trainingOnly: Bool
 
-        public init(threads: Int = 2, repetitions: Int = 2, peersScript: String? = "scripts/bench-peers.py", python: String = "python3") {
+        public init(threads: Int = 2, repetitions: Int = 2, peersScript: String? = "scripts/bench-peers.py", python: String = "python3",
+                    trainingOnly: Bool = false) {
             self.threads = threads
             self.repetitions = repetitions
             self.peersScript = peersScript
             self.python = python
+            self.trainingOnly = trainingOnly
         }
     }
 
@@ -52,6 +56,12 @@ public struct EngineBenchmark {
         ParallelFor.workerCount = options.threads
         log("OpenBLAS core \(BLAS.coreName), \(options.threads) threads; oneDNN \(DNNL.version), kernels \(DNNL.effectiveISA)"
             + (DNNL.requestedISA.map { " (SLIDEMIL_CPU_ISA=\($0))" } ?? ""))
+        DNNL.threadsForCallingThread = options.threads
+        guard !options.trainingOnly else {
+            measureTraining()
+            if let script = options.peersScript { comparePeers(script: script, peak: .nan) }
+            return
+        }
         let fma = FMAPeak.measure(threads: options.threads)
         if let avx512 = fma.avx512 { record("fma_peak_avx512_gflops", avx512) }
         if let avx2 = fma.avx2 { record("fma_peak_avx2_gflops", avx2) }
@@ -81,10 +91,14 @@ public struct EngineBenchmark {
                            name, batch, strategy, microBatch, imagesPerSecond, gflops, 100 * gflops / peak))
             }
         }
+        measureTraining()
+        if let script = options.peersScript { comparePeers(script: script, peak: peak) }
+    }
+
+    private mutating func measureTraining() {
         let step = mnistTrainingStep(batch: 256)
         record("mnist_train_step_s", step)
         log(String(format: "(c) MNIST ResNet-18 training step, batch 256 at 28x28: %.3f s", step))
-        if let script = options.peersScript { comparePeers(script: script, peak: peak) }
     }
 
     private mutating func record(_ name: String, _ value: Double) {
@@ -117,6 +131,7 @@ public struct EngineBenchmark {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [options.python, script, "--threads", String(options.threads), "--repetitions", String(options.repetitions)]
+            + (options.trainingOnly ? ["--training-only"] : [])
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
