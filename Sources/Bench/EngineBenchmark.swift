@@ -118,7 +118,7 @@ public struct EngineBenchmark {
         return BenchTiming.fastest(3 * options.repetitions) {
             optimizer.zeroGradients()
             let loss = CrossEntropy.loss(logits: model.forward(images, mode: .training), classes: classes)
-            _ = model.backward(loss.gradient)
+            model.backwardParameters(loss.gradient)
             optimizer.step()
         }
     }

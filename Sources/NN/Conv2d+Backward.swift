@@ -4,13 +4,23 @@ extension Conv2d {
     /// Adds dLoss/dWeight (and dLoss/dBias) of the last training-mode forward to the parameter
     /// gradients and returns dLoss/dInput.
     public func backward(_ outputGradient: Tensor) -> Tensor {
+        backward(outputGradient, computingInputGradient: true)!
+    }
+
+    /// As `backward`, but only accumulates the parameter gradients and computes no dLoss/dInput:
+    /// for a first layer whose input is data (its backward-data convolution is skipped).
+    public func backwardParameters(_ outputGradient: Tensor) {
+        _ = backward(outputGradient, computingInputGradient: false)
+    }
+
+    private func backward(_ outputGradient: Tensor, computingInputGradient: Bool) -> Tensor? {
         guard let plan = trainingPlan else {
             preconditionFailure("Conv2d.backward called without a training-mode forward")
         }
         let g = plan.geometry
         precondition(outputGradient.shape == [g.batch, outputChannels, g.outputHeight, g.outputWidth],
                      "Conv2d.backward: gradient shape \(outputGradient.shape) does not match the last output")
-        var inputGradient = Tensor(shape: [g.batch, g.channels, g.height, g.width])
+        var inputGradient = Tensor(shape: computingInputGradient ? [g.batch, g.channels, g.height, g.width] : [0])
         outputGradient.withUnsafeBufferPointer { dy in
             weight.value.withUnsafeBufferPointer { w in
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
@@ -18,16 +28,16 @@ extension Conv2d {
                         if let bias {
                             bias.gradient.withUnsafeMutableBufferPointer { db in
                                 plan.backward(outputGradient: dy.baseAddress!, weight: w.baseAddress!, weightGradient: dw.baseAddress!,
-                                              biasGradient: db.baseAddress!, inputGradient: dx.baseAddress!)
+                                              biasGradient: db.baseAddress!, inputGradient: computingInputGradient ? dx.baseAddress! : nil)
                             }
                         } else {
                             plan.backward(outputGradient: dy.baseAddress!, weight: w.baseAddress!, weightGradient: dw.baseAddress!,
-                                          biasGradient: nil, inputGradient: dx.baseAddress!)
+                                          biasGradient: nil, inputGradient: computingInputGradient ? dx.baseAddress! : nil)
                         }
                     }
                 }
             }
         }
-        return inputGradient
+        return computingInputGradient ? inputGradient : nil
     }
 }

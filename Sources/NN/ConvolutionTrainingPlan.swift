@@ -9,9 +9,13 @@ import Tensor
 /// also what PyTorch's CPU training runs. The caller's tensors stay NCHW and OIHW: each call
 /// reorders its inputs into the kernels' layouts and its results back (see `DNNLOperand`), and
 /// the forward input is kept in the backward-weights kernel's layout for `backward`. Gradients are
-/// added to the caller's buffers, as `Layer.backward` requires. Not thread-safe.
+/// added to the caller's buffers, as `Layer.backward` requires. Kernel taps that only ever read
+/// padding are left out (`LiveKernelWindow`): the kernels see the live sub-block of the weights,
+/// read in place through a strided descriptor. Not thread-safe.
 final class ConvolutionTrainingPlan {
     let geometry: ConvolutionGeometry
+    /// Offset of the live window's first tap in each [k, k] filter.
+    private let tapOffset: Int
     private let forwardPrimitive: dnnl_primitive_t
     private let backwardDataPrimitive: dnnl_primitive_t
     private let backwardWeightsPrimitive: dnnl_primitive_t
@@ -35,9 +39,11 @@ final class ConvolutionTrainingPlan {
     /// Builds the kernels for `geometry` with `outputChannels` filters and an optional bias.
     init(geometry g: ConvolutionGeometry, outputChannels: Int, hasBias: Bool) {
         geometry = g
+        let window = LiveKernelWindow(g)
+        tapOffset = window.firstRow * g.kernel + window.firstColumn
         let engine = DNNL.engine
         let sourceDims = Self.dims([g.batch, g.channels, g.height, g.width])
-        let weightDims = Self.dims([outputChannels, g.channels, g.kernel, g.kernel])
+        let weightDims = Self.dims([outputChannels, g.channels, window.height, window.width])
         let destinationDims = Self.dims([g.batch, outputChannels, g.outputHeight, g.outputWidth])
         let biasDims = Self.dims([outputChannels])
         func descriptor(_ dims: [Int64], rank: Int32, _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
@@ -46,7 +52,11 @@ final class ConvolutionTrainingPlan {
             return result
         }
         let plainSource = descriptor(sourceDims, rank: 4, dnnl_nchw)
-        let plainWeights = descriptor(weightDims, rank: 4, dnnl_oihw)
+        // The live window inside the full OIHW weights: strides of the full kernel.
+        var plainWeights = dnnl_memory_desc_t()
+        DNNL.check(dnnl_memory_desc_init_by_strides(&plainWeights, 4, weightDims, dnnl_f32,
+                                                    Self.dims([g.channels * g.kernel * g.kernel, g.kernel * g.kernel, g.kernel, 1])),
+                   "memory_desc_init_by_strides")
         let plainDestination = descriptor(destinationDims, rank: 4, dnnl_nchw)
         let plainBias = descriptor(biasDims, rank: 1, dnnl_a)
         var anySource = descriptor(sourceDims, rank: 4, dnnl_format_tag_any)
@@ -54,20 +64,21 @@ final class ConvolutionTrainingPlan {
         var anyDestination = descriptor(destinationDims, rank: 4, dnnl_format_tag_any)
         // A zero descriptor means "no bias" to oneDNN.
         var anyBias = hasBias ? descriptor(biasDims, rank: 1, dnnl_format_tag_any) : dnnl_memory_desc_t()
-        let strides = Self.dims([g.stride, g.stride]), paddings = Self.dims([g.padding, g.padding])
+        let strides = Self.dims([g.stride, g.stride])
+        let paddings = Self.dims([window.top, window.left]), trailing = Self.dims([window.bottom, window.right])
 
         var forwardDescriptor = dnnl_convolution_desc_t()
         DNNL.check(dnnl_convolution_forward_desc_init(&forwardDescriptor, dnnl_forward_training, dnnl_convolution_direct,
                                                       &anySource, &anyWeights, &anyBias, &anyDestination,
-                                                      strides, paddings, paddings), "convolution_forward_desc_init")
+                                                      strides, paddings, trailing), "convolution_forward_desc_init")
         var backwardDataDescriptor = dnnl_convolution_desc_t()
         DNNL.check(dnnl_convolution_backward_data_desc_init(&backwardDataDescriptor, dnnl_convolution_direct,
                                                             &anySource, &anyWeights, &anyDestination,
-                                                            strides, paddings, paddings), "convolution_backward_data_desc_init")
+                                                            strides, paddings, trailing), "convolution_backward_data_desc_init")
         var backwardWeightsDescriptor = dnnl_convolution_desc_t()
         DNNL.check(dnnl_convolution_backward_weights_desc_init(&backwardWeightsDescriptor, dnnl_convolution_direct,
                                                                &anySource, &anyWeights, &anyBias, &anyDestination,
-                                                               strides, paddings, paddings), "convolution_backward_weights_desc_init")
+                                                               strides, paddings, trailing), "convolution_backward_weights_desc_init")
         var forwardPD: dnnl_primitive_desc_t?, backwardDataPD: dnnl_primitive_desc_t?, backwardWeightsPD: dnnl_primitive_desc_t?
         DNNL.check(dnnl_primitive_desc_create(&forwardPD, &forwardDescriptor, nil, engine, nil), "convolution forward primitive_desc")
         DNNL.check(dnnl_primitive_desc_create(&backwardDataPD, &backwardDataDescriptor, nil, engine, forwardPD),
@@ -124,7 +135,7 @@ final class ConvolutionTrainingPlan {
                  output: UnsafeMutablePointer<Float>, keepInput: Bool) {
         source.bind(input)
         source.transfer(on: stream)
-        weights.bind(weight)
+        weights.bind(weight + tapOffset)
         weights.transfer(on: stream)
         var arguments = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: source.memory),
                          dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weights.memory),
@@ -162,14 +173,14 @@ final class ConvolutionTrainingPlan {
         if let biasGradient { arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_DIFF_BIAS, memory: biasGradient.memory)) }
         DNNL.check(dnnl_primitive_execute(backwardWeightsPrimitive, stream, Int32(arguments.count), &arguments),
                    "convolution backward-weights")
-        weightGradient.bind(weightSums)
+        weightGradient.bind(weightSums + tapOffset)
         weightGradient.transfer(on: stream)
         if let biasGradient, let biasSums {
             biasGradient.bind(biasSums)
             biasGradient.transfer(on: stream)
         }
         if let inputResult {
-            backwardWeights.bind(weight)
+            backwardWeights.bind(weight + tapOffset)
             backwardWeights.transfer(on: stream)
             inputGradient.bind(inputResult)
             var dataArguments = [dnnl_exec_arg_t(arg: DNNL_ARG_DIFF_DST, memory: outputGradient.memory),
