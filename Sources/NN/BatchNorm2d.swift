@@ -68,19 +68,14 @@ public final class BatchNorm2d: Layer {
                                         if training {
                                             var sum = 0.0
                                             for n in 0..<batch {
-                                                let line = x + (n * channels + c) * plane
-                                                var partial: Float = 0
-                                                for i in 0..<plane { partial += line[i] }
-                                                sum += Double(partial)
+                                                sum += Double(LaneSums.sum(x + (n * channels + c) * plane, count: plane))
                                             }
                                             let meanD = sum / Double(perChannel)
                                             mean = Float(meanD)
                                             var squares = 0.0
                                             for n in 0..<batch {
-                                                let line = x + (n * channels + c) * plane
-                                                var partial: Float = 0
-                                                for i in 0..<plane { let d = line[i] - mean; partial += d * d }
-                                                squares += Double(partial)
+                                                squares += Double(LaneSums.squaredDeviations(x + (n * channels + c) * plane,
+                                                                                             count: plane, mean: mean))
                                             }
                                             variance = Float(squares / Double(perChannel))
                                             let unbiased = Float(squares / Double(perChannel - 1))
@@ -143,13 +138,9 @@ public final class BatchNorm2d: Layer {
                                     var dGamma = 0.0, dBeta = 0.0
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
-                                        var partialGamma: Float = 0, partialBeta: Float = 0
-                                        for i in 0..<plane {
-                                            partialGamma += dy[base + i] * xHat[base + i]
-                                            partialBeta += dy[base + i]
-                                        }
-                                        dGamma += Double(partialGamma)
-                                        dBeta += Double(partialBeta)
+                                        let partial = LaneSums.dotAndSum(dy + base, xHat + base, count: plane)
+                                        dGamma += Double(partial.dot)
+                                        dBeta += Double(partial.sum)
                                     }
                                     dGammaOut[c] += Float(dGamma)
                                     dBetaOut[c] += Float(dBeta)
