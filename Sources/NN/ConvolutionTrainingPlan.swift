@@ -11,9 +11,14 @@ import Tensor
 /// the forward input is kept in the backward-weights kernel's layout for `backward`. Gradients are
 /// added to the caller's buffers, as `Layer.backward` requires. Kernel taps that only ever read
 /// padding are left out (`LiveKernelWindow`): the kernels see the live sub-block of the weights,
-/// read in place through a strided descriptor. Not thread-safe.
+/// read in place through a strided descriptor. Convolutions of less than `parallelWork`
+/// multiply-accumulates run on the calling thread alone. Not thread-safe.
 final class ConvolutionTrainingPlan {
     let geometry: ConvolutionGeometry
+    /// Below this many multiply-accumulates an OpenMP fork and join costs more than it saves (and
+    /// spinning OpenMP threads slow down the many tiny convolutions of gradient checks).
+    static let parallelWork = 1 << 20
+    private let singleThreaded: Bool
     /// Offset of the live window's first tap in each [k, k] filter.
     private let tapOffset: Int
     private let forwardPrimitive: dnnl_primitive_t
@@ -41,6 +46,7 @@ final class ConvolutionTrainingPlan {
         geometry = g
         let window = LiveKernelWindow(g)
         tapOffset = window.firstRow * g.kernel + window.firstColumn
+        singleThreaded = g.batch * g.outputPlane * outputChannels * g.channels * window.height * window.width < Self.parallelWork
         let engine = DNNL.engine
         let sourceDims = Self.dims([g.batch, g.channels, g.height, g.width])
         let weightDims = Self.dims([outputChannels, g.channels, window.height, window.width])
@@ -133,6 +139,9 @@ final class ConvolutionTrainingPlan {
     /// With `keepInput`, the input is kept (in the backward kernel's layout) for `backward`.
     func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias biasValues: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, keepInput: Bool) {
+        let threads = DNNL.threadsForCallingThread
+        if singleThreaded { DNNL.threadsForCallingThread = 1 }
+        defer { DNNL.threadsForCallingThread = threads }
         source.bind(input)
         source.transfer(on: stream)
         weights.bind(weight + tapOffset)
@@ -160,6 +169,9 @@ final class ConvolutionTrainingPlan {
     func backward(outputGradient gradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                   weightGradient weightSums: UnsafeMutablePointer<Float>, biasGradient biasSums: UnsafeMutablePointer<Float>?,
                   inputGradient inputResult: UnsafeMutablePointer<Float>?) {
+        let threads = DNNL.threadsForCallingThread
+        if singleThreaded { DNNL.threadsForCallingThread = 1 }
+        defer { DNNL.threadsForCallingThread = threads }
         outputGradient.bind(gradient)
         outputGradient.transfer(on: stream)
         let weightsGradientSource = outputGradientForWeights ?? outputGradient

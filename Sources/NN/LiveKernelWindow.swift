@@ -10,15 +10,15 @@ import Tensor
 /// sub-block of the full kernel, and the dropped taps get no gradient (they only ever saw zeros).
 /// Running the smaller kernel saves their arithmetic (the 3×3 convolutions on 1×1 maps become
 /// 1×1 convolutions).
-struct LiveKernelWindow: Equatable {
+public struct LiveKernelWindow: Equatable, Sendable {
     /// Kernel rows and columns kept, and the first of each in the full kernel.
-    let height, width, firstRow, firstColumn: Int
+    public let height, width, firstRow, firstColumn: Int
     /// Zero padding of the smaller convolution on each side (top, left, bottom, right).
-    let top, left, bottom, right: Int
+    public let top, left, bottom, right: Int
 
     /// The live window of `g`; the whole kernel with its own padding when every tap reads input
     /// somewhere or the smaller convolution cannot keep the output size.
-    init(_ g: ConvolutionGeometry) {
+    public init(_ g: ConvolutionGeometry) {
         let rows = Self.liveRange(size: g.height, outputs: g.outputHeight, geometry: g)
         let columns = Self.liveRange(size: g.width, outputs: g.outputWidth, geometry: g)
         let reduced = rows.map { (height: $0.count, first: $0.first, before: g.padding - $0.first,

@@ -1,14 +1,15 @@
 import Foundation
 import XCTest
 
-/// Re-runs the kernel, torchvision-fixture and timm-fixture tests in child processes of this test binary, once
+/// Re-runs the kernel, torchvision-fixture, timm-fixture and training-gradient tests in child processes of this test binary, once
 /// per instruction set the CPU supports, with `SLIDEMIL_CPU_ISA` capping oneDNN's choice (the
 /// cap is process-wide and fixed at the first kernel, so it cannot change inside one process).
 final class ISAPathTests: XCTestCase {
     /// Tests that must pass on every path.
     private let filters = ["TensorTests.DNNLConvolutionTests", "BackbonesTests.TorchReferenceTests",
                            "BackbonesTests.FoldedResNetTests", "NNTests.TransformerLayerTests",
-                           "BackbonesTests.VisionTransformerReferenceTests"]
+                           "BackbonesTests.VisionTransformerReferenceTests", "NNTests.ConvolutionKernelTests",
+                           "NNTests.LayerGradientTests"]
 
     func testEverySupportedISAPath() throws {
         guard ProcessInfo.processInfo.environment["SLIDEMIL_CPU_ISA"] == nil else { return }
