@@ -32,7 +32,7 @@ let package = Package(
 
         // Engine: tensors (and the BLAS core selection, oneDNN convolutions), layers, models.
         .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL"]),
-        .target(name: "NN", dependencies: ["Tensor", "CDNNL"]),
+        .target(name: "NN", dependencies: ["Tensor"]),
         .target(name: "Transformer", dependencies: ["NN", "Tensor", "CDNNL"]),
         .target(name: "Backbones", dependencies: ["NN", "Transformer", "Tensor"]),
         .target(name: "MIL", dependencies: ["NN", "Tensor"]),

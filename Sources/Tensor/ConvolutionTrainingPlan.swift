@@ -1,7 +1,6 @@
 import CDNNL
-import Tensor
 
-/// oneDNN's forward, backward-data and backward-weights kernels for one `Conv2d` at one input
+/// oneDNN's forward, backward-data and backward-weights kernels for one convolution (`Conv2d`) at one input
 /// geometry, with the layout changes around them.
 ///
 /// Every operand's layout is left to oneDNN (`format_tag_any`), so on AVX-512 and AVX2 it picks
@@ -13,11 +12,12 @@ import Tensor
 /// padding are left out (`LiveKernelWindow`): the kernels see the live sub-block of the weights,
 /// read in place through a strided descriptor. Convolutions of less than `parallelWork`
 /// multiply-accumulates run on the calling thread alone. Not thread-safe.
-final class ConvolutionTrainingPlan {
-    let geometry: ConvolutionGeometry
+public final class ConvolutionTrainingPlan {
+    /// The input geometry the kernels were built for.
+    public let geometry: ConvolutionGeometry
     /// Below this many multiply-accumulates an OpenMP fork and join costs more than it saves (and
     /// spinning OpenMP threads slow down the many tiny convolutions of gradient checks).
-    static let parallelWork = 1 << 20
+    public static let parallelWork = 1 << 20
     private let singleThreaded: Bool
     /// Offset of the live window's first tap in each [k, k] filter.
     private let tapOffset: Int
@@ -42,7 +42,7 @@ final class ConvolutionTrainingPlan {
     private let biasGradient: DNNLOperand?
 
     /// Builds the kernels for `geometry` with `outputChannels` filters and an optional bias.
-    init(geometry g: ConvolutionGeometry, outputChannels: Int, hasBias: Bool) {
+    public init(geometry g: ConvolutionGeometry, outputChannels: Int, hasBias: Bool) {
         geometry = g
         let window = LiveKernelWindow(g)
         tapOffset = window.firstRow * g.kernel + window.firstColumn
@@ -137,7 +137,7 @@ final class ConvolutionTrainingPlan {
 
     /// output[N, Cout, OH, OW] = conv(input[N, Cin, H, W], weight[Cout, Cin, k, k]) + bias.
     /// With `keepInput`, the input is kept (in the backward kernel's layout) for `backward`.
-    func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias biasValues: UnsafePointer<Float>?,
+    public func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias biasValues: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, keepInput: Bool) {
         let threads = DNNL.threadsForCallingThread
         if singleThreaded { DNNL.threadsForCallingThread = 1 }
@@ -166,7 +166,7 @@ final class ConvolutionTrainingPlan {
 
     /// Adds dLoss/dWeight (and dLoss/dBias) of the last kept forward to `weightGradient`
     /// (`biasGradient`) and, when `inputGradient` is given, writes dLoss/dInput there.
-    func backward(outputGradient gradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    public func backward(outputGradient gradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                   weightGradient weightSums: UnsafeMutablePointer<Float>, biasGradient biasSums: UnsafeMutablePointer<Float>?,
                   inputGradient inputResult: UnsafeMutablePointer<Float>?) {
         let threads = DNNL.threadsForCallingThread

@@ -1,5 +1,3 @@
-import Tensor
-
 /// The part of a convolution's kernel that ever reads an input pixel, as a smaller convolution.
 ///
 /// Deep in networks for small images the maps shrink below the kernel: a 3×3 kernel with padding

@@ -1,5 +1,4 @@
 import CDNNL
-import Tensor
 
 /// One operand of a oneDNN kernel together with the caller's plain buffer it comes from or goes to.
 ///
