@@ -10,8 +10,9 @@ import CDNNL
 /// the forward input is kept in the backward-weights kernel's layout for `backward`. Gradients are
 /// added to the caller's buffers, as `Layer.backward` requires. Kernel taps that only ever read
 /// padding are left out (`LiveKernelWindow`): the kernels see the live sub-block of the weights,
-/// read in place through a strided descriptor. Convolutions of less than `parallelWork`
-/// multiply-accumulates run on the calling thread alone. Not thread-safe.
+/// read in place through a strided descriptor. The kernels run on `ParallelFor.workerCount`
+/// OpenMP threads (the cores the process may use), convolutions of less than `parallelWork`
+/// multiply-accumulates on the calling thread alone. Not thread-safe.
 public final class ConvolutionTrainingPlan {
     /// The input geometry the kernels were built for.
     public let geometry: ConvolutionGeometry
@@ -140,7 +141,7 @@ public final class ConvolutionTrainingPlan {
     public func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias biasValues: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, keepInput: Bool) {
         let threads = DNNL.threadsForCallingThread
-        if singleThreaded { DNNL.threadsForCallingThread = 1 }
+        DNNL.threadsForCallingThread = singleThreaded ? 1 : ParallelFor.workerCount
         defer { DNNL.threadsForCallingThread = threads }
         source.bind(input)
         source.transfer(on: stream)
@@ -170,7 +171,7 @@ public final class ConvolutionTrainingPlan {
                   weightGradient weightSums: UnsafeMutablePointer<Float>, biasGradient biasSums: UnsafeMutablePointer<Float>?,
                   inputGradient inputResult: UnsafeMutablePointer<Float>?) {
         let threads = DNNL.threadsForCallingThread
-        if singleThreaded { DNNL.threadsForCallingThread = 1 }
+        DNNL.threadsForCallingThread = singleThreaded ? 1 : ParallelFor.workerCount
         defer { DNNL.threadsForCallingThread = threads }
         outputGradient.bind(gradient)
         outputGradient.transfer(on: stream)
