@@ -88,6 +88,16 @@ final class ConvolutionKernelTests: XCTestCase {
         }
     }
 
+    func testEmptyBatch() {
+        var generator = SeededGenerator(seed: 6)
+        let conv = Conv2d(inputChannels: 3, outputChannels: 5, kernel: 3, stride: 1, padding: 1, generator: &generator)
+        let output = conv.forward(Tensor(shape: [0, 3, 4, 4]), mode: .training)
+        XCTAssertEqual(output.shape, [0, 5, 4, 4])
+        conv.zeroGradients()
+        XCTAssertEqual(conv.backward(Tensor(shape: [0, 5, 4, 4])).shape, [0, 3, 4, 4])
+        XCTAssertEqual(conv.weight.gradient.storage.max(), 0)
+    }
+
     func testLiveWindowOfMapsSmallerThanTheKernel() {
         func window(height: Int, width: Int, kernel: Int, stride: Int, padding: Int) -> LiveKernelWindow {
             LiveKernelWindow(ConvolutionGeometry(batch: 1, channels: 1, height: height, width: width, kernel: kernel,
