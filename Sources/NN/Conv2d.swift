@@ -6,8 +6,10 @@ import Tensor
 /// Parameters: `weight` [Cout, Cin, k, k], optional `bias` [Cout].
 /// Forward and backward run oneDNN's direct kernels on the layouts they choose (blocked
 /// channels on AVX-512 and AVX2), reordering from and to NCHW around each call; one
-/// `ConvolutionTrainingPlan` per input geometry is built on first use and kept. Training mode keeps
-/// the input for `backward` (see `Conv2d+Backward.swift`). Complexity: 2·N·OH·OW·Cout·Cin·k² flops.
+/// `ConvolutionTrainingPlan` per input geometry is built on first use and kept. Kernel taps that
+/// only read padding (3×3 kernels over 1×1 maps deep in small-image networks) are left out
+/// (`LiveKernelWindow`). Training mode keeps the input for `backward` (see `Conv2d+Backward.swift`).
+/// Complexity: 2·N·OH·OW·Cout·Cin·k² flops at most.
 public final class Conv2d: Layer {
     public let inputChannels: Int
     public let outputChannels: Int
