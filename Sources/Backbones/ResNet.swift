@@ -83,10 +83,22 @@ public final class ResNet: Layer {
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
+        conv1.backward(gradientAtStem(outputGradient))
+    }
+
+    /// As `backward`, without dLoss/dInput (the gradient with respect to the images, which
+    /// training never uses): accumulates the parameter gradients only and skips the stem
+    /// convolution's backward-data pass, as PyTorch does for inputs that need no gradient.
+    public func backwardParameters(_ outputGradient: Tensor) {
+        conv1.backwardParameters(gradientAtStem(outputGradient))
+    }
+
+    /// Backward through everything after the stem convolution: dLoss/d(conv1 output).
+    private func gradientAtStem(_ outputGradient: Tensor) -> Tensor {
         var g = fc?.backward(outputGradient) ?? outputGradient
         g = averagePool.backward(flatten.backward(g))
         for stage in stages.reversed() { g = stage.backward(g) }
-        return conv1.backward(bn1.backward(relu.backward(maxPool.backward(g))))
+        return bn1.backward(relu.backward(maxPool.backward(g)))
     }
 
     /// Loads torchvision weights. For truncated heads the keys of the removed parts (`fc.`, and

@@ -46,7 +46,7 @@ public enum MNISTPretraining {
                 optimizer.zeroGradients()
                 let logits = model.forward(input, mode: .training)
                 let loss = CrossEntropy.loss(logits: logits, classes: indices.map { Int(dataset.labels[$0]) })
-                _ = model.backward(loss.gradient)
+                model.backwardParameters(loss.gradient)
                 optimizer.step()
                 lossTotal += Double(loss.value)
                 batches += 1

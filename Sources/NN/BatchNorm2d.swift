@@ -18,7 +18,9 @@ public final class BatchNorm2d: Layer {
     public let runningMean: Buffer
     public let runningVariance: Buffer
 
-    private var normalized: [Float] = []
+    /// The last training-mode input and its per-channel mean and 1/std, for `backward`.
+    private var cachedInput: Tensor?
+    private var means: [Float] = []
     private var inverseStd: [Float] = []
     private var cachedShape: [Int] = []
     private var cachedMode: Mode = .inference
@@ -50,40 +52,36 @@ public final class BatchNorm2d: Layer {
         precondition(!training || perChannel > 1, "BatchNorm2d in training mode needs more than one value per channel")
         var output = Tensor(shape: input.shape)
         inverseStd = [Float](repeating: 0, count: channels)
-        if training && normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
+        means = [Float](repeating: 0, count: channels)
         let channels = channels, momentum = momentum, epsilon = epsilon
         // Channels are independent: each thread owns whole channels (statistics, outputs, caches).
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
-                normalized.withUnsafeMutableBufferPointer { xHat in
+                means.withUnsafeMutableBufferPointer { means in
                     inverseStd.withUnsafeMutableBufferPointer { inv in
                         runningMean.value.withUnsafeMutableBufferPointer { runMean in
                             runningVariance.value.withUnsafeMutableBufferPointer { runVar in
-                                let x = x.baseAddress!, y = y.baseAddress!, xHat = xHat.baseAddress
+                                let x = x.baseAddress!, y = y.baseAddress!, means = means.baseAddress!
                                 let inv = inv.baseAddress!, runMean = runMean.baseAddress!, runVar = runVar.baseAddress!
                                 let gamma = weight.value.storage, beta = bias.value.storage
                                 ParallelFor.run(channels) { range in
                                     for c in range {
                                         var mean: Float, variance: Float
                                         if training {
-                                            var sum = 0.0
+                                            // One pass over sums shifted by the channel's first value (near
+                                            // the mean, so no cancellation): Σ(x−K) and Σ(x−K)².
+                                            let shift = x[c * plane]
+                                            var sum = 0.0, squares = 0.0
                                             for n in 0..<batch {
-                                                let line = x + (n * channels + c) * plane
-                                                var partial: Float = 0
-                                                for i in 0..<plane { partial += line[i] }
-                                                sum += Double(partial)
+                                                let partial = LaneSums.shiftedSums(x + (n * channels + c) * plane, count: plane, shift: shift)
+                                                sum += Double(partial.sum)
+                                                squares += Double(partial.squares)
                                             }
-                                            let meanD = sum / Double(perChannel)
-                                            mean = Float(meanD)
-                                            var squares = 0.0
-                                            for n in 0..<batch {
-                                                let line = x + (n * channels + c) * plane
-                                                var partial: Float = 0
-                                                for i in 0..<plane { let d = line[i] - mean; partial += d * d }
-                                                squares += Double(partial)
-                                            }
-                                            variance = Float(squares / Double(perChannel))
-                                            let unbiased = Float(squares / Double(perChannel - 1))
+                                            let shiftedMean = sum / Double(perChannel)
+                                            let deviations = max(0, squares - shiftedMean * sum)
+                                            mean = Float(Double(shift) + shiftedMean)
+                                            variance = Float(deviations / Double(perChannel))
+                                            let unbiased = Float(deviations / Double(perChannel - 1))
                                             runMean[c] = (1 - momentum) * runMean[c] + momentum * mean
                                             runVar[c] = (1 - momentum) * runVar[c] + momentum * unbiased
                                         } else {
@@ -92,13 +90,11 @@ public final class BatchNorm2d: Layer {
                                         }
                                         let invStd = 1 / (variance + epsilon).squareRoot()
                                         inv[c] = invStd
+                                        means[c] = mean
                                         let scale = gamma[c] * invStd, shift = beta[c] - mean * gamma[c] * invStd
                                         for n in 0..<batch {
                                             let base = (n * channels + c) * plane
                                             for i in 0..<plane { y[base + i] = x[base + i] * scale + shift }
-                                            if training, let xHat {
-                                                for i in 0..<plane { xHat[base + i] = (x[base + i] - mean) * invStd }
-                                            }
                                         }
                                     }
                                 }
@@ -108,13 +104,14 @@ public final class BatchNorm2d: Layer {
                 }
             }
         }
+        cachedInput = training ? input : nil
         cachedShape = input.shape
         cachedMode = mode
         return output
     }
 
-    /// Training mode: dγ = Σ dy·x̂, dβ = Σ dy, dx = γ·invStd/M·(M·dy − dβ − x̂·dγ) with M = N·H·W.
-    /// Inference mode: dx = γ·invStd·dy.
+    /// Training mode: with x̂ = (x − mean)·invStd, dγ = Σ dy·x̂, dβ = Σ dy,
+    /// dx = γ·invStd/M·(M·dy − dβ − x̂·dγ) with M = N·H·W. Inference mode: dx = γ·invStd·dy.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         precondition(outputGradient.shape == cachedShape, "BatchNorm2d.backward: gradient shape \(outputGradient.shape) does not match \(cachedShape)")
         let batch = cachedShape[0], plane = cachedShape[2] * cachedShape[3]
@@ -122,42 +119,40 @@ public final class BatchNorm2d: Layer {
         let channels = channels, training = cachedMode == .training
         var inputGradient = Tensor(shape: cachedShape)
         let gamma = weight.value.storage
+        let input = cachedInput ?? Tensor(shape: [0])
         outputGradient.withUnsafeBufferPointer { dy in
             inputGradient.withUnsafeMutableBufferPointer { dx in
-                normalized.withUnsafeBufferPointer { xHat in
+                input.withUnsafeBufferPointer { x in
                     weight.gradient.withUnsafeMutableBufferPointer { dGammaOut in
                         bias.gradient.withUnsafeMutableBufferPointer { dBetaOut in
-                            let dy = dy.baseAddress!, dx = dx.baseAddress!, xHat = xHat.baseAddress
+                            let dy = dy.baseAddress!, dx = dx.baseAddress!, x = x.baseAddress
                             let dGammaOut = dGammaOut.baseAddress!, dBetaOut = dBetaOut.baseAddress!
-                            let inverseStd = inverseStd
+                            let inverseStd = inverseStd, means = means
                             ParallelFor.run(channels) { range in
                                 for c in range {
                                     let inv = inverseStd[c]
-                                    guard training, let xHat else {
+                                    guard training, let x else {
                                         for n in 0..<batch {
                                             let base = (n * channels + c) * plane
                                             for i in 0..<plane { dx[base + i] = gamma[c] * inv * dy[base + i] }
                                         }
                                         continue
                                     }
-                                    var dGamma = 0.0, dBeta = 0.0
+                                    let mean = means[c]
+                                    var centredDot = 0.0, dBeta = 0.0
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
-                                        var partialGamma: Float = 0, partialBeta: Float = 0
-                                        for i in 0..<plane {
-                                            partialGamma += dy[base + i] * xHat[base + i]
-                                            partialBeta += dy[base + i]
-                                        }
-                                        dGamma += Double(partialGamma)
-                                        dBeta += Double(partialBeta)
+                                        let partial = LaneSums.centredDotAndSum(dy + base, x + base, count: plane, centre: mean)
+                                        centredDot += Double(partial.dot)
+                                        dBeta += Double(partial.sum)
                                     }
-                                    dGammaOut[c] += Float(dGamma)
-                                    dBetaOut[c] += Float(dBeta)
-                                    let factor = gamma[c] * inv / m
-                                    let dg = Float(dGamma), db = Float(dBeta)
+                                    let dg = Float(centredDot) * inv, db = Float(dBeta)
+                                    dGammaOut[c] += dg
+                                    dBetaOut[c] += db
+                                    let factor = gamma[c] * inv / m, slope = inv * dg
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
-                                        for i in 0..<plane { dx[base + i] = factor * (m * dy[base + i] - db - xHat[base + i] * dg) }
+                                        for i in 0..<plane { dx[base + i] = factor * (m * dy[base + i] - db - (x[base + i] - mean) * slope) }
                                     }
                                 }
                             }

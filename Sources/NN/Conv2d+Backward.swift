@@ -1,80 +1,43 @@
 import Tensor
 
 extension Conv2d {
-    /// With G = dLoss/dOutput in channel-major form [Cout, N·P] and X the cached patch matrix:
-    /// dWeight += G·Xᵀ, dBias += row sums of G, dInput = fold(Wᵀ·G).
+    /// Adds dLoss/dWeight (and dLoss/dBias) of the last training-mode forward to the parameter
+    /// gradients and returns dLoss/dInput.
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        guard let g = cachedGeometry else {
+        backward(outputGradient, computingInputGradient: true)!
+    }
+
+    /// As `backward`, but only accumulates the parameter gradients and computes no dLoss/dInput:
+    /// for a first layer whose input is data (its backward-data convolution is skipped).
+    public func backwardParameters(_ outputGradient: Tensor) {
+        _ = backward(outputGradient, computingInputGradient: false)
+    }
+
+    private func backward(_ outputGradient: Tensor, computingInputGradient: Bool) -> Tensor? {
+        guard let plan = trainingPlan else {
             preconditionFailure("Conv2d.backward called without a training-mode forward")
         }
+        let g = plan.geometry
         precondition(outputGradient.shape == [g.batch, outputChannels, g.outputHeight, g.outputWidth],
                      "Conv2d.backward: gradient shape \(outputGradient.shape) does not match the last output")
-        let positions = g.batch * g.outputPlane
-        var gradient = [Float](repeating: 0, count: outputChannels * positions)
-        outputGradient.withUnsafeBufferPointer { source in
-            gradient.withUnsafeMutableBufferPointer { destination in
-                ChannelLayout.channelMajor(fromNCHW: source.baseAddress!, batch: g.batch, channels: outputChannels,
-                                           plane: g.outputPlane, into: destination.baseAddress!)
-            }
-        }
-        let taps = cachedTaps
-        let kk = kernel * kernel
-        let patchSize = inputChannels * (taps?.count ?? kk)
-        var weightGradient = taps == nil ? [] : [Float](repeating: 0, count: outputChannels * patchSize)
-        gradient.withUnsafeBufferPointer { grad in
-            cachedColumns.withUnsafeBufferPointer { columns in
-                func accumulate(_ dw: UnsafeMutablePointer<Float>, beta: Float) {
-                    BLAS.gemm(transposeB: true, m: outputChannels, n: patchSize, k: positions,
-                              a: grad.baseAddress!, lda: positions, b: columns.baseAddress!, ldb: positions,
-                              beta: beta, c: dw, ldc: patchSize)
-                }
-                if taps == nil {
-                    weight.gradient.withUnsafeMutableBufferPointer { accumulate($0.baseAddress!, beta: 1) }
-                } else {
-                    weightGradient.withUnsafeMutableBufferPointer { accumulate($0.baseAddress!, beta: 0) }
-                }
-            }
-            if let bias {
-                for o in 0..<outputChannels {
-                    var total: Float = 0
-                    let row = grad.baseAddress! + o * positions
-                    for i in 0..<positions { total += row[i] }
-                    bias.gradient.storage[o] += total
-                }
-            }
-        }
-        if let taps {
-            // Scatter the reduced gradient back; dropped taps get no gradient (they only saw zeros).
-            for o in 0..<outputChannels {
-                for c in 0..<inputChannels {
-                    for (index, tap) in taps.enumerated() {
-                        weight.gradient.storage[(o * inputChannels + c) * kk + tap] += weightGradient[o * patchSize + c * taps.count + index]
+        var inputGradient = Tensor(shape: computingInputGradient ? [g.batch, g.channels, g.height, g.width] : [0])
+        outputGradient.withUnsafeBufferPointer { dy in
+            weight.value.withUnsafeBufferPointer { w in
+                weight.gradient.withUnsafeMutableBufferPointer { dw in
+                    inputGradient.withUnsafeMutableBufferPointer { dx in
+                        if let bias {
+                            bias.gradient.withUnsafeMutableBufferPointer { db in
+                                plan.backward(outputGradient: dy.baseAddress!, weight: w.baseAddress!, weightGradient: dw.baseAddress!,
+                                              biasGradient: db.baseAddress!, inputGradient: computingInputGradient ? dx.baseAddress! : nil)
+                            }
+                        } else {
+                            plan.backward(outputGradient: dy.baseAddress!, weight: w.baseAddress!, weightGradient: dw.baseAddress!,
+                                          biasGradient: nil, inputGradient: computingInputGradient ? dx.baseAddress! : nil)
+                        }
                     }
                 }
             }
         }
-        var columnGradient = [Float](repeating: 0, count: patchSize * positions)
-        let weights = taps == nil ? weight.value.storage : reducedWeight
-        weights.withUnsafeBufferPointer { w in
-            gradient.withUnsafeBufferPointer { grad in
-                columnGradient.withUnsafeMutableBufferPointer { dcol in
-                    BLAS.gemm(transposeA: true, m: patchSize, n: positions, k: outputChannels,
-                              a: w.baseAddress!, lda: patchSize, b: grad.baseAddress!, ldb: positions,
-                              c: dcol.baseAddress!, ldc: positions)
-                }
-            }
-        }
-        var inputGradient = Tensor(shape: [g.batch, g.channels, g.height, g.width])
-        columnGradient.withUnsafeBufferPointer { dcol in
-            inputGradient.withUnsafeMutableBufferPointer { dx in
-                if isPointwise {
-                    ChannelLayout.nchw(fromChannelMajor: dcol.baseAddress!, batch: g.batch, channels: g.channels,
-                                       plane: g.height * g.width, into: dx.baseAddress!)
-                } else {
-                    Im2Col.fold(dcol.baseAddress!, geometry: g, taps: taps, into: dx.baseAddress!)
-                }
-            }
-        }
-        return inputGradient
+        return computingInputGradient ? inputGradient : nil
     }
 }

@@ -4,13 +4,12 @@ import Tensor
 /// zero padding on both axes, dilation 1 and groups 1.
 ///
 /// Parameters: `weight` [Cout, Cin, k, k], optional `bias` [Cout].
-/// Forward unfolds the whole batch into a [Cin·k·k, N·OH·OW] patch matrix (for 1×1 stride-1
-/// unpadded kernels a channel-major copy of the input, no unfolding) and does one gemm, so small
-/// images in large batches still make one large, BLAS-friendly product. Training mode caches the
-/// patch matrix for `backward` (see `Conv2d+Backward.swift`). Kernel taps that read only padding
-/// for every output (3×3 kernels over 1×1 maps deep in small-image networks) are dropped from
-/// the product. Complexity: 2·N·OH·OW·Cout·Cin·k²
-/// flops.
+/// Forward and backward run oneDNN's direct kernels on the layouts they choose (blocked
+/// channels on AVX-512 and AVX2), reordering from and to NCHW around each call; one
+/// `ConvolutionTrainingPlan` per input geometry is built on first use and kept. Kernel taps that
+/// only read padding (3×3 kernels over 1×1 maps deep in small-image networks) are left out
+/// (`LiveKernelWindow`). Training mode keeps the input for `backward` (see `Conv2d+Backward.swift`).
+/// Complexity: 2·N·OH·OW·Cout·Cin·k² flops at most.
 public final class Conv2d: Layer {
     public let inputChannels: Int
     public let outputChannels: Int
@@ -22,13 +21,11 @@ public final class Conv2d: Layer {
     /// [Cout], or `nil` for a bias-free convolution (the usual choice before batch norm).
     public let bias: Parameter?
 
-    var cachedColumns: [Float] = []
-    var cachedGeometry: ConvolutionGeometry?
-    /// Kernel taps kept when some read only padding (nil: all taps), and the weight restricted
-    /// to them, [Cout, Cin·taps].
-    var cachedTaps: [Int]?
-    var reducedWeight: [Float] = []
-    private var outputScratch: [Float] = []
+    /// The plan of the last training-mode forward, which `backward` uses.
+    var trainingPlan: ConvolutionTrainingPlan?
+    /// Plans by input geometry, most recently built last (a few at most).
+    private var plans: [ConvolutionTrainingPlan] = []
+    private static let keptPlans = 4
 
     /// A convolution with PyTorch's default initialisation (kaiming-uniform a = √5, bias uniform
     /// ±1/√fanIn) drawn from `generator`.
@@ -46,9 +43,6 @@ public final class Conv2d: Layer {
             : nil
     }
 
-    /// True when the convolution is a plain matrix product over channels.
-    public var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
-
     public var namedParameters: [(name: String, parameter: Parameter)] {
         [(name: "weight", parameter: weight)] + (bias.map { [(name: "bias", parameter: $0)] } ?? [])
     }
@@ -63,67 +57,34 @@ public final class Conv2d: Layer {
 
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         let g = geometry(for: input.shape)
-        let live = g.liveTaps
-        let taps: [Int]? = live.count == kernel * kernel ? nil : live
-        let patchSize = inputChannels * (taps?.count ?? kernel * kernel)
-        if let taps { restrictWeight(to: taps) }
-        let columnsLength = patchSize * g.batch * g.outputPlane
-        if cachedColumns.count != columnsLength { cachedColumns = [Float](repeating: 0, count: columnsLength) }
-        input.withUnsafeBufferPointer { source in
-            cachedColumns.withUnsafeMutableBufferPointer { columns in
-                if isPointwise {
-                    ChannelLayout.channelMajor(fromNCHW: source.baseAddress!, batch: g.batch, channels: g.channels,
-                                               plane: g.height * g.width, into: columns.baseAddress!)
-                } else {
-                    Im2Col.unfold(source.baseAddress!, geometry: g, taps: taps, into: columns.baseAddress!)
-                }
-            }
-        }
-        let positions = g.batch * g.outputPlane
-        if outputScratch.count != outputChannels * positions {
-            outputScratch = [Float](repeating: 0, count: outputChannels * positions)
-        }
-        let weights = taps == nil ? weight.value.storage : reducedWeight
-        weights.withUnsafeBufferPointer { w in
-            cachedColumns.withUnsafeBufferPointer { columns in
-                outputScratch.withUnsafeMutableBufferPointer { out in
-                    BLAS.gemm(m: outputChannels, n: positions, k: patchSize,
-                              a: w.baseAddress!, lda: patchSize, b: columns.baseAddress!, ldb: positions,
-                              c: out.baseAddress!, ldc: positions)
+        let plan = self.plan(for: g)
+        var output = Tensor(shape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
+        let training = mode == .training
+        input.withUnsafeBufferPointer { x in
+            weight.value.withUnsafeBufferPointer { w in
+                output.withUnsafeMutableBufferPointer { y in
                     if let bias {
-                        for o in 0..<outputChannels {
-                            let b = bias.value.storage[o]
-                            let row = out.baseAddress! + o * positions
-                            for i in 0..<positions { row[i] += b }
+                        bias.value.withUnsafeBufferPointer { b in
+                            plan.forward(input: x.baseAddress!, weight: w.baseAddress!, bias: b.baseAddress!,
+                                         output: y.baseAddress!, keepInput: training)
                         }
+                    } else {
+                        plan.forward(input: x.baseAddress!, weight: w.baseAddress!, bias: nil, output: y.baseAddress!,
+                                     keepInput: training)
                     }
                 }
             }
         }
-        cachedTaps = taps
-        var output = Tensor(shape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
-        outputScratch.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { destination in
-                ChannelLayout.nchw(fromChannelMajor: source.baseAddress!, batch: g.batch, channels: outputChannels,
-                                   plane: g.outputPlane, into: destination.baseAddress!)
-            }
-        }
-        cachedGeometry = mode == .training ? g : nil
-        if mode == .inference { cachedColumns = [] }
+        trainingPlan = training ? plan : nil
         return output
     }
 
-    /// Copies the weight columns of `taps` into `reducedWeight` ([Cout, Cin·taps]).
-    private func restrictWeight(to taps: [Int]) {
-        let kk = kernel * kernel, reduced = inputChannels * taps.count
-        if reducedWeight.count != outputChannels * reduced { reducedWeight = [Float](repeating: 0, count: outputChannels * reduced) }
-        let w = weight.value.storage
-        for o in 0..<outputChannels {
-            for c in 0..<inputChannels {
-                for (index, tap) in taps.enumerated() {
-                    reducedWeight[o * reduced + c * taps.count + index] = w[(o * inputChannels + c) * kk + tap]
-                }
-            }
-        }
+    /// The kernels for geometry `g`, built on first use.
+    private func plan(for g: ConvolutionGeometry) -> ConvolutionTrainingPlan {
+        if let plan = plans.last(where: { $0.geometry == g }) { return plan }
+        let plan = ConvolutionTrainingPlan(geometry: g, outputChannels: outputChannels, hasBias: bias != nil)
+        plans.append(plan)
+        if plans.count > Self.keptPlans { plans.removeFirst() }
+        return plan
     }
 }

@@ -4,8 +4,8 @@ import Tensor
 //
 // A `Layer` is a reference type holding its `Parameter`s (trainable, with gradients) and `Buffer`s
 // (state such as batch-norm running statistics). `forward(_:mode:)` in `.training` mode caches, in
-// stored properties of the layer, exactly what `backward(_:)` needs (inputs, masks, im2col
-// matrices); `backward` consumes that cache, ADDS parameter gradients into `Parameter.gradient`
+// stored properties of the layer, exactly what `backward(_:)` needs (inputs, masks, statistics);
+// `backward` consumes that cache, ADDS parameter gradients into `Parameter.gradient`
 // (as PyTorch accumulates `.grad`) and returns the gradient with respect to the input. Call
 // `zeroGradients()` before each step. `.inference` mode caches nothing, so one layer can serve
 // many concurrent callers only if they do not train.

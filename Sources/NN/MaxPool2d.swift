@@ -39,15 +39,18 @@ public final class MaxPool2d: Layer {
                         for p in range {
                             let source = x + p * g.height * g.width
                             for oy in 0..<oh {
+                                // Window rows and columns inside the image (the others are padding).
+                                let top = oy * g.stride - g.padding
+                                let rows = max(0, -top)..<min(g.kernel, g.height - top)
                                 for ox in 0..<ow {
+                                    let left = ox * g.stride - g.padding
+                                    let columns = max(0, -left)..<min(g.kernel, g.width - left)
                                     var value = -Float.infinity
                                     var index = -1
-                                    for ky in 0..<g.kernel {
-                                        let iy = oy * g.stride - g.padding + ky
-                                        if iy < 0 || iy >= g.height { continue }
-                                        for kx in 0..<g.kernel {
-                                            let ix = ox * g.stride - g.padding + kx
-                                            if ix < 0 || ix >= g.width { continue }
+                                    for ky in rows {
+                                        let iy = top + ky
+                                        for kx in columns {
+                                            let ix = left + kx
                                             let candidate = source[iy * g.width + ix]
                                             if candidate > value || index < 0 || candidate.isNaN {
                                                 value = candidate

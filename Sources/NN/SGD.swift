@@ -10,7 +10,8 @@ public final class SGD: Optimizer {
     public let dampening: Float
     public let weightDecay: Float
     public let nesterov: Bool
-    private var buffers: [[Float]?]
+    /// Momentum buffers, one per parameter; empty until the parameter's first step.
+    private var buffers: [[Float]]
 
     /// - Precondition: Nesterov needs momentum > 0 and zero dampening (as PyTorch requires).
     public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
@@ -22,28 +23,34 @@ public final class SGD: Optimizer {
         self.dampening = dampening
         self.weightDecay = weightDecay
         self.nesterov = nesterov
-        buffers = Array(repeating: nil, count: parameters.count)
+        buffers = Array(repeating: [], count: parameters.count)
     }
 
+    /// Updates every parameter in place (no copies of the weights, gradients or momentum), large
+    /// ones split across threads.
     public func step() {
+        let lr = learningRate, momentum = momentum, dampening = dampening, weightDecay = weightDecay, nesterov = nesterov
         for (index, parameter) in parameters.enumerated() {
-            var g = parameter.gradient.storage
-            let p = parameter.value.storage
-            if weightDecay != 0 { for i in g.indices { g[i] += weightDecay * p[i] } }
-            if momentum != 0 {
-                var buffer: [Float]
-                if let previous = buffers[index] {
-                    buffer = previous
-                    for i in g.indices { buffer[i] = momentum * buffer[i] + (1 - dampening) * g[i] }
-                } else {
-                    buffer = g
+            let count = parameter.value.count
+            let first = buffers[index].isEmpty
+            if momentum != 0 && first { buffers[index] = [Float](repeating: 0, count: count) }
+            parameter.gradient.withUnsafeBufferPointer { gradient in
+                parameter.value.withUnsafeMutableBufferPointer { value in
+                    buffers[index].withUnsafeMutableBufferPointer { buffer in
+                        guard let gradient = gradient.baseAddress, let value = value.baseAddress else { return }
+                        let buffer = momentum != 0 ? buffer.baseAddress : nil
+                        ParallelFor.run(count, minimumPerChunk: 1 << 16) { range in
+                            for i in range {
+                                var g = gradient[i] + weightDecay * value[i]
+                                if let buffer {
+                                    buffer[i] = first ? g : momentum * buffer[i] + (1 - dampening) * g
+                                    g = nesterov ? g + momentum * buffer[i] : buffer[i]
+                                }
+                                value[i] -= lr * g
+                            }
+                        }
+                    }
                 }
-                buffers[index] = buffer
-                if nesterov { for i in g.indices { g[i] += momentum * buffer[i] } } else { g = buffer }
-            }
-            let lr = learningRate
-            parameter.value.withUnsafeMutableBufferPointer { value in
-                for i in value.indices { value[i] -= lr * g[i] }
             }
         }
     }

@@ -28,28 +28,6 @@ public struct ConvolutionGeometry: Equatable, Sendable {
     public var outputHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
     /// Output columns: ⌊(W + 2p − k) / s⌋ + 1.
     public var outputWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
-    /// Rows of the unfolded (im2col) matrix: C·k·k.
-    public var patchSize: Int { channels * kernel * kernel }
     /// Output positions per image.
     public var outputPlane: Int { outputHeight * outputWidth }
-
-    /// The output columns `start..<end` whose input column ox·stride − padding + `tap` lies inside
-    /// the image (an empty range when none does); the rest read padding.
-    public func validOutputColumns(tap: Int) -> (start: Int, end: Int) {
-        let start = Swift.max(0, (padding - tap + stride - 1) / stride)
-        let last = width - 1 + padding - tap
-        let end = last < 0 ? 0 : Swift.min(outputWidth, last / stride + 1)
-        return (Swift.min(start, end), end)
-    }
-
-    /// Kernel taps (ky·k + kx) that read at least one real input pixel for some output; the
-    /// others only ever read padding. All k² taps for any ordinary image.
-    public var liveTaps: [Int] {
-        func live(_ tap: Int, size: Int, outputs: Int) -> Bool {
-            (0..<outputs).contains { let i = $0 * stride - padding + tap; return i >= 0 && i < size }
-        }
-        let rows = (0..<kernel).filter { live($0, size: height, outputs: outputHeight) }
-        let columns = (0..<kernel).filter { live($0, size: width, outputs: outputWidth) }
-        return rows.flatMap { ky in columns.map { ky * kernel + $0 } }
-    }
 }

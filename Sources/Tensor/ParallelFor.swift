@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// A small parallel-for over index ranges, for work BLAS does not cover (im2col, pooling,
+/// A small parallel-for over index ranges, for work BLAS and oneDNN do not cover (pooling,
 /// elementwise passes on large tensors).
 ///
 /// Work is split into at most `workerCount` contiguous chunks so each thread touches one block of

@@ -18,6 +18,7 @@ struct BenchEngineCommand: ParsableCommand {
         Examples:
           slidemil bench engine
           slidemil bench engine --threads 8 --no-peers
+          slidemil bench engine --training-only --repetitions 3
         """
     )
 
@@ -33,13 +34,17 @@ struct BenchEngineCommand: ParsableCommand {
     @Flag(help: "Skip the PyTorch/onnxruntime comparison.")
     var noPeers = false
 
+    @Flag(help: "Measure only the MNIST training step (and PyTorch's): a short run for a busy machine.")
+    var trainingOnly = false
+
     func validate() throws {
         guard threads > 0, repetitions > 0 else { throw ValidationError("--threads and --repetitions must be positive") }
     }
 
     func run() throws {
         var benchmark = EngineBenchmark(
-            options: .init(threads: threads, repetitions: repetitions, peersScript: noPeers ? nil : peersScript),
+            options: .init(threads: threads, repetitions: repetitions, peersScript: noPeers ? nil : peersScript,
+                          trainingOnly: trainingOnly),
             log: { print($0) }
         )
         benchmark.run()

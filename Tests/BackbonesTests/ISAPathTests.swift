@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Re-runs the kernel, torchvision-fixture and timm-fixture tests in child processes of this test binary, once
+/// Re-runs the kernel, torchvision-fixture, timm-fixture and training-gradient tests in child processes of this test binary, once
 /// per instruction set the CPU supports, with `SLIDEMIL_CPU_ISA` capping oneDNN's choice (the
 /// cap is process-wide and fixed at the first kernel, so it cannot change inside one process).
 /// Where the ISA has Winograd kernels (AVX-512), the whole-network tests also run once with every
@@ -11,7 +11,8 @@ final class ISAPathTests: XCTestCase {
     /// Tests that must pass on every path.
     private let filters = ["TensorTests.DNNLConvolutionTests", "BackbonesTests.TorchReferenceTests",
                            "BackbonesTests.FoldedResNetTests", "NNTests.TransformerLayerTests",
-                           "BackbonesTests.VisionTransformerReferenceTests"]
+                           "BackbonesTests.VisionTransformerReferenceTests", "NNTests.ConvolutionKernelTests",
+                           "NNTests.LayerGradientTests"]
     /// Tests of whole convolutional networks, re-run per convolution algorithm.
     private let networkFilters = ["BackbonesTests.TorchReferenceTests", "BackbonesTests.FoldedResNetTests"]
 
