@@ -94,7 +94,7 @@ public final class BatchNorm2d: Layer {
                                         let scale = gamma[c] * invStd, shift = beta[c] - mean * gamma[c] * invStd
                                         for n in 0..<batch {
                                             let base = (n * channels + c) * plane
-                                            for i in 0..<plane { y[base + i] = x[base + i] * scale + shift }
+                                            LaneMaps.affine(x + base, into: y + base, count: plane, scale: scale, shift: shift)
                                         }
                                     }
                                 }
@@ -149,10 +149,12 @@ public final class BatchNorm2d: Layer {
                                     let dg = Float(centredDot) * inv, db = Float(dBeta)
                                     dGammaOut[c] += dg
                                     dBetaOut[c] += db
-                                    let factor = gamma[c] * inv / m, slope = inv * dg
+                                    // dx = factor·(M·dy − dβ − (x − mean)·invStd·dγ)
+                                    let factor = gamma[c] * inv / m
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
-                                        for i in 0..<plane { dx[base + i] = factor * (m * dy[base + i] - db - (x[base + i] - mean) * slope) }
+                                        LaneMaps.combine(dy + base, x + base, into: dx + base, count: plane,
+                                                         a: factor * m, b: -factor * inv * dg, centre: mean, c: -factor * db)
                                     }
                                 }
                             }
