@@ -29,15 +29,15 @@ public enum DNNL {
     /// found by asking for one on a small 3×3 convolution.
     public static let winogradAvailable: Bool = DNNLConvolution.winogradKernelExists()
 
-    /// How convolutions are computed in this process, in words, e.g. "auto (Winograd on
-    /// stride-1 3×3 where it pays, direct elsewhere)".
+    /// How convolutions are computed in this process, in words, e.g. "auto: Winograd for
+    /// stride-1 3×3 by the measured rule, direct elsewhere".
     public static var convolutionAlgorithmDescription: String {
         let setting = convolutionAlgorithm.rawValue + (shared.algorithmRequested ? " from SLIDEMIL_CONV_ALGORITHM" : "")
         guard winogradAvailable else { return "\(setting): all direct (no Winograd kernel on \(effectiveISA))" }
         switch convolutionAlgorithm {
         case .direct: return "\(setting): all direct"
         case .winograd: return "\(setting): Winograd for stride-1 3×3, direct elsewhere"
-        case .auto: return "\(setting): Winograd for stride-1 3×3 where it pays, direct elsewhere"
+        case .auto: return "\(setting): Winograd for stride-1 3×3 by the measured rule, direct elsewhere"
         }
     }
 

@@ -148,10 +148,7 @@ public final class DNNLConvolution: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let plan = plans[key] { return plan }
-        let (oh, ow) = outputSize(height: height, width: width)
-        let winograd = DNNL.winogradAvailable
-            && algorithm.asksForWinograd(kernel: kernel, stride: stride, batch: batch, outputHeight: oh, outputWidth: ow,
-                                         threads: key.threads)
+        let winograd = DNNL.winogradAvailable && algorithm.asksForWinograd(kernel: kernel, stride: stride)
         let plan = (winograd ? makePlan(key, winograd: true) : nil) ?? makePlan(key, winograd: false)!
         plans[key] = plan
         return plan

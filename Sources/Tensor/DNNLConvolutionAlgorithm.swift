@@ -13,29 +13,23 @@ public enum DNNLConvolutionAlgorithm: String, CaseIterable, Sendable {
     case direct
     /// Winograd for every convolution it is implemented for, direct for the others.
     case winograd
-    /// Winograd where it was measured to pay (`prefersWinograd`), direct elsewhere.
+    /// The measured rule: today Winograd for every stride-1 3×3 convolution where oneDNN has it,
+    /// as `winograd`. A fixed rule (never timed at run time, so runs are reproducible), from oneDNN
+    /// 2.6 on 2 cores of a Zen 4 EPYC (docs/benchmarks.md, "Winograd for stride-1 3×3
+    /// convolutions"): every stride-1 3×3 convolution of ResNet-18 and ResNet-50 ran 1.3–3.0×
+    /// faster on Winograd on one thread and at batch 32. On its own the 512-channel 7×7 one at
+    /// batch 1 on two threads was slower (F(2×2, 3×3) gives 16 tiles to share), but whole networks
+    /// at batch 1 on two threads ran as fast or 5–7 % faster with Winograd there too, so the rule
+    /// has no exception. A rule by shape, batch or thread count belongs in `asksForWinograd`.
     case auto
-
-    /// Whether `auto` asks for Winograd for a stride-1 3×3 convolution of this shape, run on
-    /// `threads` OpenMP threads. A fixed rule (never timed at run time, so runs are reproducible),
-    /// from oneDNN 2.6 measured on 2 cores of a Zen 4 EPYC (docs/benchmarks.md, "Winograd"): every
-    /// stride-1 3×3 convolution of ResNet-18 and ResNet-50 ran 1.4–3.0× faster with Winograd on
-    /// one thread and at batch 32, but on a 7×7 map at batch 1 two threads gain nothing
-    /// (F(2×2, 3×3) on 49 pixels gives 16 tiles, too few to share between threads), so those stay direct.
-    public static func prefersWinograd(batch: Int, outputHeight: Int, outputWidth: Int, threads: Int) -> Bool {
-        threads == 1 || batch * outputHeight * outputWidth > 7 * 7
-    }
 
     /// Whether a convolution of this shape asks for Winograd under this choice (it still runs
     /// direct where oneDNN has no Winograd kernel for it).
-    func asksForWinograd(kernel: Int, stride: Int, batch: Int, outputHeight: Int, outputWidth: Int,
-                         threads: Int) -> Bool {
+    func asksForWinograd(kernel: Int, stride: Int) -> Bool {
         guard kernel == 3, stride == 1 else { return false }
         switch self {
         case .direct: return false
-        case .winograd: return true
-        case .auto: return Self.prefersWinograd(batch: batch, outputHeight: outputHeight, outputWidth: outputWidth,
-                                                threads: threads)
+        case .winograd, .auto: return true
         }
     }
 }

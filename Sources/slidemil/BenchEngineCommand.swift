@@ -13,7 +13,7 @@ struct BenchEngineCommand: ParsableCommand {
         and seeded (speed does not depend on them); each figure is the fastest of its repetitions \
         after one warm-up. SLIDEMIL_CPU_ISA=avx512|avx2|sse41 caps the convolution kernels' ISA; \
         SLIDEMIL_CONV_ALGORITHM=direct|winograd|auto (default auto: Winograd for stride-1 3x3 \
-        convolutions where it pays, on AVX-512) forces their algorithm.
+        convolutions on AVX-512 by a measured rule) forces their algorithm.
 
         Examples:
           slidemil bench engine
