@@ -14,12 +14,7 @@ enum MNISTBinaryMIL {
         let config = context.config
         let sampler = BagSampler(targetDigit: config.bags.targetDigit, sizes: context.sizes,
                                  reuseAcrossBags: config.bags.reuseAcrossBags, balanced: config.bags.balanced)
-        var trainingGenerator = SeededGenerator(seed: config.seed &+ 101)
-        let trainingBags = try sampler.sample(count: config.bags.trainingBags, labels: Array(context.train.labels.prefix(context.trainingPool)),
-                                              using: &trainingGenerator)
-        var testGenerator = SeededGenerator(seed: config.seed &+ 202)
-        let testBags = try sampler.sample(count: config.bags.testBags, labels: Array(context.test.labels.prefix(context.testPool)),
-                                          using: &testGenerator)
+        let (trainingBags, testBags) = try context.drawBags { try sampler.sample(count: $0, labels: $1, using: &$2) }
         let trainingSet = LabelledBags(features: MNISTMILContext.gather(trainingBags.map(\.instances), features: context.features.train),
                                        labels: trainingBags.map(\.isPositive))
         let testSet = LabelledBags(features: MNISTMILContext.gather(testBags.map(\.instances), features: context.features.test),

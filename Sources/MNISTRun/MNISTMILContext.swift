@@ -26,6 +26,18 @@ struct MNISTMILContext {
             : .normal(mean: b.meanSize, standardDeviation: b.sizeStandardDeviation)
     }
 
+    /// The training and test bags, drawn by `sample` (a sampler's `sample(count:labels:using:)`)
+    /// from each split's pool with its own generator (seeds `seed + 101` and `seed + 202`), so every
+    /// task of the run draws its bags the same way.
+    func drawBags<Bag>(_ sample: (_ count: Int, _ labels: [UInt8], _ generator: inout SeededGenerator) throws -> [Bag])
+        rethrows -> (training: [Bag], test: [Bag]) {
+        var trainingGenerator = SeededGenerator(seed: config.seed &+ 101)
+        let training = try sample(config.bags.trainingBags, Array(train.labels.prefix(trainingPool)), &trainingGenerator)
+        var testGenerator = SeededGenerator(seed: config.seed &+ 202)
+        let test = try sample(config.bags.testBags, Array(self.test.labels.prefix(testPool)), &testGenerator)
+        return (training, test)
+    }
+
     /// Each bag's feature rows gathered into an [n, D] matrix.
     static func gather(_ bags: [[Int]], features: Tensor) -> [Tensor] {
         let d = features.shape[1]

@@ -21,12 +21,7 @@ enum MNISTTwoDigitMIL {
         let config = context.config
         let sampler = TwoDigitBagSampler(firstDigit: config.bags.targetDigit, secondDigit: config.bags.secondDigit,
                                          sizes: context.sizes, reuseAcrossBags: config.bags.reuseAcrossBags)
-        var trainingGenerator = SeededGenerator(seed: config.seed &+ 101)
-        let trainingBags = try sampler.sample(count: config.bags.trainingBags, labels: Array(context.train.labels.prefix(context.trainingPool)),
-                                              using: &trainingGenerator)
-        var testGenerator = SeededGenerator(seed: config.seed &+ 202)
-        let testBags = try sampler.sample(count: config.bags.testBags, labels: Array(context.test.labels.prefix(context.testPool)),
-                                          using: &testGenerator)
+        let (trainingBags, testBags) = try context.drawBags { try sampler.sample(count: $0, labels: $1, using: &$2) }
         let trainingFeatures = MNISTMILContext.gather(trainingBags.map(\.instances), features: context.features.train)
         let testSet = TaskBags(features: MNISTMILContext.gather(testBags.map(\.instances), features: context.features.test),
                                targets: testBags.map { .classIndex($0.label.rawValue) })
