@@ -220,13 +220,14 @@ final class ClusterRunTests: XCTestCase {
     }
 }
 
-/// Runs a tool with an environment; returns its status and stdout + stderr together.
+/// Runs a tool, with an environment if given (else this process's); returns its status and
+/// stdout + stderr together.
 enum BuiltToolRun {
-    static func run(_ tool: URL, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+    static func run(_ tool: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = tool
         process.arguments = arguments
-        process.environment = environment
+        if let environment { process.environment = environment }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

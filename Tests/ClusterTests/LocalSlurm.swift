@@ -166,18 +166,8 @@ final class LocalSlurm {
     /// - Throws: `LocalSlurmError.failed` with its output on a non-zero status.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw LocalSlurmError.failed(command: ([tool] + arguments).joined(separator: " "), output: output) }
+        let (status, output) = try BuiltToolRun.run(URL(fileURLWithPath: tool), arguments, environment: environment)
+        guard status == 0 else { throw LocalSlurmError.failed(command: ([tool] + arguments).joined(separator: " "), output: output) }
         return output
     }
 
