@@ -35,29 +35,22 @@ extension FoldedResNet {
     /// [batch, outputWidth] to `output`.
     func run(_ input: UnsafePointer<Float>, batch: Int, height: Int, width: Int,
              workspace: InferenceWorkspace, workers: Int, into output: UnsafeMutablePointer<Float>) {
-        let channels = configuration.inputChannels
         var buffers = workspace.activations
-        // NCHW → NHWC into buffer 0.
-        let plane = height * width
-        ParallelFor.run(batch * plane, workers: workers, minimumPerChunk: 4096) { range in
-            for index in range {
-                let n = index / plane, p = index % plane
-                for c in 0..<channels { buffers[0][index * channels + c] = input[(n * channels + c) * plane + p] }
-            }
-        }
+        let context = workspace.context
+        inputReorder.run(input, batch: batch, channels: configuration.inputChannels, height: height, width: width,
+                         into: buffers[0], context: context)
         stem.apply(buffers[0], batch: batch, height: height, width: width, into: buffers[1],
-                   residual: nil, relu: true, context: workspace.context)
+                   residual: nil, relu: true, context: context)
         var (h, w) = stem.outputSize(height: height, width: width)
         var c = stem.outputChannels
-        let (ph, pw) = ((h + 2 - 3) / 2 + 1, (w + 2 - 3) / 2 + 1)
-        maxPool3x3(buffers[1], batch: batch, height: h, width: w, channels: c, into: buffers[0], workers: workers)
-        (h, w) = (ph, pw)
+        maxPool.run(buffers[1], batch: batch, height: h, width: w, channels: c, into: buffers[0], context: context)
+        (h, w) = maxPool.outputSize(height: h, width: w)
         for block in blocks {
             let (x, t1, t2, shortcutBuffer) = (buffers[0], buffers[1], buffers[2], buffers[3])
             var residual = UnsafePointer(x)
             if let downsample = block.downsample {
                 downsample.apply(x, batch: batch, height: h, width: w, into: shortcutBuffer, residual: nil, relu: false,
-                                 context: workspace.context)
+                                 context: context)
                 residual = UnsafePointer(shortcutBuffer)
             }
             var current = UnsafePointer(x)
@@ -70,7 +63,7 @@ extension FoldedResNet {
                 let isLast = index == block.convolutions.count - 1
                 let target = isLast ? blockOutput : free[index % 2]
                 conv.apply(current, batch: batch, height: bh, width: bw, into: target, residual: isLast ? residual : nil,
-                           relu: true, context: workspace.context)
+                           relu: true, context: context)
                 (bh, bw) = conv.outputSize(height: bh, width: bw)
                 current = UnsafePointer(target)
                 c = conv.outputChannels
@@ -80,7 +73,7 @@ extension FoldedResNet {
         }
         // Global average pool (NHWC) into the classifier input or the output.
         let features = c
-        let pooled: UnsafeMutablePointer<Float> = classifierWeight == nil ? output : workspace.pooled
+        let pooled: UnsafeMutablePointer<Float> = classifier == nil ? output : workspace.pooled
         let scale = 1 / Float(h * w)
         for n in 0..<batch {
             let destination = pooled + n * features
@@ -91,35 +84,9 @@ extension FoldedResNet {
             }
             for k in 0..<features { destination[k] *= scale }
         }
-        guard let weight = classifierWeight, let bias = classifierBias else { return }
-        let classes = bias.count
-        weight.withUnsafeBufferPointer { w in
-            BLAS.gemm(transposeB: true, m: batch, n: classes, k: features, a: pooled, lda: features,
-                      b: w.baseAddress!, ldb: features, c: output, ldc: classes)
-        }
-        for n in 0..<batch {
-            for k in 0..<classes { output[n * classes + k] += bias[k] }
-        }
-    }
-
-    /// 3×3 stride-2 padding-1 max pool on NHWC (padding never wins, as −∞).
-    private func maxPool3x3(_ input: UnsafePointer<Float>, batch: Int, height: Int, width: Int, channels: Int,
-                            into output: UnsafeMutablePointer<Float>, workers: Int) {
-        let oh = (height + 2 - 3) / 2 + 1, ow = (width + 2 - 3) / 2 + 1
-        ParallelFor.run(batch * oh, workers: workers, minimumPerChunk: 2) { range in
-            for line in range {
-                let n = line / oh, oy = line % oh
-                for ox in 0..<ow {
-                    let destination = output + (line * ow + ox) * channels
-                    destination.update(repeating: -.infinity, count: channels)
-                    for iy in max(0, oy * 2 - 1)...min(height - 1, oy * 2 + 1) {
-                        for ix in max(0, ox * 2 - 1)...min(width - 1, ox * 2 + 1) {
-                            let source = input + ((n * height + iy) * width + ix) * channels
-                            for k in 0..<channels { destination[k] = max(destination[k], source[k]) }
-                        }
-                    }
-                }
-            }
+        if let classifier {
+            classifier.run(pooled, inputStride: features, rows: batch, into: output, outputStride: classifier.outputWidth,
+                           threads: workers)
         }
     }
 }

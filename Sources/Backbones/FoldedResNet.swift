@@ -1,11 +1,12 @@
 import Foundation
 import NN
 import Tensor
+import Transformer
 
 /// How a `FoldedResNet` spreads one batch over CPU cores.
 public enum InferenceThreading: Sendable {
     /// One kernel call per layer over the whole batch (or micro-batch), run by all workers
-    /// (oneDNN's OpenMP threads; OpenBLAS's for the classifier).
+    /// (oneDNN's OpenMP threads, for every layer from the input reorder to the classifier).
     case blasThreads
     /// The batch is split into one contiguous share per worker, each run with single-threaded
     /// kernels and its own workspace (falls back to `blasThreads` when the batch is smaller than
@@ -14,8 +15,11 @@ public enum InferenceThreading: Sendable {
 }
 
 /// The inference fast path of a `ResNet`: batch norm folded into each convolution, activations
-/// kept channels-last (NHWC) so every convolution is one gemm with a fused bias/residual/ReLU
-/// epilogue, and scratch buffers reused between calls.
+/// kept channels-last (NHWC) so every convolution is one oneDNN kernel with a fused
+/// bias/residual/ReLU epilogue, and scratch buffers reused between calls. Everything but the
+/// global average pool runs on oneDNN (input reorder, convolutions, max pool, classifier), so a
+/// forward on several threads runs on one OpenMP team throughout, with no other thread pool
+/// (OpenBLAS's, Dispatch's) waking or spinning between its layers.
 ///
 /// Built from a model's current weights and running statistics (eval semantics); later changes to
 /// the source model are not seen. Results equal `ResNet.forward(_:mode: .inference)` to float
@@ -30,10 +34,14 @@ public final class FoldedResNet {
     /// time but 5–7 images/s with all 32 images of a batch per layer.
     public let microBatch: Int
 
+    /// Rewrites the NCHW input as NHWC for the stem.
+    let inputReorder = DNNLChannelsLastReorder()
     let stem: FoldedConvolution
+    /// The 3×3 stride-2 max pool after the stem.
+    let maxPool = DNNLMaxPooling(kernel: 3, stride: 2, padding: 1)
     let blocks: [FoldedBlock]
-    let classifierWeight: [Float]?
-    let classifierBias: [Float]?
+    /// `fc` on oneDNN (weights packed once, bias fused), or nil for a truncated model.
+    let classifier: PackedMatmul?
     private var workspaces: [InferenceWorkspace] = []
     private var workspaceKey: [Int] = []
 
@@ -46,8 +54,10 @@ public final class FoldedResNet {
         self.microBatch = max(1, microBatch)
         stem = FoldedConvolution(convolution: model.conv1, batchNorm: model.bn1)
         blocks = model.stages.flatMap { stage in stage.children.map { FoldedBlock($0.layer) } }
-        classifierWeight = model.fc?.weight.value.storage
-        classifierBias = model.fc.map { $0.bias?.value.storage ?? [Float](repeating: 0, count: $0.outputFeatures) }
+        classifier = model.fc.map { fc in
+            PackedMatmul(weight: fc.weight.value.storage, inputWidth: fc.inputFeatures, outputWidth: fc.outputFeatures,
+                         bias: fc.bias?.value.storage ?? [Float](repeating: 0, count: fc.outputFeatures))
+        }
     }
 
     /// [N, inputChannels, H, W] (NCHW, as `ResNet`) → [N, configuration.outputWidth].
@@ -75,16 +85,13 @@ public final class FoldedResNet {
                     }
                 }
                 if shares == 1 {
-                    BLAS.threadCount = workers
                     DNNL.threadsForCallingThread = workers
                     runRange(0, batch, workspace: workspaces[0], workers: workers)
                 } else {
-                    BLAS.threadCount = 1
                     DispatchQueue.concurrentPerform(iterations: shares) { share in
                         DNNL.threadsForCallingThread = 1
                         runRange(batch * share / shares, batch * (share + 1) / shares, workspace: workspaces[share], workers: 1)
                     }
-                    BLAS.threadCount = workers
                 }
             }
         }
@@ -99,7 +106,7 @@ public final class FoldedResNet {
             let (oh, ow) = conv.outputSize(height: h, width: w)
             total += oh * ow * conv.patchSize * conv.outputChannels
         }
-        if let classifierWeight { total += classifierWeight.count }
+        if let classifier { total += classifier.inputWidth * classifier.outputWidth }
         return total
     }
 
@@ -107,7 +114,7 @@ public final class FoldedResNet {
     private func walk(height: Int, width: Int, _ visit: (FoldedConvolution, Int, Int) -> Void) {
         visit(stem, height, width)
         var (h, w) = stem.outputSize(height: height, width: width)
-        (h, w) = ((h + 2 - 3) / 2 + 1, (w + 2 - 3) / 2 + 1)
+        (h, w) = maxPool.outputSize(height: h, width: w)
         for block in blocks {
             var (bh, bw) = (h, w)
             for conv in block.convolutions {

@@ -68,6 +68,31 @@ public enum DNNL {
         values.map(Int64.init) + [Int64](repeating: 0, count: Int(DNNL_MAX_NDIMS) - values.count)
     }
 
+    /// A float32 memory descriptor of `dimensions` in layout `tag`.
+    static func memoryDescriptor(_ dimensions: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+        var descriptor = dnnl_memory_desc_t()
+        check(dnnl_memory_desc_init_by_tag(&descriptor, Int32(dimensions.count), dims(dimensions), dnnl_f32, tag),
+              "memory_desc_init")
+        return descriptor
+    }
+
+    /// Builds the primitive an operation descriptor asks for (oneDNN's best kernel for it on this
+    /// process's ISA), with a scratchpad the caller provides; returns it and the scratchpad's size.
+    static func primitive<Descriptor>(for descriptor: inout Descriptor, name: String) -> (primitive: dnnl_primitive_t, scratchpadBytes: Int) {
+        var attributes: dnnl_primitive_attr_t?
+        check(dnnl_primitive_attr_create(&attributes), "primitive_attr_create")
+        defer { dnnl_primitive_attr_destroy(attributes) }
+        check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "set_scratchpad_mode")
+        var primitiveDescriptor: dnnl_primitive_desc_t?
+        check(dnnl_primitive_desc_create(&primitiveDescriptor, &descriptor, attributes, engine, nil), "\(name) primitive_desc_create")
+        defer { dnnl_primitive_desc_destroy(primitiveDescriptor) }
+        var primitive: dnnl_primitive_t?
+        check(dnnl_primitive_create(&primitive, primitiveDescriptor), "\(name) primitive_create")
+        let scratchpadBytes = dnnl_primitive_desc_query_md(primitiveDescriptor, dnnl_query_scratchpad_md, 0)
+            .map { dnnl_memory_desc_get_size($0) } ?? 0
+        return (primitive!, scratchpadBytes)
+    }
+
     private struct Runtime: @unchecked Sendable {
         let engine: dnnl_engine_t
         let requestedISA: String?

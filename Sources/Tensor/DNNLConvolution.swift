@@ -158,14 +158,14 @@ public final class DNNLConvolution: @unchecked Sendable {
     /// oneDNN has no Winograd kernel for this convolution).
     private func makePlan(_ key: PlanKey, winograd: Bool) -> Plan? {
         let (oh, ow) = outputSize(height: key.height, width: key.width)
-        let nhwcSource = DNNLConvolution.descriptor([key.batch, inputChannels, key.height, key.width], dnnl_nhwc)
-        let nhwcDestination = DNNLConvolution.descriptor([key.batch, outputChannels, oh, ow], dnnl_nhwc)
-        var source = winograd ? DNNLConvolution.descriptor([key.batch, inputChannels, key.height, key.width],
+        let nhwcSource = DNNL.memoryDescriptor([key.batch, inputChannels, key.height, key.width], dnnl_nhwc)
+        let nhwcDestination = DNNL.memoryDescriptor([key.batch, outputChannels, oh, ow], dnnl_nhwc)
+        var source = winograd ? DNNL.memoryDescriptor([key.batch, inputChannels, key.height, key.width],
                                                            dnnl_format_tag_any) : nhwcSource
-        var destination = winograd ? DNNLConvolution.descriptor([key.batch, outputChannels, oh, ow], dnnl_format_tag_any)
+        var destination = winograd ? DNNL.memoryDescriptor([key.batch, outputChannels, oh, ow], dnnl_format_tag_any)
                                    : nhwcDestination
-        var weightsAny = DNNLConvolution.descriptor([outputChannels, inputChannels, kernel, kernel], dnnl_format_tag_any)
-        var biasDescriptor = DNNLConvolution.descriptor([outputChannels], dnnl_a)
+        var weightsAny = DNNL.memoryDescriptor([outputChannels, inputChannels, kernel, kernel], dnnl_format_tag_any)
+        var biasDescriptor = DNNL.memoryDescriptor([outputChannels], dnnl_a)
         let strides = DNNL.dims([stride, stride]), paddings = DNNL.dims([padding, padding])
         var descriptor = dnnl_convolution_desc_t()
         DNNL.check(dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_inference,
@@ -211,7 +211,7 @@ public final class DNNLConvolution: @unchecked Sendable {
 
     /// The HWIO weights reordered into the layout the kernel chose.
     private func packWeights(into layout: dnnl_memory_desc_t) -> PackedTensor {
-        let plain = DNNLConvolution.descriptor([outputChannels, inputChannels, kernel, kernel], dnnl_hwio)
+        let plain = DNNL.memoryDescriptor([outputChannels, inputChannels, kernel, kernel], dnnl_hwio)
         let packed = PackedTensor(layout)
         weights.withUnsafeBytes { plainWeights in
             DNNLReorder(from: plain, to: layout).run(from: plainWeights.baseAddress!, to: packed.data,
@@ -224,14 +224,6 @@ public final class DNNLConvolution: @unchecked Sendable {
         let packed = PackedTensor(descriptor)
         bias.withUnsafeBytes { packed.data.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         return packed
-    }
-
-    /// A float32 memory descriptor of `dimensions` in layout `tag`.
-    private static func descriptor(_ dimensions: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
-        var descriptor = dnnl_memory_desc_t()
-        DNNL.check(dnnl_memory_desc_init_by_tag(&descriptor, Int32(dimensions.count), DNNL.dims(dimensions), dnnl_f32, tag),
-                   "memory_desc_init")
-        return descriptor
     }
 
     /// Whether oneDNN builds a Winograd kernel for a 16→16-channel 3×3 convolution on this ISA.
