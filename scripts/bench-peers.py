@@ -73,6 +73,11 @@ def resnet(depth, in_channels=3, classes=1000, stages=4):
     return nn.Sequential(*layers)
 
 
+# Batch-1 cases time this many times as many passes as batch-32 ones, as `slidemil bench engine`
+# does (EngineBenchmark.batchOneRepetitionFactor).
+BATCH_ONE_REPETITION_FACTOR = 16
+
+
 def timed(function, repetitions, clock=time.perf_counter):
     """Seconds of the fastest repetition after a warm-up (as `slidemil bench engine` reports);
     with clock=time.process_time, CPU seconds of all threads."""
@@ -114,7 +119,7 @@ def main():
             session = ort.InferenceSession(buffer.getvalue(), options, providers=["CPUExecutionProvider"])
         for batch in (1, 32):
             x = torch.randn(batch, 3, 224, 224)
-            reps = args.repetitions if batch == 32 else 4 * args.repetitions
+            reps = args.repetitions if batch == 32 else BATCH_ONE_REPETITION_FACTOR * args.repetitions
             with torch.inference_mode():
                 seconds = timed(lambda: model(x), reps)
             result[f"torch_{name}_b{batch}_images_per_s"] = batch / seconds

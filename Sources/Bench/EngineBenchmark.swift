@@ -13,7 +13,8 @@ public struct EngineBenchmark {
     public struct Options: Sendable {
         /// Cores for OpenBLAS and the parallel-for, and for the peers (default 2).
         public var threads: Int
-        /// Timed repetitions of the heavy cases (batch 32 forwards); batch-1 cases run 4× as many.
+        /// Timed repetitions of the heavy cases (batch 32 forwards); batch-1 cases run
+        /// `batchOneRepetitionFactor` times as many.
     /// Every figure is the fastest repetition.
         public var repetitions: Int
         /// Path of `bench-peers.py`; `nil` skips the peers.
@@ -42,6 +43,12 @@ public struct EngineBenchmark {
         self.options = options
         self.log = log
     }
+
+    /// How many times as many passes a batch-1 case times as a batch-32 one (the peers' script
+    /// uses the same factor). At 4×, a case of 13–40 ms passes was timed over 0.1–0.3 s, which
+    /// one burst of a neighbouring process on a shared 2-core machine could cover whole; 16×
+    /// gives the fastest pass 0.4–1.3 s to turn up in.
+    static let batchOneRepetitionFactor = 16
 
     /// The networks measured: figure name and configuration.
     static let networks: [(name: String, configuration: ResNetConfiguration)] = [
@@ -81,7 +88,7 @@ public struct EngineBenchmark {
                 let folded = FoldedResNet(model, workers: options.threads, threading: threading, microBatch: microBatch)
                 var generator = SeededGenerator(seed: 2)
                 let input = Tensor.normal([batch, 3, 224, 224], generator: &generator)
-                let repetitions = batch == 1 ? 4 * options.repetitions : options.repetitions
+                let repetitions = batch == 1 ? Self.batchOneRepetitionFactor * options.repetitions : options.repetitions
                 let seconds = BenchTiming.fastest(repetitions) { _ = folded.forward(input) }
                 let imagesPerSecond = Double(batch) / seconds
                 let gflops = 2 * Double(folded.multiplyAccumulates(height: 224, width: 224)) * imagesPerSecond / 1e9

@@ -25,7 +25,7 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Threads for OpenBLAS, oneDNN, the engine and the peers.")
     var threads = 2
 
-    @Option(help: "Timed repetitions of each batch-32 forward; batch-1 runs use 4x as many.")
+    @Option(help: "Timed repetitions of each batch-32 forward; batch-1 runs use 16x as many.")
     var repetitions = 2
 
     @Option(help: "Peer benchmark script, relative to the working directory.")
