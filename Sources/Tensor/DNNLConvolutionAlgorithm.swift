@@ -21,6 +21,10 @@ public enum DNNLConvolutionAlgorithm: String, CaseIterable, Sendable {
     /// batch 1 on two threads was slower (F(2×2, 3×3) gives 16 tiles to share), but whole networks
     /// at batch 1 on two threads ran as fast or 5–7 % faster with Winograd there too, so the rule
     /// has no exception. A rule by shape, batch or thread count belongs in `asksForWinograd`.
+    /// Which Winograd kernel runs is oneDNN's choice (F(2×2) first where both apply): taking
+    /// F(4×4) instead won on single convolutions with their weights in cache but lost in
+    /// ResNet-50 at batch 1, where its 4× larger transformed weights stream from memory once per
+    /// image (docs/benchmarks.md, "ResNet-50 at batch 1: where the time goes").
     case auto
 
     /// Whether a convolution of this shape asks for Winograd under this choice (it still runs
