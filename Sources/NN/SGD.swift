@@ -39,7 +39,7 @@ public final class SGD: Optimizer {
                     buffers[index].withUnsafeMutableBufferPointer { buffer in
                         guard let gradient = gradient.baseAddress, let value = value.baseAddress else { return }
                         let buffer = momentum != 0 ? buffer.baseAddress : nil
-                        ParallelFor.run(count, minimumPerChunk: 1 << 16) { range in
+                        OpenMPLoop.run(count, minimumPerChunk: Tensor.elementsPerThread) { range in
                             for i in range {
                                 var g = gradient[i] + weightDecay * value[i]
                                 if let buffer {
