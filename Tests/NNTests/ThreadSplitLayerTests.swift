@@ -113,6 +113,28 @@ final class ThreadSplitLayerTests: XCTestCase {
         XCTAssertTrue(sum.storage.allSatisfy { $0 == -2 })
     }
 
+
+    /// SGD with momentum, dampening and weight decay on a parameter split across threads, three
+    /// steps (the first fills the momentum buffer, the others take the sixteen-lane path and its
+    /// scalar tail), against torch.optim.SGD's formulas in the same operation order.
+    func testSGDMomentumAgainstPlainLoop() {
+        var generator = SeededGenerator(seed: 34)
+        let count = 2 * Tensor.elementsPerThread + 21
+        let parameter = Parameter(Tensor.normal([count], generator: &generator))
+        let optimizer = SGD(parameters: [parameter], learningRate: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01)
+        var value = parameter.value.storage, buffer = [Float](repeating: 0, count: count)
+        for step in 0..<3 {
+            parameter.gradient = Tensor.normal([count], generator: &generator)
+            for i in 0..<count {
+                let g = parameter.gradient.storage[i] + 0.01 * value[i]
+                buffer[i] = step == 0 ? g : 0.9 * buffer[i] + (1 - 0.1) * g
+                value[i] -= 0.05 * buffer[i]
+            }
+            optimizer.step()
+            XCTAssertEqual(parameter.value.storage, value, "step \(step)")
+        }
+    }
+
     /// Every index is visited exactly once, by more or fewer chunks than threads, and from inside
     /// another parallel region (a team of one runs all chunks).
     func testOpenMPLoopCoversEveryIndexOnce() {
