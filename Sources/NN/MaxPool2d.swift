@@ -50,13 +50,22 @@ public final class MaxPool2d: Layer {
                                     // which mispredicts on noisy inputs.
                                     var index = (top + rows.lowerBound) * g.width + left + columns.lowerBound
                                     var value = source[index]
-                                    for ky in rows {
-                                        let row = (top + ky) * g.width
-                                        for kx in columns {
-                                            let candidate = source[row + left + kx]
-                                            let wins = candidate > value || candidate != candidate
-                                            value = wins ? candidate : value
-                                            index = wins ? row + left + kx : index
+                                    @inline(__always) func visit(_ tap: Int) {
+                                        let candidate = source[tap]
+                                        let wins = candidate > value || candidate != candidate
+                                        value = wins ? candidate : value
+                                        index = wins ? tap : index
+                                    }
+                                    if g.kernel == 3 && rows.count == 3 && columns.count == 3 {
+                                        // A 3×3 window inside the image (the ResNet stem's pool): unrolled.
+                                        let corner = index, w = g.width
+                                        visit(corner + 1); visit(corner + 2)
+                                        visit(corner + w); visit(corner + w + 1); visit(corner + w + 2)
+                                        visit(corner + 2 * w); visit(corner + 2 * w + 1); visit(corner + 2 * w + 2)
+                                    } else {
+                                        for ky in rows {
+                                            let row = (top + ky) * g.width + left
+                                            for kx in columns { visit(row + kx) }
                                         }
                                     }
                                     let o = (p * oh + oy) * ow + ox
