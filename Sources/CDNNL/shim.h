@@ -11,5 +11,11 @@ static inline void *slidemil_dnnl_memory_allocate(void) { return DNNL_MEMORY_ALL
 // splits a batch over its own threads gives each of them one OpenMP thread.
 void omp_set_num_threads(int count);
 int omp_get_max_threads(void);
+int omp_get_thread_num(void);
+int omp_get_num_threads(void);
+/// libgomp's entry point for a parallel region (what `#pragma omp parallel num_threads(n)`
+/// compiles to): runs `body(data)` on a team of `threads` threads, the caller among them, on
+/// the same thread pool oneDNN's kernels use.
+void GOMP_parallel(void (*body)(void *), void *data, unsigned threads, unsigned flags);
 
 #endif

@@ -50,7 +50,8 @@ public final class BatchNorm2d: Layer {
         let perChannel = batch * plane
         let training = mode == .training
         precondition(!training || perChannel > 1, "BatchNorm2d in training mode needs more than one value per channel")
-        var output = Tensor(shape: input.shape)
+        var output = Tensor.uninitialized(input.shape)
+        let workers = input.count >= Tensor.elementsPerThread ? nil : 1
         inverseStd = [Float](repeating: 0, count: channels)
         means = [Float](repeating: 0, count: channels)
         let channels = channels, momentum = momentum, epsilon = epsilon
@@ -64,37 +65,51 @@ public final class BatchNorm2d: Layer {
                                 let x = x.baseAddress!, y = y.baseAddress!, means = means.baseAddress!
                                 let inv = inv.baseAddress!, runMean = runMean.baseAddress!, runVar = runVar.baseAddress!
                                 let gamma = weight.value.storage, beta = bias.value.storage
-                                ParallelFor.run(channels) { range in
-                                    for c in range {
-                                        var mean: Float, variance: Float
-                                        if training {
-                                            // One pass over sums shifted by the channel's first value (near
-                                            // the mean, so no cancellation): Σ(x−K) and Σ(x−K)².
-                                            let shift = x[c * plane]
-                                            var sum = 0.0, squares = 0.0
-                                            for n in 0..<batch {
-                                                let partial = LaneSums.shiftedSums(x + (n * channels + c) * plane, count: plane, shift: shift)
-                                                sum += Double(partial.sum)
-                                                squares += Double(partial.squares)
+                                // Each thread owns whole channels; images outermost, so every
+                                // image's block of those channels is read in memory order (a
+                                // channel-outermost walk strides over all channels when planes
+                                // are small, as in layer4 on 28×28 inputs). Each channel's sums
+                                // still add its images in order.
+                                OpenMPLoop.run(channels, workers: workers) { range in
+                                    let first = range.lowerBound
+                                    if training {
+                                        // One pass over sums shifted by the channel's first value (near
+                                        // the mean, so no cancellation): Σ(x−K) and Σ(x−K)².
+                                        var sums = [Double](repeating: 0, count: range.count)
+                                        var squares = [Double](repeating: 0, count: range.count)
+                                        for n in 0..<batch {
+                                            for c in range {
+                                                let partial = LaneSums.shiftedSums(x + (n * channels + c) * plane, count: plane,
+                                                                                   shift: x[c * plane])
+                                                sums[c - first] += Double(partial.sum)
+                                                squares[c - first] += Double(partial.squares)
                                             }
+                                        }
+                                        for c in range {
+                                            let shift = x[c * plane], sum = sums[c - first]
                                             let shiftedMean = sum / Double(perChannel)
-                                            let deviations = max(0, squares - shiftedMean * sum)
-                                            mean = Float(Double(shift) + shiftedMean)
-                                            variance = Float(deviations / Double(perChannel))
+                                            let deviations = max(0, squares[c - first] - shiftedMean * sum)
+                                            let mean = Float(Double(shift) + shiftedMean)
+                                            let variance = Float(deviations / Double(perChannel))
                                             let unbiased = Float(deviations / Double(perChannel - 1))
                                             runMean[c] = (1 - momentum) * runMean[c] + momentum * mean
                                             runVar[c] = (1 - momentum) * runVar[c] + momentum * unbiased
-                                        } else {
-                                            mean = runMean[c]
-                                            variance = runVar[c]
+                                            means[c] = mean
+                                            inv[c] = 1 / (variance + epsilon).squareRoot()
                                         }
-                                        let invStd = 1 / (variance + epsilon).squareRoot()
-                                        inv[c] = invStd
-                                        means[c] = mean
-                                        let scale = gamma[c] * invStd, shift = beta[c] - mean * gamma[c] * invStd
-                                        for n in 0..<batch {
+                                    } else {
+                                        for c in range {
+                                            means[c] = runMean[c]
+                                            inv[c] = 1 / (runVar[c] + epsilon).squareRoot()
+                                        }
+                                    }
+                                    let scales = range.map { gamma[$0] * inv[$0] }
+                                    let shifts = range.map { beta[$0] - means[$0] * gamma[$0] * inv[$0] }
+                                    for n in 0..<batch {
+                                        for c in range {
                                             let base = (n * channels + c) * plane
-                                            LaneMaps.affine(x + base, into: y + base, count: plane, scale: scale, shift: shift)
+                                            LaneMaps.affine(x + base, into: y + base, count: plane,
+                                                            scale: scales[c - first], shift: shifts[c - first])
                                         }
                                     }
                                 }
@@ -117,7 +132,8 @@ public final class BatchNorm2d: Layer {
         let batch = cachedShape[0], plane = cachedShape[2] * cachedShape[3]
         let m = Float(batch * plane)
         let channels = channels, training = cachedMode == .training
-        var inputGradient = Tensor(shape: cachedShape)
+        var inputGradient = Tensor.uninitialized(cachedShape)
+        let workers = inputGradient.count >= Tensor.elementsPerThread ? nil : 1
         let gamma = weight.value.storage
         let input = cachedInput ?? Tensor(shape: [0])
         outputGradient.withUnsafeBufferPointer { dy in
@@ -128,33 +144,46 @@ public final class BatchNorm2d: Layer {
                             let dy = dy.baseAddress!, dx = dx.baseAddress!, x = x.baseAddress
                             let dGammaOut = dGammaOut.baseAddress!, dBetaOut = dBetaOut.baseAddress!
                             let inverseStd = inverseStd, means = means
-                            ParallelFor.run(channels) { range in
+                            // Whole channels per thread, images outermost (see `forward`).
+                            OpenMPLoop.run(channels, workers: workers) { range in
+                                let first = range.lowerBound
+                                guard training, let x else {
+                                    for n in 0..<batch {
+                                        for c in range {
+                                            let base = (n * channels + c) * plane
+                                            for i in 0..<plane { dx[base + i] = gamma[c] * inverseStd[c] * dy[base + i] }
+                                        }
+                                    }
+                                    return
+                                }
+                                var centredDots = [Double](repeating: 0, count: range.count)
+                                var sums = [Double](repeating: 0, count: range.count)
+                                for n in 0..<batch {
+                                    for c in range {
+                                        let base = (n * channels + c) * plane
+                                        let partial = LaneSums.centredDotAndSum(dy + base, x + base, count: plane, centre: means[c])
+                                        centredDots[c - first] += Double(partial.dot)
+                                        sums[c - first] += Double(partial.sum)
+                                    }
+                                }
+                                // dx = factor·(M·dy − dβ − (x − mean)·invStd·dγ) = a·dy + b·(x − mean) + c
+                                var a = [Float](repeating: 0, count: range.count)
+                                var b = a, constant = a
                                 for c in range {
                                     let inv = inverseStd[c]
-                                    guard training, let x else {
-                                        for n in 0..<batch {
-                                            let base = (n * channels + c) * plane
-                                            for i in 0..<plane { dx[base + i] = gamma[c] * inv * dy[base + i] }
-                                        }
-                                        continue
-                                    }
-                                    let mean = means[c]
-                                    var centredDot = 0.0, dBeta = 0.0
-                                    for n in 0..<batch {
-                                        let base = (n * channels + c) * plane
-                                        let partial = LaneSums.centredDotAndSum(dy + base, x + base, count: plane, centre: mean)
-                                        centredDot += Double(partial.dot)
-                                        dBeta += Double(partial.sum)
-                                    }
-                                    let dg = Float(centredDot) * inv, db = Float(dBeta)
+                                    let dg = Float(centredDots[c - first]) * inv, db = Float(sums[c - first])
                                     dGammaOut[c] += dg
                                     dBetaOut[c] += db
-                                    // dx = factor·(M·dy − dβ − (x − mean)·invStd·dγ)
                                     let factor = gamma[c] * inv / m
-                                    for n in 0..<batch {
+                                    a[c - first] = factor * m
+                                    b[c - first] = -factor * inv * dg
+                                    constant[c - first] = -factor * db
+                                }
+                                for n in 0..<batch {
+                                    for c in range {
                                         let base = (n * channels + c) * plane
                                         LaneMaps.combine(dy + base, x + base, into: dx + base, count: plane,
-                                                         a: factor * m, b: -factor * inv * dg, centre: mean, c: -factor * db)
+                                                         a: a[c - first], b: b[c - first], centre: means[c], c: constant[c - first])
                                     }
                                 }
                             }

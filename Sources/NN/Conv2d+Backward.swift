@@ -20,7 +20,8 @@ extension Conv2d {
         let g = plan.geometry
         precondition(outputGradient.shape == [g.batch, outputChannels, g.outputHeight, g.outputWidth],
                      "Conv2d.backward: gradient shape \(outputGradient.shape) does not match the last output")
-        var inputGradient = Tensor(shape: computingInputGradient ? [g.batch, g.channels, g.height, g.width] : [0])
+        // Backward-data writes every element.
+        var inputGradient = Tensor.uninitialized(computingInputGradient ? [g.batch, g.channels, g.height, g.width] : [0])
         outputGradient.withUnsafeBufferPointer { dy in
             weight.value.withUnsafeBufferPointer { w in
                 weight.gradient.withUnsafeMutableBufferPointer { dw in

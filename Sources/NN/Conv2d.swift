@@ -58,7 +58,8 @@ public final class Conv2d: Layer {
     public func forward(_ input: Tensor, mode: Mode) -> Tensor {
         let g = geometry(for: input.shape)
         let plan = self.plan(for: g)
-        var output = Tensor(shape: [g.batch, outputChannels, g.outputHeight, g.outputWidth])
+        // oneDNN writes every element.
+        var output = Tensor.uninitialized([g.batch, outputChannels, g.outputHeight, g.outputWidth])
         let training = mode == .training
         input.withUnsafeBufferPointer { x in
             weight.value.withUnsafeBufferPointer { w in

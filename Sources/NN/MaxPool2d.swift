@@ -27,7 +27,7 @@ public final class MaxPool2d: Layer {
         let g = ConvolutionGeometry(batch: input.shape[0], channels: input.shape[1], height: input.shape[2], width: input.shape[3],
                                     kernel: kernel, stride: stride, padding: padding)
         let oh = g.outputHeight, ow = g.outputWidth
-        var output = Tensor(shape: [g.batch, g.channels, oh, ow])
+        var output = Tensor.uninitialized([g.batch, g.channels, oh, ow])
         let planes = g.batch * g.channels
         let record = mode == .training
         if record { winners = [Int32](repeating: 0, count: output.count) }
@@ -35,7 +35,7 @@ public final class MaxPool2d: Layer {
             output.withUnsafeMutableBufferPointer { y in
                 winners.withUnsafeMutableBufferPointer { best in
                     let x = x.baseAddress!, y = y.baseAddress!, best = best.baseAddress
-                    ParallelFor.run(planes, minimumPerChunk: 4) { range in
+                    OpenMPLoop.run(planes, minimumPerChunk: 4) { range in
                         for p in range {
                             let source = x + p * g.height * g.width
                             for oy in 0..<oh {
@@ -45,17 +45,27 @@ public final class MaxPool2d: Layer {
                                 for ox in 0..<ow {
                                     let left = ox * g.stride - g.padding
                                     let columns = max(0, -left)..<min(g.kernel, g.width - left)
-                                    var value = -Float.infinity
-                                    var index = -1
-                                    for ky in rows {
-                                        let iy = top + ky
-                                        for kx in columns {
-                                            let ix = left + kx
-                                            let candidate = source[iy * g.width + ix]
-                                            if candidate > value || index < 0 || candidate.isNaN {
-                                                value = candidate
-                                                index = iy * g.width + ix
-                                            }
+                                    // The first tap starts the run; a later one wins when larger or NaN
+                                    // (PyTorch's rule), chosen by selects rather than a branch per tap,
+                                    // which mispredicts on noisy inputs.
+                                    var index = (top + rows.lowerBound) * g.width + left + columns.lowerBound
+                                    var value = source[index]
+                                    @inline(__always) func visit(_ tap: Int) {
+                                        let candidate = source[tap]
+                                        let wins = candidate > value || candidate != candidate
+                                        value = wins ? candidate : value
+                                        index = wins ? tap : index
+                                    }
+                                    if g.kernel == 3 && rows.count == 3 && columns.count == 3 {
+                                        // A 3×3 window inside the image (the ResNet stem's pool): unrolled.
+                                        let corner = index, w = g.width
+                                        visit(corner + 1); visit(corner + 2)
+                                        visit(corner + w); visit(corner + w + 1); visit(corner + w + 2)
+                                        visit(corner + 2 * w); visit(corner + 2 * w + 1); visit(corner + 2 * w + 2)
+                                    } else {
+                                        for ky in rows {
+                                            let row = (top + ky) * g.width + left
+                                            for kx in columns { visit(row + kx) }
                                         }
                                     }
                                     let o = (p * oh + oy) * ow + ox
@@ -75,13 +85,24 @@ public final class MaxPool2d: Layer {
     /// Routes each output gradient to the input element that won its window (summing overlaps).
     public func backward(_ outputGradient: Tensor) -> Tensor {
         precondition(winners.count == outputGradient.count, "MaxPool2d.backward called without a matching training-mode forward")
-        var inputGradient = Tensor(shape: cachedInputShape)
+        var inputGradient = Tensor.uninitialized(cachedInputShape)
         let plane = cachedInputShape[2] * cachedInputShape[3]
         let outputPlane = outputGradient.shape[2] * outputGradient.shape[3]
-        for p in 0..<(cachedInputShape[0] * cachedInputShape[1]) {
-            for o in 0..<outputPlane {
-                let index = p * outputPlane + o
-                inputGradient.storage[p * plane + Int(winners[index])] += outputGradient.storage[index]
+        // A winner lies in its own output's plane, so planes are independent.
+        outputGradient.withUnsafeBufferPointer { dy in
+            inputGradient.withUnsafeMutableBufferPointer { dx in
+                winners.withUnsafeBufferPointer { winners in
+                    guard let dy = dy.baseAddress, let dx = dx.baseAddress, let winners = winners.baseAddress else { return }
+                    OpenMPLoop.run(cachedInputShape[0] * cachedInputShape[1], minimumPerChunk: 4) { range in
+                        (dx + range.lowerBound * plane).update(repeating: 0, count: range.count * plane)
+                        for p in range {
+                            for o in 0..<outputPlane {
+                                let index = p * outputPlane + o
+                                dx[p * plane + Int(winners[index])] += dy[index]
+                            }
+                        }
+                    }
+                }
             }
         }
         return inputGradient

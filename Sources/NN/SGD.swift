@@ -39,8 +39,23 @@ public final class SGD: Optimizer {
                     buffers[index].withUnsafeMutableBufferPointer { buffer in
                         guard let gradient = gradient.baseAddress, let value = value.baseAddress else { return }
                         let buffer = momentum != 0 ? buffer.baseAddress : nil
-                        ParallelFor.run(count, minimumPerChunk: 1 << 16) { range in
-                            for i in range {
+                        OpenMPLoop.run(count, minimumPerChunk: Tensor.elementsPerThread) { range in
+                            var start = range.lowerBound
+                            // Plain momentum after the first step, in sixteen lanes (the same
+                            // operations in the same order as the loop below).
+                            if let buffer, !first, !nesterov {
+                                let decay = SIMD16<Float>(repeating: weightDecay), rate = SIMD16<Float>(repeating: lr)
+                                let keep = SIMD16<Float>(repeating: momentum), fresh = SIMD16<Float>(repeating: 1 - dampening)
+                                while start + 16 <= range.upperBound {
+                                    let v = UnsafeRawPointer(value + start).loadUnaligned(as: SIMD16<Float>.self)
+                                    let g = UnsafeRawPointer(gradient + start).loadUnaligned(as: SIMD16<Float>.self) + decay * v
+                                    let b = keep * UnsafeRawPointer(buffer + start).loadUnaligned(as: SIMD16<Float>.self) + fresh * g
+                                    UnsafeMutableRawPointer(buffer + start).storeBytes(of: b, as: SIMD16<Float>.self)
+                                    UnsafeMutableRawPointer(value + start).storeBytes(of: v - rate * b, as: SIMD16<Float>.self)
+                                    start += 16
+                                }
+                            }
+                            for i in start..<range.upperBound {
                                 var g = gradient[i] + weightDecay * value[i]
                                 if let buffer {
                                     buffer[i] = first ? g : momentum * buffer[i] + (1 - dampening) * g

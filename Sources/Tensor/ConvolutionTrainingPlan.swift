@@ -20,6 +20,9 @@ public final class ConvolutionTrainingPlan {
     /// spinning OpenMP threads slow down the many tiny convolutions of gradient checks).
     public static let parallelWork = 1 << 20
     private let singleThreaded: Bool
+    /// The OpenMP team size the kernels were built (and are run) for: 1 below `parallelWork`,
+    /// else `ParallelFor.workerCount`, whatever the calling thread's setting.
+    public let threads: Int
     /// Offset of the live window's first tap in each [k, k] filter.
     private let tapOffset: Int
     private let forwardPrimitive: dnnl_primitive_t
@@ -48,6 +51,14 @@ public final class ConvolutionTrainingPlan {
         let window = LiveKernelWindow(g)
         tapOffset = window.firstRow * g.kernel + window.firstColumn
         singleThreaded = g.batch * g.outputPlane * outputChannels * g.channels * window.height * window.width < Self.parallelWork
+        // oneDNN splits a kernel's work for the OpenMP team size in effect when the primitive is
+        // created, not when it runs: built while the calling thread's setting was 1 (left so by
+        // a batch-split inference on the same thread), every training convolution then ran on
+        // one core though executed with a team of two.
+        let callersThreads = DNNL.threadsForCallingThread
+        DNNL.threadsForCallingThread = singleThreaded ? 1 : ParallelFor.workerCount
+        defer { DNNL.threadsForCallingThread = callersThreads }
+        threads = DNNL.threadsForCallingThread
         let engine = DNNL.engine
         let sourceDims = Self.dims([g.batch, g.channels, g.height, g.width])
         let weightDims = Self.dims([outputChannels, g.channels, window.height, window.width])
@@ -140,9 +151,9 @@ public final class ConvolutionTrainingPlan {
     /// With `keepInput`, the input is kept (in the backward kernel's layout) for `backward`.
     public func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias biasValues: UnsafePointer<Float>?,
                  output: UnsafeMutablePointer<Float>, keepInput: Bool) {
-        let threads = DNNL.threadsForCallingThread
-        DNNL.threadsForCallingThread = singleThreaded ? 1 : ParallelFor.workerCount
-        defer { DNNL.threadsForCallingThread = threads }
+        let callersThreads = DNNL.threadsForCallingThread
+        DNNL.threadsForCallingThread = threads
+        defer { DNNL.threadsForCallingThread = callersThreads }
         source.bind(input)
         source.transfer(on: stream)
         weights.bind(weight + tapOffset)
@@ -170,9 +181,9 @@ public final class ConvolutionTrainingPlan {
     public func backward(outputGradient gradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                   weightGradient weightSums: UnsafeMutablePointer<Float>, biasGradient biasSums: UnsafeMutablePointer<Float>?,
                   inputGradient inputResult: UnsafeMutablePointer<Float>?) {
-        let threads = DNNL.threadsForCallingThread
-        DNNL.threadsForCallingThread = singleThreaded ? 1 : ParallelFor.workerCount
-        defer { DNNL.threadsForCallingThread = threads }
+        let callersThreads = DNNL.threadsForCallingThread
+        DNNL.threadsForCallingThread = threads
+        defer { DNNL.threadsForCallingThread = callersThreads }
         outputGradient.bind(gradient)
         outputGradient.transfer(on: stream)
         let weightsGradientSource = outputGradientForWeights ?? outputGradient

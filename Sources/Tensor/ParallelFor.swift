@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 
-/// A small parallel-for over index ranges, for work BLAS and oneDNN do not cover (pooling,
-/// elementwise passes on large tensors).
+/// A small parallel-for over index ranges on Dispatch, for work BLAS and oneDNN do not cover.
+/// Loops that run between oneDNN kernels (the training layers) use `OpenMPLoop` instead, on the
+/// threads those kernels use.
 ///
 /// Work is split into at most `workerCount` contiguous chunks so each thread touches one block of
 /// memory; below `minimumPerChunk` items the loop runs inline, because dispatch costs more than it saves.

@@ -22,3 +22,15 @@ extension Tensor {
         return result
     }
 }
+
+extension Tensor {
+    /// A tensor of `shape` whose elements are left as the allocator returned them, for a result
+    /// the caller overwrites in full before anyone reads it (a kernel's output): it saves the
+    /// zero-fill pass over memory that is about to be written anyway. Reading an element that was
+    /// not written gives an unspecified value.
+    public static func uninitialized(_ shape: [Int]) -> Tensor {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        let count = shape.reduce(1, *)
+        return Tensor(shape: shape, storage: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
+    }
+}

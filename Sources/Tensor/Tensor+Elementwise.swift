@@ -28,20 +28,40 @@ extension Tensor {
     /// Every element multiplied by `scalar`.
     public static func * (lhs: Tensor, scalar: Float) -> Tensor { lhs.map { $0 * scalar } }
 
-    /// Adds `other` (same shape) in place, scaled by `scale`: `self += scale · other`.
+    /// Adds `other` (same shape) in place, scaled by `scale`: `self += scale · other`. Large
+    /// tensors are split across threads (`OpenMPLoop`).
     public mutating func add(_ other: Tensor, scale: Float = 1) {
         precondition(shape == other.shape, "shape mismatch \(shape) vs \(other.shape)")
+        let count = count
         storage.withUnsafeMutableBufferPointer { out in
             other.storage.withUnsafeBufferPointer { rhs in
-                for index in out.indices { out[index] += scale * rhs[index] }
+                guard let out = out.baseAddress, let rhs = rhs.baseAddress else { return }
+                let factor = SIMD16<Float>(repeating: scale)
+                OpenMPLoop.run(count, minimumPerChunk: Self.elementsPerThread) { range in
+                    var i = range.lowerBound
+                    while i + 16 <= range.upperBound {
+                        let sum = UnsafeRawPointer(out + i).loadUnaligned(as: SIMD16<Float>.self)
+                            + factor * UnsafeRawPointer(rhs + i).loadUnaligned(as: SIMD16<Float>.self)
+                        UnsafeMutableRawPointer(out + i).storeBytes(of: sum, as: SIMD16<Float>.self)
+                        i += 16
+                    }
+                    while i < range.upperBound { out[i] += scale * rhs[i]; i += 1 }
+                }
             }
         }
     }
 
-    /// Sets every element to `value` without reallocating.
+    /// Sets every element to `value` without reallocating; large tensors across threads.
     public mutating func fill(_ value: Float) {
+        let count = count
         storage.withUnsafeMutableBufferPointer { out in
-            for index in out.indices { out[index] = value }
+            guard let out = out.baseAddress else { return }
+            OpenMPLoop.run(count, minimumPerChunk: Self.elementsPerThread) { range in
+                (out + range.lowerBound).update(repeating: value, count: range.count)
+            }
         }
     }
+
+    /// Elements an element-wise pass must have before a second thread pays for its start.
+    public static let elementsPerThread = 1 << 16
 }
