@@ -71,6 +71,11 @@ public final class FoldedResNet {
         prepareWorkspaces(shares: shares, batch: min(microBatch, batch), height: height, width: width)
         let imageSize = configuration.inputChannels * height * width
         let outputWidth = configuration.outputWidth
+        // Both branches set the OpenMP team size of the calling thread (concurrentPerform runs one
+        // share on it); the caller's own setting is restored, so kernels it builds later (training
+        // convolutions split their work when they are created) keep their team.
+        let callersThreads = DNNL.threadsForCallingThread
+        defer { DNNL.threadsForCallingThread = callersThreads }
         input.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { destination in
                 let source = source.baseAddress!, destination = destination.baseAddress!

@@ -43,6 +43,21 @@ final class FoldedResNetTests: XCTestCase {
         assertFoldedMatches(ResNetConfiguration(depth: .resnet50, baseWidth: 4, head: .featuresBeforeClassifier), input: [1, 3, 33, 33], threading: .splitBatch)
     }
 
+    /// A forward leaves the calling thread's OpenMP team size as it found it: a split-batch forward
+    /// once left it at 1, and every training convolution built after it on that thread ran on one core.
+    func testForwardKeepsCallersThreadSetting() {
+        let model = ResNet(ResNetConfiguration(depth: .resnet18, baseWidth: 4), seed: 3)
+        var generator = SeededGenerator(seed: 4)
+        let input = Tensor.normal([4, 3, 32, 32], generator: &generator)
+        let callersThreads = DNNL.threadsForCallingThread
+        DNNL.threadsForCallingThread = 3
+        defer { DNNL.threadsForCallingThread = callersThreads }
+        for threading in [InferenceThreading.splitBatch, .blasThreads] {
+            _ = FoldedResNet(model, workers: 2, threading: threading).forward(input)
+            XCTAssertEqual(DNNL.threadsForCallingThread, 3, "\(threading)")
+        }
+    }
+
     func testFoldedMNISTVariant() {
         assertFoldedMatches(.mnist(baseWidth: 8), input: [4, 1, 28, 28], threading: .blasThreads, microBatch: 3)
     }
