@@ -9,8 +9,9 @@ import Tensor
 ///
 /// The weight is repacked once into the blocked layout the kernel asks for, on the first call,
 /// and the row-major copy is released then: the layer holds one copy of its weight at any time
-/// (the unpacked one until the first forward). A kernel is built per geometry (rows and row
-/// strides) and kept, up to `cachedGeometries` of them (a full batch and the last, partial batch
+/// (the unpacked one until the first forward). A kernel is built per geometry (rows, row
+/// strides and the OpenMP threads it runs on, since oneDNN splits a kernel's work for the team
+/// size in effect when it is built) and kept, up to `cachedGeometries` of them (a full batch and the last, partial batch
 /// of each slide; the cache is emptied when a new geometry would exceed it). Calls are serialised.
 public final class PackedMatmul: @unchecked Sendable {
     /// What the kernel does with `y = input · Wᵀ + bias` before storing it.
@@ -43,7 +44,7 @@ public final class PackedMatmul: @unchecked Sendable {
     static let cachedGeometries = 4
 
     private struct Geometry: Hashable {
-        let rows, inputStride, outputStride: Int
+        let rows, inputStride, outputStride, threads: Int
     }
 
     private final class Plan {
@@ -103,7 +104,10 @@ public final class PackedMatmul: @unchecked Sendable {
         guard rows > 0 else { return }
         lock.lock()
         defer { lock.unlock() }
-        let plan = self.plan(Geometry(rows: rows, inputStride: inputStride, outputStride: outputStride))
+        let savedThreads = DNNL.threadsForCallingThread
+        DNNL.threadsForCallingThread = threads
+        defer { DNNL.threadsForCallingThread = savedThreads }
+        let plan = self.plan(Geometry(rows: rows, inputStride: inputStride, outputStride: outputStride, threads: threads))
         let engine = DNNL.engine
         var source: dnnl_memory_t?, destination: dnnl_memory_t?
         DNNL.check(dnnl_memory_create(&source, &plan.source, engine, UnsafeMutableRawPointer(mutating: input)), "memory_create")
@@ -114,21 +118,19 @@ public final class PackedMatmul: @unchecked Sendable {
             dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: bias),
             dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: destination),
         ]
-        let savedThreads = DNNL.threadsForCallingThread
-        DNNL.threadsForCallingThread = threads
         DNNL.check(dnnl_primitive_execute(plan.primitive, stream, Int32(arguments.count), &arguments), "matmul")
         DNNL.check(dnnl_stream_wait(stream), "stream_wait")
-        DNNL.threadsForCallingThread = savedThreads
         dnnl_memory_destroy(source)
         dnnl_memory_destroy(destination)
     }
 
-    /// The name of oneDNN's kernel for a geometry (e.g. "brg:avx512_core"; "ref:any" is its slow
-    /// reference fallback), building it if needed.
+    /// The name of oneDNN's kernel for a geometry on the calling thread's OpenMP team (e.g.
+    /// "brg:avx512_core"; "ref:any" is its slow reference fallback), building it if needed.
     public func implementation(rows: Int, inputStride: Int, outputStride: Int) -> String {
         lock.lock()
         defer { lock.unlock() }
-        return plan(Geometry(rows: rows, inputStride: inputStride, outputStride: outputStride)).implementation
+        return plan(Geometry(rows: rows, inputStride: inputStride, outputStride: outputStride,
+                             threads: DNNL.threadsForCallingThread)).implementation
     }
 
     /// The kernel for `geometry`, built on first use, with the weight packed for it.
