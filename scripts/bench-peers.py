@@ -73,11 +73,6 @@ def resnet(depth, in_channels=3, classes=1000, stages=4):
     return nn.Sequential(*layers)
 
 
-# Batch-1 cases time this many times as many passes as batch-32 ones, as `slidemil bench engine`
-# does (EngineBenchmark.batchOneRepetitionFactor).
-BATCH_ONE_REPETITION_FACTOR = 16
-
-
 def timed(function, repetitions, clock=time.perf_counter):
     """Seconds of the fastest repetition after a warm-up (as `slidemil bench engine` reports);
     with clock=time.process_time, CPU seconds of all threads."""
@@ -94,6 +89,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repetitions", type=int, default=2)
+    parser.add_argument("--batch-one-factor", type=int, default=16,
+                        help="batch-1 cases time this many times as many passes (slidemil bench engine passes its own)")
     parser.add_argument("--training-only", action="store_true", help="only the MNIST training step")
     args = parser.parse_args()
     torch.manual_seed(0)
@@ -119,7 +116,7 @@ def main():
             session = ort.InferenceSession(buffer.getvalue(), options, providers=["CPUExecutionProvider"])
         for batch in (1, 32):
             x = torch.randn(batch, 3, 224, 224)
-            reps = args.repetitions if batch == 32 else BATCH_ONE_REPETITION_FACTOR * args.repetitions
+            reps = args.repetitions if batch == 32 else args.batch_one_factor * args.repetitions
             with torch.inference_mode():
                 seconds = timed(lambda: model(x), reps)
             result[f"torch_{name}_b{batch}_images_per_s"] = batch / seconds

@@ -14,8 +14,7 @@ public struct EngineBenchmark {
         /// Cores for OpenBLAS and the parallel-for, and for the peers (default 2).
         public var threads: Int
         /// Timed repetitions of the heavy cases (batch 32 forwards); batch-1 cases run
-        /// `batchOneRepetitionFactor` times as many.
-    /// Every figure is the fastest repetition.
+        /// `batchOneRepetitionFactor` times as many. Every figure is the fastest repetition.
         public var repetitions: Int
         /// Path of `bench-peers.py`; `nil` skips the peers.
         public var peersScript: String?
@@ -44,8 +43,8 @@ public struct EngineBenchmark {
         self.log = log
     }
 
-    /// How many times as many passes a batch-1 case times as a batch-32 one (the peers' script
-    /// uses the same factor). At 4×, a case of 13–40 ms passes was timed over 0.1–0.3 s, which
+    /// How many times as many passes a batch-1 case times as a batch-32 one (passed to the peers'
+    /// script, so both sides time the same count). At 4×, a case of 13–40 ms passes was timed over 0.1–0.3 s, which
     /// one burst of a neighbouring process on a shared 2-core machine could cover whole; 16×
     /// gives the fastest pass 0.4–1.3 s to turn up in.
     static let batchOneRepetitionFactor = 16
@@ -158,7 +157,8 @@ public struct EngineBenchmark {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [options.python, script, "--threads", String(options.threads), "--repetitions", String(options.repetitions)]
+        process.arguments = [options.python, script, "--threads", String(options.threads), "--repetitions", String(options.repetitions),
+                             "--batch-one-factor", String(Self.batchOneRepetitionFactor)]
             + (options.trainingOnly ? ["--training-only"] : [])
         let output = Pipe()
         process.standardOutput = output
